@@ -1,0 +1,5 @@
+"""`python -m sendplan`."""
+
+from sendplan.cli import main
+
+main()

@@ -1,0 +1,319 @@
+"""The plan as typed data: pydantic models for shape and per-value rules.
+
+No I/O and no clock here. Positions in the file live beside the model (see load.py), so
+that the models describe the plan, not the file, and give a clean JSON Schema.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from sendplan.dates import Deadline, DeadlineError, parse_day, parse_deadline, without_lookalikes
+
+
+class Strict(BaseModel):
+    # Unknown keys are errors: a typo such as "deadine" must never drop a deadline silently.
+    model_config = ConfigDict(extra="forbid")
+
+
+def _deadline(value: Any) -> Deadline:
+    if isinstance(value, Deadline):
+        return value
+    if isinstance(value, date):
+        return parse_deadline(value.isoformat())
+    if not isinstance(value, str):
+        raise DeadlineError(f"a deadline must be text such as \"Mar 2022\", not {_kind(value)}.")
+    return parse_deadline(value)
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise DeadlineError(f'a date must be text such as "2022-03-31", not {_kind(value)}.')
+    return parse_day(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "an empty value" if value is None else type(value).__name__
+
+
+DeadlineText = Annotated[
+    Deadline,
+    PlainValidator(_deadline),
+    PlainSerializer(lambda deadline: deadline.text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": 'A deadline: "Mar 2022", "29 Oct 21", "2022-03-31", "2022-03" or "every January".',
+        }
+    ),
+]
+
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    PlainSerializer(lambda day: day.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "description": 'One day: "2022-03-31" or "31 Mar 2022".'}),
+]
+
+LEAD_CODE = re.compile(r"[A-Z][A-Z0-9]{0,11}")
+
+
+def normalise_lead_code(value: Any) -> Any:
+    """Lead codes are Latin capitals: "ск" (Cyrillic) and "cw" both become Latin upper case."""
+    if isinstance(value, str):
+        return without_lookalikes(value.strip()).upper()
+    return value
+
+
+def _lead_code(value: Any) -> str:
+    value = normalise_lead_code(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a lead must be a code such as AG, not {_kind(value)}.")
+    if not LEAD_CODE.fullmatch(value):
+        raise ValueError(
+            f'"{value}" is not a lead code: write one code of capital letters such as AG '
+            "(one lead per item; split the item if it has two)."
+        )
+    return value
+
+
+LeadCode = Annotated[
+    str,
+    BeforeValidator(_lead_code),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9]{0,11}$"}),
+]
+
+ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _item_id(value: Any) -> str:
+    if not isinstance(value, str) or not ITEM_ID.fullmatch(value.strip()):
+        raise ValueError(
+            f"{value!r} is not an item id: use letters, digits and dots such as \"4.7\"."
+        )
+    return value.strip()
+
+
+ItemId = Annotated[
+    str,
+    BeforeValidator(_item_id),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}),
+]
+
+
+def _text_list(value: Any) -> Any:
+    # One criterion may be written without the list dashes.
+    return [value] if isinstance(value, str) else value
+
+
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    COMPLETE = "complete"
+    DROPPED = "dropped"
+
+    @property
+    def finished(self) -> bool:
+        """Complete and dropped items are never overdue."""
+        return self in (Status.COMPLETE, Status.DROPPED)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+STATUS_ALIASES: dict[str, Status] = {
+    **{status.value: status for status in Status},
+    "todo": Status.NOT_STARTED,
+    "open": Status.NOT_STARTED,
+    "in_progress": Status.ON_TRACK,
+    "started": Status.ON_TRACK,
+    "pending": Status.AT_RISK,
+    "blocked": Status.AT_RISK,
+    "behind": Status.OFF_TRACK,
+    "behind_schedule": Status.OFF_TRACK,
+    "slipped": Status.OFF_TRACK,
+    "late": Status.OFF_TRACK,
+    "done": Status.COMPLETE,
+    "completed": Status.COMPLETE,
+    "achieved": Status.COMPLETE,
+    "finished": Status.COMPLETE,
+    "cancelled": Status.DROPPED,
+    "canceled": Status.DROPPED,
+    "withdrawn": Status.DROPPED,
+}
+
+
+def parse_status(value: Any) -> Status:
+    """A status as people write it: "done", "In progress", "behind schedule", "on-track"…"""
+    if isinstance(value, Status):
+        return value
+    if isinstance(value, str):
+        key = re.sub(r"[\s-]+", "_", value.strip().lower())
+        if key in STATUS_ALIASES:
+            return STATUS_ALIASES[key]
+    allowed = ", ".join(status.value for status in Status)
+    raise ValueError(f"{value!r} is not a status. Use one of: {allowed}.")
+
+
+StatusField = Annotated[
+    Status,
+    PlainValidator(parse_status),
+    PlainSerializer(lambda status: status.value, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "not_started, on_track, at_risk, off_track, complete or dropped "
+            "(done, in progress, behind schedule, blocked, cancelled… are read as these).",
+        }
+    ),
+]
+
+
+class Rag(enum.StrEnum):
+    BLUE = "blue"
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+def _rag(value: Any) -> Rag:
+    if isinstance(value, str) and value.strip().lower() in Rag.__members__.values():
+        return Rag(value.strip().lower())
+    raise ValueError(f"{value!r} is not a RAG rating. Use blue, green, amber or red.")
+
+
+RagField = Annotated[
+    Rag,
+    PlainValidator(_rag),
+    PlainSerializer(lambda rag: rag.value, return_type=str),
+    WithJsonSchema({"type": "string", "enum": [rag.value for rag in Rag]}),
+]
+
+
+class PlanInfo(Strict):
+    title: str
+    organisation: str | None = None
+    service: str | None = None
+    date: DeadlineText | None = Field(
+        default=None, description='The plan\'s date, such as "Nov 2021".'
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _one_date(cls, value: Deadline | None) -> Deadline | None:
+        if value is not None and value.recurs:
+            raise ValueError(f'the plan\'s date "{value.text}" recurs; give a month such as "Nov 2021".')
+        return value
+
+
+class Lead(Strict):
+    name: str
+    title: str | None = None
+
+
+class Update(Strict):
+    """A dated progress note, newest last."""
+
+    date: Day
+    by: LeadCode | None = None
+    text: str
+
+
+class CheckSettings(Strict):
+    """Plan health check settings kept in the plan itself."""
+
+    ignore: list[str] = Field(default_factory=list, description="Check codes to silence, e.g. SP104.")
+
+
+class Item(Strict):
+    """The tracked unit: one deadline with its lead, action and success criteria."""
+
+    id: ItemId
+    action: str | None = None
+    success_criteria: TextList = Field(default_factory=list)
+    deadline: DeadlineText | None = None
+    lead: LeadCode | None = None
+    status: StatusField = Status.NOT_STARTED
+    completed: Day | None = None
+    rag: RagField | None = None
+    rag_reason: str | None = None
+    revised_deadline: DeadlineText | None = None
+    revision_reason: str | None = None
+    updates: list[Update] = Field(default_factory=list)
+    evidence: TextList = Field(default_factory=list)
+    depends_on: Annotated[list[ItemId], BeforeValidator(_text_list)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reasons_given(self) -> Item:
+        if self.rag is not None and not self.rag_reason:
+            raise ValueError(
+                f'item {self.id} sets rag: {self.rag.value} by hand, so it needs a "rag_reason" saying why.'
+            )
+        if self.revised_deadline is not None and not self.revision_reason:
+            raise ValueError(
+                f'item {self.id} has a revised_deadline, so it needs a "revision_reason" saying why.'
+            )
+        return self
+
+
+class Deliverable(Strict):
+    title: str
+    items: list[Item] = Field(default_factory=list)
+
+
+class Task(Strict):
+    number: int
+    title: str
+    deliverables: list[Deliverable] = Field(default_factory=list)
+
+
+class Plan(Strict):
+    plan: PlanInfo
+    leads: dict[LeadCode, Lead] = Field(default_factory=dict)
+    glossary: dict[str, str] = Field(default_factory=dict)
+    checks: CheckSettings = Field(default_factory=CheckSettings)
+    tasks: list[Task] = Field(default_factory=list)
+
+    def iter_items(self) -> Iterator[tuple[Task, Deliverable, Item]]:
+        for task in self.tasks:
+            for deliverable in task.deliverables:
+                for item in deliverable.items:
+                    yield task, deliverable, item
+
+    @property
+    def plan_date(self) -> date | None:
+        """The first day of the plan's month (or its day): recurring deadlines start then."""
+        deadline = self.plan.date
+        if deadline is None or deadline.due_date is None:
+            return None
+        if deadline.precision == "month":
+            return deadline.due_date.replace(day=1)
+        return deadline.due_date

@@ -1,0 +1,253 @@
+"""Questions asked of a plan as of a day: flattened item rows, filters and summaries.
+
+Pure: the reference day arrives as `as_of`, never from the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sendplan.dates import Deadline, Precision, days_overdue, recurring_due_date
+
+# An item not started within this many days of falling due is amber (see the RAG legend).
+AMBER_WINDOW_DAYS = 30
+
+RAG_LEGEND = (
+    "RAG: blue = complete; red = overdue or off track; amber = at risk, or not started "
+    "and due within {window} days; green = on course; none = dropped. "
+    "A rating set by hand in the plan overrides this."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LastUpdate:
+    date: str
+    by: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """One item as of a day: exactly the JSON contract's fields, in the README's order."""
+
+    id: str
+    task: int
+    task_title: str
+    deliverable: str
+    action: str | None
+    success_criteria: list[str]
+    lead: str | None
+    lead_name: str | None
+    deadline: str | None
+    deadline_text: str | None
+    precision: str | None
+    status: str
+    overdue: bool
+    days_overdue: int | None
+    rag: str | None
+    completed: str | None
+    revised_deadline: str | None
+    slip_days: int | None
+    last_update: LastUpdate | None = field(default=None)
+
+    @property
+    def due_date(self) -> date | None:
+        """The day it now falls due: the revised deadline if there is one, else the baseline."""
+        chosen = self.revised_deadline or self.deadline
+        return date.fromisoformat(chosen) if chosen else None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("complete", "dropped")
+
+
+def _due(deadline: Deadline | None, plan_date: date | None, as_of: date, completed: date | None) -> date | None:
+    if deadline is None:
+        return None
+    if deadline.due_date is not None:
+        return deadline.due_date
+    start = plan_date or as_of
+    return recurring_due_date(deadline, plan_date=start, as_of=as_of, completed=completed)
+
+
+def derive_rag(status: str, overdue: bool, due: date | None, as_of: date, window: int) -> str | None:
+    """The RAG rule printed in RAG_LEGEND."""
+    if status == "complete":
+        return "blue"
+    if status == "dropped":
+        return None
+    if overdue or status == "off_track":
+        return "red"
+    if status == "at_risk":
+        return "amber"
+    if status == "not_started" and due is not None and (due - as_of).days <= window:
+        return "amber"
+    return "green"
+
+
+def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
+    """Every item of *plan* flattened into an ItemRow as of *as_of*, in plan order."""
+    plan_date = plan.plan_date
+    leads = plan.leads
+    result = []
+    for task, deliverable, item in plan.iter_items():
+        status = item.status
+        recurring = item.deadline is not None and item.deadline.precision is Precision.RECURRING
+        # A recurring item stays live after completion: its next occurrence falls due.
+        finished = status.finished and not (recurring and status == "complete" and item.completed)
+        baseline = _due(item.deadline, plan_date, as_of, item.completed)
+        revised = _due(item.revised_deadline, plan_date, as_of, item.completed)
+        due = revised or baseline
+        late = days_overdue(due, as_of, finished=finished)
+        overdue = late is not None
+        slip = (revised - baseline).days if revised and baseline else None
+        lead = leads.get(item.lead) if item.lead else None
+        latest = item.updates[-1] if item.updates else None
+        row_status = "on_track" if recurring and not finished and status == "complete" else status.value
+        rag = item.rag.value if item.rag else derive_rag(row_status, overdue, due, as_of, amber_window)
+        result.append(
+            ItemRow(
+                id=item.id,
+                task=task.number,
+                task_title=task.title,
+                deliverable=deliverable.title,
+                action=item.action,
+                success_criteria=list(item.success_criteria),
+                lead=item.lead,
+                lead_name=lead.name if lead else None,
+                deadline=baseline.isoformat() if baseline else None,
+                deadline_text=item.deadline.text if item.deadline else None,
+                precision=item.deadline.precision.value if item.deadline else None,
+                status=status.value,
+                overdue=overdue,
+                days_overdue=late,
+                rag=rag,
+                completed=item.completed.isoformat() if item.completed else None,
+                revised_deadline=revised.isoformat() if revised else None,
+                slip_days=slip,
+                last_update=LastUpdate(latest.date.isoformat(), latest.by, latest.text) if latest else None,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """What `list` keeps. Dates are inclusive; an item with no deadline has no due date to compare."""
+
+    leads: frozenset[str] = frozenset()
+    tasks: frozenset[int] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue_only: bool = False
+
+    def matches(self, row: ItemRow) -> bool:
+        if self.leads and (row.lead or "") not in self.leads:
+            return False
+        if self.tasks and row.task not in self.tasks:
+            return False
+        if self.statuses and row.status not in self.statuses:
+            return False
+        if self.overdue_only and not row.overdue:
+            return False
+        due = row.due_date
+        if self.due_before is not None and (due is None or due > self.due_before):
+            return False
+        return not (self.due_after is not None and (due is None or due < self.due_after))
+
+
+def select(item_rows: Iterable[ItemRow], flt: ItemFilter) -> list[ItemRow]:
+    return [row for row in item_rows if flt.matches(row)]
+
+
+def overdue(item_rows: Iterable[ItemRow]) -> list[ItemRow]:
+    """Overdue items, most overdue first (then in plan order)."""
+    late = [row for row in item_rows if row.overdue]
+    return sorted(late, key=lambda row: -(row.days_overdue or 0))
+
+
+def due_within(item_rows: Iterable[ItemRow], as_of: date, end: date) -> list[ItemRow]:
+    """Unfinished items that fall due from *as_of* to *end* inclusive, soonest first."""
+    coming = [
+        row
+        for row in item_rows
+        if not row.finished and row.due_date is not None and as_of <= row.due_date <= end
+    ]
+    return sorted(coming, key=lambda row: row.due_date or as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRow:
+    """One row of `leads`: how a lead's items stand. *lead* is None for items with no lead."""
+
+    lead: str | None
+    name: str | None
+    title: str | None
+    items: int
+    finished: int
+    overdue: int
+    next_deadline: str | None
+    next_item: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One row of `tasks`: how a task's items stand."""
+
+    task: int
+    title: str
+    items: int
+    finished: int
+    overdue: int
+    next_deadline: str | None
+    next_item: str | None
+
+
+def _counts(group: Sequence[ItemRow], as_of: date) -> dict[str, Any]:
+    upcoming = [
+        row for row in group if not row.finished and row.due_date is not None and row.due_date >= as_of
+    ]
+    first = min(upcoming, key=lambda row: row.due_date or as_of, default=None)
+    return {
+        "items": len(group),
+        "finished": sum(row.finished for row in group),
+        "overdue": sum(row.overdue for row in group),
+        "next_deadline": first.due_date.isoformat() if first and first.due_date else None,
+        "next_item": first.id if first else None,
+    }
+
+
+def known_leads(plan: Any) -> list[str]:
+    """Codes in the leads registry, then codes used by items but missing from it."""
+    codes = list(plan.leads)
+    for _, _, item in plan.iter_items():
+        if item.lead and item.lead not in codes:
+            codes.append(item.lead)
+    return codes
+
+
+def lead_summaries(plan: Any, item_rows: Sequence[ItemRow], as_of: date) -> list[LeadRow]:
+    """A row per lead (registry order, then unregistered codes), and one for items with no lead."""
+    result = []
+    for code in known_leads(plan):
+        lead = plan.leads.get(code)
+        group = [row for row in item_rows if row.lead == code]
+        result.append(
+            LeadRow(code, lead.name if lead else None, lead.title if lead else None, **_counts(group, as_of))
+        )
+    unowned = [row for row in item_rows if row.lead is None]
+    if unowned:
+        result.append(LeadRow(None, None, None, **_counts(unowned, as_of)))
+    return result
+
+
+def task_summaries(plan: Any, item_rows: Sequence[ItemRow], as_of: date) -> list[TaskRow]:
+    """A row per task, in plan order."""
+    return [
+        TaskRow(task.number, task.title, **_counts([row for row in item_rows if row.task == task.number], as_of))
+        for task in plan.tasks
+    ]

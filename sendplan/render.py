@@ -1,0 +1,240 @@
+"""Every output format, in one place: the only module that writes results to stdout.
+
+Commands hand over data (rows of dataclasses) and a format; the registry RENDERERS maps each
+OutputFormat to its function, and the CLI's --format choices are derived from it. Text from
+the plan is data: it goes through clean() and into rich Text objects, never into markup.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from typing import IO, Any
+
+from sendplan.errors import Problem, Severity
+
+
+class OutputFormat(enum.StrEnum):
+    TABLE = "table"
+    TSV = "tsv"
+    JSON = "json"
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: ESC, BEL, CSI and friends must never
+# reach a terminal from plan text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def clean(text: str) -> str:
+    """Plan text with control characters removed (newline and tab kept)."""
+    return _CONTROL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Clean text on one line, for TSV cells and messages."""
+    return _LINE_BREAKS.sub(" ", clean(text)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    value: Callable[[Any], str]
+    no_wrap: bool = False
+    justify: str = "left"
+    ratio: int | None = None
+
+
+@dataclass
+class Report:
+    """What a command shows: rows of one kind, a title, and notes printed under a table."""
+
+    kind: str  # "items", "leads" or "tasks": picks the table columns
+    rows: Sequence[Any]
+    title: str
+    empty: str = "Nothing to show."
+    notes: list[str] = field(default_factory=list)
+    highlight: Callable[[Any], bool] = lambda row: False
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else value
+
+
+def _item_text(row: Any) -> str:
+    parts = [row.action] if row.action else []
+    parts += [f"✓ {criterion}" for criterion in row.success_criteria if criterion.strip()]
+    return "\n".join(parts) or "—"
+
+
+def _due_text(row: Any) -> str:
+    due = row.due_date
+    if due is None:
+        return "no deadline"
+    text = due.isoformat()
+    if row.precision == "recurring":
+        text += " ↻"
+    if row.revised_deadline:
+        text += " (rev.)"
+    return text
+
+
+def _late_text(row: Any) -> str:
+    return f"{row.days_overdue}d" if row.overdue else ""
+
+
+TABLE_COLUMNS: dict[str, list[Column]] = {
+    "items": [
+        Column("ID", lambda row: row.id, no_wrap=True),
+        Column("Due", _due_text, no_wrap=True),
+        Column("Late", _late_text, no_wrap=True, justify="right"),
+        Column("Lead", lambda row: _text(row.lead), no_wrap=True),
+        Column("Status", lambda row: row.status.replace("_", " ")),
+        Column("RAG", lambda row: _text(row.rag), no_wrap=True),
+        Column("Action and success criteria", _item_text, ratio=1),
+    ],
+    "leads": [
+        Column("Lead", lambda row: row.lead or "(none)", no_wrap=True),
+        Column("Name", lambda row: _text(row.name) or ("items with no lead" if row.lead is None else "not in the key")),
+        Column("Items", lambda row: str(row.items), justify="right"),
+        Column("Done", lambda row: str(row.finished), justify="right"),
+        Column("Overdue", lambda row: str(row.overdue), justify="right"),
+        Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+        Column("Next", lambda row: _text(row.next_item), no_wrap=True),
+    ],
+    "tasks": [
+        Column("Task", lambda row: str(row.task), no_wrap=True, justify="right"),
+        Column("Title", lambda row: row.title, ratio=1),
+        Column("Items", lambda row: str(row.items), justify="right"),
+        Column("Done", lambda row: str(row.finished), justify="right"),
+        Column("Overdue", lambda row: str(row.overdue), justify="right"),
+        Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+    ],
+}
+
+
+def record(row: Any) -> Any:
+    """A dataclass as a dict in field order (the JSON contract's order), recursively."""
+    if is_dataclass(row) and not isinstance(row, type):
+        return {f.name: record(getattr(row, f.name)) for f in fields(row)}
+    if isinstance(row, list):
+        return [record(value) for value in row]
+    if isinstance(row, date):
+        return row.isoformat()
+    return row
+
+
+def to_json(value: Any) -> str:
+    text = json.dumps(record(value), ensure_ascii=False, indent=2)
+    # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def _out(out: IO[str] | None) -> IO[str]:
+    return out if out is not None else sys.stdout
+
+
+def render_json(report: Report, out: IO[str] | None = None) -> None:
+    _out(out).write(to_json(list(report.rows)) + "\n")
+
+
+def _tsv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " | ".join(one_line(str(part)) for part in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return " ".join(one_line(str(part)) for part in record(value).values() if part)
+    return one_line(str(value))
+
+
+def render_tsv(report: Report, out: IO[str] | None = None) -> None:
+    """Tab-separated, a header then one row per line, every field in full, no colour."""
+    stream = _out(out)
+    if not report.rows:
+        return
+    names = [f.name for f in fields(report.rows[0])]
+    lines = ["\t".join(names)]
+    lines += ["\t".join(_tsv_cell(getattr(row, name)) for name in names) for row in report.rows]
+    stream.write("\n".join(lines) + "\n")
+
+
+def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
+    from rich.console import Console
+
+    # highlight=False: dates and numbers in plan text are not recoloured; rich honours NO_COLOR.
+    return Console(file=_out(out), width=width, highlight=False, emoji=False, soft_wrap=False)
+
+
+def render_table(report: Report, out: IO[str] | None = None, *, width: int | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console(out, width)
+    if not report.rows:
+        console.print(Text(clean(report.empty)))
+        return
+    table = Table(title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False)
+    columns = TABLE_COLUMNS[report.kind]
+    for column in columns:
+        table.add_column(
+            column.header,
+            no_wrap=column.no_wrap,
+            justify=column.justify,  # type: ignore[arg-type]
+            overflow="fold",
+            ratio=column.ratio,
+        )
+    for row in report.rows:
+        style = "bold red" if report.highlight(row) else None
+        table.add_row(*(Text(clean(column.value(row))) for column in columns), style=style)
+    console.print(table)
+    for note in report.notes:
+        console.print(Text(clean(note), style="dim"))
+
+
+RENDERERS: dict[OutputFormat, Callable[..., None]] = {
+    OutputFormat.TABLE: render_table,
+    OutputFormat.TSV: render_tsv,
+    OutputFormat.JSON: render_json,
+}
+
+
+def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
+    RENDERERS[fmt](report, out)
+
+
+def format_problem(problem: Problem) -> str:
+    """"FILE:LINE:COL: message (item 4.7)" on one line, as editors and CI logs expect."""
+    parts = []
+    if problem.location is not None:
+        parts.append(f"{problem.location}:")
+    if problem.severity is Severity.WARNING:
+        parts.append("warning:")
+    parts.append(one_line(problem.message))
+    if problem.item_id and f"item {problem.item_id}" not in problem.message:
+        parts.append(f"(item {one_line(problem.item_id)})")
+    if problem.code:
+        parts.append(f"[{problem.code}]")
+    return " ".join(parts)
+
+
+def problem_record(problem: Problem) -> dict[str, Any]:
+    location = problem.location
+    return {
+        "code": problem.code,
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "file": location.file if location else None,
+        "line": location.line if location else None,
+        "column": location.column if location else None,
+        "item": problem.item_id,
+    }
