@@ -1,0 +1,88 @@
+"""Shared fixtures: a CLI runner, a small-plan writer, and a guard on the real clock."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sendplan import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_AS_OF = "2021-11-01"
+
+MINIMAL_PLAN = """\
+plan:
+  title: Test plan
+  date: Nov 2021
+leads:
+  AG:
+    name: Anthony Giles
+tasks:
+  - number: 1
+    title: First task
+    deliverables:
+      - title: A deliverable
+        items:
+          - id: "1.1"
+            action: Do the thing
+            success_criteria:
+              - The thing is done
+            deadline: Mar 2022
+            lead: AG
+            status: not_started
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any test that forgets --as-of fails instead of depending on the day it runs."""
+
+    def refuse() -> date:
+        raise AssertionError("a test reached the real clock: pass --as-of")
+
+    monkeypatch.setattr(cli, "today", refuse)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own plan settings or colour preferences."""
+    monkeypatch.delenv("SENDPLAN_PLAN", raising=False)
+    monkeypatch.delenv("SENDPLAN_MAX_BYTES", raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run sendplan with arguments from an empty folder (so ./plan.yaml is not picked up)."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(cli.cli, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_plan(tmp_path: Path) -> Callable[..., Path]:
+    """Write dedented YAML text to a file in tmp_path and return its path."""
+
+    def write(text: str, name: str = "plan.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def bundled_plan() -> Path:
+    return REPO / "plan.yaml"
