@@ -9,7 +9,7 @@ import calendar
 import enum
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 MONTHS: dict[str, int] = {}
 for _number in range(1, 13):
@@ -165,8 +165,8 @@ def _parse_with_dateutil(written: str, folded: str) -> Deadline:
     """
     from dateutil import parser  # only here: most plans never need it
 
-    first_default = parser.datetime.datetime(2004, 1, 1)
-    second_default = parser.datetime.datetime(2008, 2, 2)
+    first_default = datetime(2004, 1, 1)
+    second_default = datetime(2008, 2, 2)
     try:
         first = parser.parse(folded, dayfirst=True, default=first_default)
         second = parser.parse(folded, dayfirst=True, default=second_default)
