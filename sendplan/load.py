@@ -519,4 +519,11 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
 def load_plan(path: str, *, stdin: typing.BinaryIO | None = None) -> LoadedPlan:
     """Read, parse and type a plan file ("-" for standard input)."""
     name, text = read_source(path, stdin=stdin)
-    return parse_plan(text, name)
+    from sendplan import cache  # an unchanged plan skips YAML and pydantic (see cache.py)
+
+    cached = cache.load(text, name)
+    if cached is not None:
+        return cached
+    loaded = parse_plan(text, name)
+    cache.store(text, loaded.plan)
+    return loaded

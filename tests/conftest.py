@@ -55,6 +55,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SENDPLAN_MAX_BYTES", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test gets its own empty plan cache, never the developer's ~/.cache/sendplan."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.delenv("SENDPLAN_NO_CACHE", raising=False)
+    monkeypatch.setenv("SENDPLAN_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -1,0 +1,326 @@
+"""A cache of validated plans, keyed by the file's content, so an unchanged plan loads fast.
+
+Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 items, and
+importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
+So after a plan loads without problems, load.py hands it here and we keep a *snapshot*: each
+model as a tuple of its field values, dates as day numbers, written with marshal (core types
+only: nothing in the file can run code when read). Loading a snapshot builds light read-only
+records with the same attribute names and values as the models, without yaml or pydantic.
+
+What makes a cached plan trustworthy:
+- the key is a SHA-256 of the plan text, the sendplan version, the Python version and the size
+  and time stamp of every module in the package, so any change to the plan or the code misses;
+- only plans that loaded with no problem are stored, so every error message still comes from
+  the one loading path in load.py, never from here;
+- anything wrong with a cache file (missing, corrupt, another user's, another format) is a
+  miss, never an error; writing is best effort and atomic.
+
+The cache lives in $SENDPLAN_CACHE_DIR, else $XDG_CACHE_HOME/sendplan, else ~/.cache/sendplan,
+never beside the plan. SENDPLAN_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sendplan import __version__
+from sendplan.dates import Deadline, Precision
+from sendplan.load import LoadedPlan, Path_, compose
+
+CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
+NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
+# Bump when the snapshot layout below changes.
+FORMAT = 1
+_MAGIC = b"sendplan-cache\n"
+_MARSHAL_VERSION = 4
+
+# Tags of the tuples that stand for values marshal cannot hold.
+_MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+
+
+def cache_dir() -> Path | None:
+    """Where snapshots go, or None when the cache is turned off."""
+    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "sendplan"
+
+
+def _code_fingerprint() -> bytes:
+    # __version__ stays put between releases while the code changes under it; a validation
+    # rule changed in a checkout must never be skipped by an old snapshot.
+    package = Path(__file__).resolve().parent
+    parts = []
+    for module in sorted(package.glob("*.py")):
+        stat = module.stat()
+        parts.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts).encode()
+
+
+def cache_key(text: str) -> str:
+    digest = hashlib.sha256()
+    for part in (
+        f"format {FORMAT}".encode(),
+        f"sendplan {__version__}".encode(),
+        f"python {sys.version}".encode(),
+        _code_fingerprint(),
+    ):
+        digest.update(part + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# Plan → snapshot (runs after a full load, so pydantic is already imported)
+
+
+def snapshot(plan: Any) -> tuple[dict[str, Any], Any]:
+    """(schema, data): the schema names each model's fields and each enum's members."""
+    from pydantic import BaseModel
+
+    schema: dict[str, Any] = {}
+
+    def encode(value: Any) -> Any:
+        if value is None or isinstance(value, str | int | float):
+            if isinstance(value, enum.Enum):
+                return (_ENUM, _enum_schema(type(value), schema), value.value)
+            return value
+        if isinstance(value, BaseModel):
+            name = _model_schema(type(value), schema)
+            fields = schema[name]["fields"]
+            properties = schema[name]["properties"]
+            return (
+                _MODEL,
+                name,
+                tuple(encode(getattr(value, field)) for field in fields),
+                tuple(encode(getattr(value, prop)) for prop in properties),
+            )
+        if isinstance(value, Deadline):
+            due = value.due_date.toordinal() if value.due_date else None
+            return (_DEADLINE, value.text, value.precision.value, due, value.month)
+        if isinstance(value, date):
+            return (_DAY, value.toordinal())
+        if isinstance(value, list):
+            return [encode(part) for part in value]
+        if isinstance(value, dict):
+            return {key: encode(part) for key, part in value.items()}
+        raise TypeError(f"cannot keep a {type(value).__name__} in the plan cache")
+
+    return schema, encode(plan)
+
+
+def _public_properties(cls: type) -> list[str]:
+    names: list[str] = []
+    for klass in cls.__mro__:
+        if klass.__module__ != cls.__module__:
+            continue
+        names += [
+            name
+            for name, member in vars(klass).items()
+            if isinstance(member, property) and not name.startswith("_") and name not in names
+        ]
+    return names
+
+
+def _model_schema(cls: Any, schema: dict[str, Any]) -> str:
+    name = cls.__name__
+    if name not in schema:
+        # Properties are pure functions of the plan, so their values are kept as data.
+        schema[name] = {"kind": "model", "fields": list(cls.model_fields), "properties": _public_properties(cls)}
+    return name
+
+
+def _enum_schema(cls: type[enum.Enum], schema: dict[str, Any]) -> str:
+    name = cls.__name__
+    if name not in schema:
+        properties = _public_properties(cls)
+        schema[name] = {
+            "kind": "enum",
+            "members": [(member.name, member.value) for member in cls],
+            "properties": {prop: [getattr(member, prop) for member in cls] for prop in properties},
+        }
+    return name
+
+
+# ---------------------------------------------------------------------------------------
+# Snapshot → records (no yaml, no pydantic)
+
+
+class Record:
+    """A read-only stand-in for one pydantic model, with the same attribute names and values."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a cached {type(self).__name__} is read-only")
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # like the models: mutable containers inside
+
+
+class PlanRecord(Record):
+    """The cached Plan: the methods of sendplan.model.Plan that are not plain data."""
+
+    __slots__ = ()
+
+    def iter_items(self) -> Iterator[tuple[Any, Any, Any]]:
+        for task in self.tasks:  # type: ignore[attr-defined]
+            for deliverable in task.deliverables:
+                for item in deliverable.items:
+                    yield task, deliverable, item
+
+
+# Methods (not properties) of model classes, by class name; a test checks none is missing.
+MIXINS: dict[str, type[Record]] = {"Plan": PlanRecord}
+
+
+def _record_class(name: str, fields: list[str], properties: list[str]) -> type[Record]:
+    base = MIXINS.get(name, Record)
+    namespace: dict[str, Any] = {"__slots__": tuple(fields), "__qualname__": name, "__module__": __name__}
+    for index, prop in enumerate(properties):
+        namespace[prop] = property(lambda self, _i=index: self._properties[_i])
+    if properties:
+        namespace["__slots__"] += ("_properties",)
+    return type(name, (base,), namespace)
+
+
+def _enum_class(name: str, members: list[tuple[str, Any]], properties: dict[str, list[Any]]) -> Any:
+    values = [value for _, value in members]
+    base: Any = enum.StrEnum if all(isinstance(value, str) for value in values) else enum.Enum
+    cls = base(name, members, module=__name__)
+    for prop, per_member in properties.items():
+        table = dict(zip(values, per_member, strict=True))
+        setattr(cls, prop, property(lambda self, _t=table: _t[self.value]))
+    return cls
+
+
+def restore(schema: dict[str, Any], data: Any) -> Any:
+    """Records built from a snapshot; raises on anything malformed (the caller treats it as a miss)."""
+    classes: dict[str, Any] = {}
+    for name, spec in schema.items():
+        if spec["kind"] == "model":
+            classes[name] = (_record_class(name, spec["fields"], spec["properties"]), len(spec["properties"]))
+        else:
+            classes[name] = _enum_class(name, spec["members"], spec["properties"])
+    new = object.__new__
+    set_field = object.__setattr__
+    from_ordinal = date.fromordinal
+    precisions = {precision.value: precision for precision in Precision}
+
+    def decode(value: Any) -> Any:
+        kind = type(value)
+        if kind is tuple:
+            tag = value[0]
+            if tag == _MODEL:
+                cls, has_properties = classes[value[1]]
+                record = new(cls)
+                for field, part in zip(cls.__slots__, value[2], strict=False):
+                    set_field(record, field, decode(part))
+                if has_properties:
+                    set_field(record, "_properties", tuple(decode(part) for part in value[3]))
+                return record
+            if tag == _DEADLINE:
+                due = from_ordinal(value[3]) if value[3] is not None else None
+                return Deadline(value[1], precisions[value[2]], due, value[4])
+            if tag == _DAY:
+                return from_ordinal(value[1])
+            if tag == _ENUM:
+                return classes[value[1]](value[2])
+            raise ValueError(f"unknown tag {tag!r} in the plan cache")
+        if kind is list:
+            return [decode(part) for part in value]
+        if kind is dict:
+            return {key: decode(part) for key, part in value.items()}
+        return value
+
+    return decode(data)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading and writing cache files
+
+
+@dataclass
+class CachedPlan(LoadedPlan):
+    """A plan from the cache. It has no YAML node tree until a position is asked for."""
+
+    text: str = ""
+
+    def locate(self, path: Path_, *, key: bool = False) -> Any:
+        if self.root is None and self.text:
+            # Warnings need FILE:LINE:COL; compose only now, and only once.
+            self.root = compose(self.text, self.source)
+        return super().locate(path, key=key)
+
+
+def _file_for(text: str) -> tuple[Path, str] | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    key = cache_key(text)
+    return directory / f"{key}.plan", key
+
+
+def load(text: str, name: str) -> CachedPlan | None:
+    """The cached plan for this text, or None (a miss) for any reason at all."""
+    try:
+        found = _file_for(text)
+        if found is None:
+            return None
+        path, key = found
+        with path.open("rb") as stream:
+            # Only our own files: another user's file in a shared folder is not trusted.
+            if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
+                return None
+            if stream.read(len(_MAGIC)) != _MAGIC:
+                return None
+            header, schema, data = marshal.loads(stream.read())
+        if header != (FORMAT, key):
+            return None
+        plan = restore(schema, data)
+    except Exception:  # noqa: BLE001 - a cache must never be the reason a command fails
+        return None
+    return CachedPlan(plan, name, None, text=text)
+
+
+def store(text: str, plan: Any) -> None:
+    """Keep a snapshot of a plan that loaded without problems. Failures are ignored."""
+    try:
+        found = _file_for(text)
+        if found is None:
+            return
+        path, key = found
+        schema, data = snapshot(plan)
+        payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(payload)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
+        return

@@ -1,0 +1,281 @@
+"""The plan cache: a hit answers exactly as a fresh load does, and errors never come from it."""
+
+from __future__ import annotations
+
+import enum
+import importlib.util
+import inspect
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from pydantic import BaseModel
+
+from sendplan import cache, load, model
+from tests.conftest import MINIMAL_PLAN, REPO
+
+AS_OF = "2022-06-01"
+
+COMMANDS = [
+    ["overdue"],
+    ["list"],
+    ["list", "--lead", "AG", "--due-before", "Dec 2022"],
+    ["by-lead", "AG"],
+    ["due", "--within", "3m"],
+    ["leads"],
+    ["tasks"],
+]
+
+BAD_PLANS = {
+    "unknown key and bad status": MINIMAL_PLAN.replace("deadline: Mar 2022", "deadine: Mar 2022").replace(
+        "status: not_started", "status: sort of"
+    ),
+    "bad deadline": MINIMAL_PLAN.replace("Mar 2022", "Smarch 2022"),
+    "duplicate key": MINIMAL_PLAN.replace("lead: AG\n", "lead: AG\n            lead: CW\n"),
+    "alias": MINIMAL_PLAN.replace("title: Test plan", "title: &t Test plan").replace(
+        "title: First task", "title: *t"
+    ),
+    "tab indentation": MINIMAL_PLAN.replace("            lead: AG", "\t    lead: AG"),
+    "empty file": "",
+    "a list": "- one\n- two\n",
+    "missing id": MINIMAL_PLAN.replace('- id: "1.1"\n            action', "- action"),
+}
+
+
+def generate_module() -> Any:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cache_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.plan"))
+
+
+@pytest.fixture
+def cache_dir(_private_cache: Path) -> Path:
+    return _private_cache
+
+
+@pytest.fixture
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call to make any further YAML parse fail the test: what follows must come from the cache."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the plan was parsed again instead of read from the cache")
+
+    return lambda: monkeypatch.setattr(load, "parse_plan", refuse)
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv", "table"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_cache_hit_gives_the_same_output(
+    run: Callable[..., Result], bundled_plan: Path, cache_dir: Path, no_parsing: Callable[[], None], command: list[str], fmt: str
+) -> None:
+    """Every command and format prints exactly the same from a cached plan as from a fresh parse."""
+    args = [*command, "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", fmt]
+    fresh = run(*args)
+    assert fresh.exit_code == 0
+    assert len(cache_files(cache_dir)) == 1
+    no_parsing()
+    cached = run(*args)
+    assert (cached.exit_code, cached.stdout, cached.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)
+
+
+def test_validate_from_the_cache(run: Callable[..., Result], bundled_plan: Path, no_parsing: Callable[[], None]) -> None:
+    """validate on an unchanged valid plan says the same from the cache."""
+    fresh = run("validate", str(bundled_plan))
+    no_parsing()
+    cached = run("validate", str(bundled_plan))
+    assert cached.stdout == fresh.stdout == f"{bundled_plan}: valid (8 tasks, 57 items)\n"
+
+
+@pytest.mark.parametrize("text", list(BAD_PLANS.values()), ids=list(BAD_PLANS))
+def test_bad_plans_give_identical_messages_with_and_without_cache(
+    run: Callable[..., Result], write_plan: Callable[..., Path], cache_dir: Path, text: str
+) -> None:
+    """A broken plan is never cached, and its messages are the same on every run and with the cache off."""
+    path = write_plan(text)
+    args = ["overdue", "--plan", str(path), "--as-of", AS_OF]
+    first = run(*args)
+    second = run(*args)
+    uncached = run(*args, env={"SENDPLAN_NO_CACHE": "1"})
+    assert first.exit_code == 1
+    assert first.stderr
+    assert first.stdout == ""
+    assert (second.exit_code, second.stderr) == (first.exit_code, first.stderr)
+    assert (uncached.exit_code, uncached.stderr) == (first.exit_code, first.stderr)
+    assert cache_files(cache_dir) == []
+
+
+def test_a_fixed_plan_is_reparsed(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """Any change to the text misses the cache: breaking a cached plan is reported at once."""
+    path = write_plan(MINIMAL_PLAN)
+    assert run("validate", str(path)).exit_code == 0
+    write_plan(MINIMAL_PLAN.replace("Mar 2022", "Smarch 2022"))
+    broken = run("validate", str(path))
+    assert broken.exit_code == 1
+    assert '"Smarch 2022" is not a date' in broken.stderr
+
+
+def test_one_changed_letter_changes_the_answer(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """A cached plan is never used for different text, even a one-letter edit."""
+    path = write_plan(MINIMAL_PLAN)
+    assert "Do the thing" in run("list", "--plan", str(path), "--as-of", AS_OF, "--json").stdout
+    write_plan(MINIMAL_PLAN.replace("Do the thing", "Do the thinG"))
+    assert "Do the thinG" in run("list", "--plan", str(path), "--as-of", AS_OF, "--json").stdout
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: b"garbage" * 100,
+        lambda data: data.replace(b"sendplan-cache", b"sendplan-kache"),
+        lambda data: data[:-40] + b"\x00" * 40,
+    ],
+    ids=["empty", "truncated", "garbage", "wrong magic", "zeroed tail"],
+)
+def test_a_damaged_cache_file_is_ignored(
+    run: Callable[..., Result], bundled_plan: Path, cache_dir: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    """A corrupt cache file is a miss, never an error: the plan is parsed again and the file replaced."""
+    args = ["overdue", "--json", "--plan", str(bundled_plan), "--as-of", AS_OF]
+    fresh = run(*args)
+    [stored] = cache_files(cache_dir)
+    stored.write_bytes(damage(stored.read_bytes()))
+    again = run(*args)
+    assert (again.exit_code, again.stdout, again.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)
+    assert cache.load(bundled_plan.read_text(encoding="utf-8"), "x") is not None
+
+
+def test_no_cache_writes_nothing(run: Callable[..., Result], bundled_plan: Path, cache_dir: Path) -> None:
+    """SENDPLAN_NO_CACHE=1 neither reads nor writes the cache."""
+    result = run("overdue", "--json", "--plan", str(bundled_plan), "--as-of", AS_OF, env={"SENDPLAN_NO_CACHE": "1"})
+    assert result.exit_code == 0
+    assert cache_files(cache_dir) == []
+
+
+def test_unwritable_cache_is_no_error(
+    run: Callable[..., Result], bundled_plan: Path, tmp_path: Path
+) -> None:
+    """A cache folder that cannot be created (here a file is in the way) only means no cache."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = run("overdue", "--json", "--plan", str(bundled_plan), "--as-of", AS_OF, env={"SENDPLAN_CACHE_DIR": str(blocker / "sub")})
+    assert result.exit_code == 0
+    assert result.stdout.startswith("[")
+
+
+def test_cache_location_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """$SENDPLAN_CACHE_DIR wins, then $XDG_CACHE_HOME/sendplan, then ~/.cache/sendplan."""
+    monkeypatch.setenv("SENDPLAN_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("SENDPLAN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "sendplan"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "sendplan"
+    monkeypatch.setenv("SENDPLAN_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+
+
+def test_key_depends_on_text_and_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key changes with the text and with the sendplan version."""
+    key = cache.cache_key(MINIMAL_PLAN)
+    assert key == cache.cache_key(MINIMAL_PLAN)
+    assert key != cache.cache_key(MINIMAL_PLAN + " ")
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert key != cache.cache_key(MINIMAL_PLAN)
+
+
+def same(real: Any, record: Any, where: str = "plan") -> None:
+    """Assert a cached record tree has every field, property and value of the model tree."""
+    if isinstance(real, BaseModel):
+        assert type(record).__name__ == type(real).__name__, where
+        for name in type(real).model_fields:
+            same(getattr(real, name), getattr(record, name), f"{where}.{name}")
+        for name in cache._public_properties(type(real)):
+            same(getattr(real, name), getattr(record, name), f"{where}.{name}")
+    elif isinstance(real, enum.Enum):
+        assert type(record).__name__ == type(real).__name__, where
+        assert record == real, where
+        assert record.value == real.value, where
+        assert str(record) == str(real), where
+        for name in cache._public_properties(type(real)):
+            assert getattr(record, name) == getattr(real, name), f"{where}.{name}"
+    elif isinstance(real, list):
+        assert isinstance(record, list) and len(record) == len(real), where
+        for index, (left, right) in enumerate(zip(real, record, strict=True)):
+            same(left, right, f"{where}[{index}]")
+    elif isinstance(real, dict):
+        assert isinstance(record, dict) and list(record) == list(real), where
+        for key in real:
+            same(real[key], record[key], f"{where}[{key!r}]")
+    else:
+        assert type(record) is type(real), where
+        assert record == real, where
+
+
+def test_records_match_models_on_the_bundled_plan(bundled_plan: Path) -> None:
+    """Every field, property and enum of the real plan survives the snapshot unchanged."""
+    loaded = load.parse_plan(bundled_plan.read_text(encoding="utf-8"), "plan.yaml")
+    schema, data = cache.snapshot(loaded.plan)
+    same(loaded.plan, cache.restore(schema, data))
+
+
+def test_records_match_models_on_a_synthetic_plan() -> None:
+    """The benchmark generator's 1,000-item plan loads, and its records match the models."""
+    text = generate_module().generate(1000)
+    loaded = load.parse_plan(text, "synthetic.yaml")
+    assert sum(1 for _ in loaded.plan.iter_items()) == 1000
+    statuses = {item.status for _, _, item in loaded.plan.iter_items()}
+    assert statuses == set(model.Status)
+    restored = cache.restore(*cache.snapshot(loaded.plan))
+    same(loaded.plan, restored)
+    assert [item.id for _, _, item in restored.iter_items()] == [item.id for _, _, item in loaded.plan.iter_items()]
+
+
+def test_every_model_method_has_a_record_counterpart() -> None:
+    """A method added to a model must be added to cache.MIXINS too (properties are kept as data)."""
+    for name, cls in inspect.getmembers(model, inspect.isclass):
+        if not (issubclass(cls, BaseModel) and cls.__module__ == model.__name__):
+            continue
+        methods = [
+            attr
+            for attr, member in vars(cls).items()
+            if inspect.isfunction(member) and not attr.startswith("_")
+        ]
+        mixin = cache.MIXINS.get(name, cache.Record)
+        assert [attr for attr in methods if not hasattr(mixin, attr)] == [], name
+
+
+def test_cached_plan_locates_lazily(bundled_plan: Path) -> None:
+    """Positions from a cached plan match a fresh load; the YAML is composed only when asked."""
+    text = bundled_plan.read_text(encoding="utf-8")
+    fresh = load.parse_plan(text, "plan.yaml")
+    cache.store(text, fresh.plan)
+    cached = cache.load(text, "plan.yaml")
+    assert cached is not None
+    assert cached.root is None
+    for item_id, field in [("1.1", "deadline"), ("4.7", None), ("8.6", "lead"), ("1.1", "no_such_field")]:
+        assert cached.where(item_id, field) == fresh.where(item_id, field)
+    assert cached.root is not None
+
+
+def test_records_are_read_only(bundled_plan: Path) -> None:
+    """A cached plan cannot be changed by accident, as a shared snapshot must not be."""
+    text = bundled_plan.read_text(encoding="utf-8")
+    cache.store(text, load.parse_plan(text, "plan.yaml").plan)
+    cached = cache.load(text, "plan.yaml")
+    assert cached is not None
+    with pytest.raises(AttributeError):
+        cached.plan.plan.title = "changed"
+    assert cached.plan.plan_date == date(2021, 11, 1)

@@ -1,0 +1,107 @@
+"""Each command path imports only what it needs: checked in a fresh interpreter, never by timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import sendplan
+
+HEAVY = ("pydantic", "rich", "yaml", "dateutil", "ruamel", "icalendar")
+AS_OF = "2022-06-01"
+
+# Runs in the child: import sendplan.cli (and run a command if given), then report which
+# heavy modules are loaded on the last line of stderr.
+CHILD = """
+import json, sys
+args = json.loads(sys.argv[1])
+heavy = json.loads(sys.argv[2])
+import sendplan.cli
+if args is not None:
+    try:
+        sendplan.cli.cli.main(args, prog_name="sendplan")
+    except SystemExit:
+        pass
+sys.stdout.flush()
+loaded = sorted(name for name in heavy if name in sys.modules)
+print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def loaded_modules(args: list[str] | None, cwd: Path, **env: str) -> set[str]:
+    # PYTHONPATH is the folder that holds the package under test, installed or a checkout.
+    package_parent = str(Path(sendplan.__file__).resolve().parent.parent)
+    environment = {**os.environ, "PYTHONPATH": package_parent, **env}
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(args), json.dumps(HEAVY)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def plan(bundled_plan: Path) -> str:
+    return str(bundled_plan)
+
+
+def test_importing_the_cli_imports_nothing_heavy(tmp_path: Path) -> None:
+    """`import sendplan.cli` loads none of pydantic, rich, yaml, dateutil, ruamel or icalendar."""
+    assert loaded_modules(None, tmp_path) == set()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["overdue", "--help"]], ids=["help", "version", "command-help"])
+def test_help_and_version_import_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    """--help and --version answer from click alone."""
+    assert loaded_modules(args, tmp_path) == set()
+
+
+def test_overdue_json_never_imports_rich(tmp_path: Path, plan: str) -> None:
+    """JSON output of a freshly parsed plan needs yaml and pydantic, but not rich or dateutil."""
+    loaded = loaded_modules(["overdue", "--json", "--as-of", AS_OF, "--plan", plan], tmp_path)
+    assert loaded == {"pydantic", "yaml"}
+
+
+def test_tsv_never_imports_rich(tmp_path: Path, plan: str) -> None:
+    """TSV output does not import rich."""
+    loaded = loaded_modules(["list", "--format", "tsv", "--as-of", AS_OF, "--plan", plan], tmp_path)
+    assert "rich" not in loaded
+    assert "dateutil" not in loaded
+
+
+def test_table_imports_rich(tmp_path: Path, plan: str) -> None:
+    """The table path really does use rich (so the tests above are not vacuous)."""
+    loaded = loaded_modules(["list", "--format", "table", "--as-of", AS_OF, "--plan", plan], tmp_path)
+    assert "rich" in loaded
+
+
+def test_cached_plan_skips_pydantic(tmp_path: Path, plan: str) -> None:
+    """The second run on an unchanged plan reads the cache: no pydantic, no rich."""
+    args = ["overdue", "--json", "--as-of", AS_OF, "--plan", plan]
+    assert "pydantic" in loaded_modules(args, tmp_path)
+    assert loaded_modules(args, tmp_path) & {"pydantic", "rich", "dateutil", "ruamel", "icalendar"} == set()
+
+
+def test_no_cache_always_validates(tmp_path: Path, plan: str) -> None:
+    """With SENDPLAN_NO_CACHE=1 every run parses and validates the plan again."""
+    args = ["overdue", "--json", "--as-of", AS_OF, "--plan", plan]
+    loaded_modules(args, tmp_path, SENDPLAN_NO_CACHE="1")
+    assert "pydantic" in loaded_modules(args, tmp_path, SENDPLAN_NO_CACHE="1")
+
+
+def test_unusual_deadline_spelling_imports_dateutil(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """dateutil is imported only for a spelling the fast patterns do not know."""
+    from tests.conftest import MINIMAL_PLAN
+
+    path = write_plan(MINIMAL_PLAN.replace("deadline: Mar 2022", "deadline: 31st of March 2022"))
+    loaded = loaded_modules(["list", "--json", "--as-of", AS_OF, "--plan", str(path)], tmp_path, SENDPLAN_NO_CACHE="1")
+    assert "dateutil" in loaded
