@@ -160,29 +160,34 @@ def _enum_schema(cls: type[enum.Enum], schema: dict[str, Any]) -> str:
 
 
 class Record:
-    """A read-only stand-in for one pydantic model, with the same attribute names and values."""
+    """A read-only stand-in for one pydantic model, with the same attribute names and values.
 
-    __slots__ = ()
+    Fields and the values of the model's properties sit in the instance dict, which is set
+    once when the record is built; after that nothing can be assigned.
+    """
+
+    _fields: tuple[str, ...] = ()
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"a cached {type(self).__name__} is read-only")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a cached {type(self).__name__} is read-only")
+
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
 
     __hash__ = None  # type: ignore[assignment]  # like the models: mutable containers inside
 
 
 class PlanRecord(Record):
     """The cached Plan: the methods of sendplan.model.Plan that are not plain data."""
-
-    __slots__ = ()
 
     def iter_items(self) -> Iterator[tuple[Any, Any, Any]]:
         for task in self.tasks:  # type: ignore[attr-defined]
@@ -197,12 +202,8 @@ MIXINS: dict[str, type[Record]] = {"Plan": PlanRecord}
 
 def _record_class(name: str, fields: list[str], properties: list[str]) -> type[Record]:
     base = MIXINS.get(name, Record)
-    namespace: dict[str, Any] = {"__slots__": tuple(fields), "__qualname__": name, "__module__": __name__}
-    for index, prop in enumerate(properties):
-        namespace[prop] = property(lambda self, _i=index: self._properties[_i])
-    if properties:
-        namespace["__slots__"] += ("_properties",)
-    return type(name, (base,), namespace)
+    names = (*fields, *properties)
+    return type(name, (base,), {"_fields": tuple(fields), "_names": names, "__qualname__": name, "__module__": __name__})
 
 
 def _enum_class(name: str, members: list[tuple[str, Any]], properties: dict[str, list[Any]]) -> Any:
@@ -220,36 +221,46 @@ def restore(schema: dict[str, Any], data: Any) -> Any:
     classes: dict[str, Any] = {}
     for name, spec in schema.items():
         if spec["kind"] == "model":
-            classes[name] = (_record_class(name, spec["fields"], spec["properties"]), len(spec["properties"]))
+            classes[name] = _record_class(name, spec["fields"], spec["properties"])
         else:
             classes[name] = _enum_class(name, spec["members"], spec["properties"])
     new = object.__new__
-    set_field = object.__setattr__
+    set_dict = object.__setattr__
     from_ordinal = date.fromordinal
     precisions = {precision.value: precision for precision in Precision}
+    # Deadlines, days and enum members are immutable and repeat a lot: build each once.
+    shared: dict[tuple[Any, ...], Any] = {}
+
+    def value_of(value: tuple[Any, ...]) -> Any:
+        tag = value[0]
+        if tag == _DEADLINE:
+            due = from_ordinal(value[3]) if value[3] is not None else None
+            return Deadline(value[1], precisions[value[2]], due, value[4])
+        if tag == _DAY:
+            return from_ordinal(value[1])
+        if tag == _ENUM:
+            return classes[value[1]](value[2])
+        raise ValueError(f"unknown tag {tag!r} in the plan cache")
 
     def decode(value: Any) -> Any:
         kind = type(value)
         if kind is tuple:
-            tag = value[0]
-            if tag == _MODEL:
-                cls, has_properties = classes[value[1]]
+            if value[0] == _MODEL:
+                cls = classes[value[1]]
+                # Most values are text or empty: skip the call for them.
+                parts = [part if part is None or type(part) is str else decode(part) for part in value[2]]
+                parts += [decode(part) for part in value[3]]
+                if len(parts) != len(cls._names):
+                    raise ValueError(f"a cached {value[1]} has the wrong number of fields")
                 record = new(cls)
-                for field, part in zip(cls.__slots__, value[2], strict=False):
-                    set_field(record, field, decode(part))
-                if has_properties:
-                    set_field(record, "_properties", tuple(decode(part) for part in value[3]))
+                set_dict(record, "__dict__", dict(zip(cls._names, parts, strict=True)))
                 return record
-            if tag == _DEADLINE:
-                due = from_ordinal(value[3]) if value[3] is not None else None
-                return Deadline(value[1], precisions[value[2]], due, value[4])
-            if tag == _DAY:
-                return from_ordinal(value[1])
-            if tag == _ENUM:
-                return classes[value[1]](value[2])
-            raise ValueError(f"unknown tag {tag!r} in the plan cache")
+            found = shared.get(value)
+            if found is None:
+                found = shared[value] = value_of(value)
+            return found
         if kind is list:
-            return [decode(part) for part in value]
+            return [part if type(part) is str else decode(part) for part in value]
         if kind is dict:
             return {key: decode(part) for key, part in value.items()}
         return value

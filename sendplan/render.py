@@ -8,7 +8,6 @@ the plan is data: it goes through clean() and into rich Text objects, never into
 from __future__ import annotations
 
 import enum
-import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -119,10 +118,20 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
 }
 
 
+_SCALARS = frozenset({str, int, bool, type(None), float})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def record(row: Any) -> Any:
     """A dataclass as a dict in field order (the JSON contract's order), recursively."""
-    if is_dataclass(row) and not isinstance(row, type):
-        return {f.name: record(getattr(row, f.name)) for f in fields(row)}
+    kind = type(row)
+    if kind in _SCALARS:
+        return row
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(row) and not isinstance(row, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(row))
+    if names is not None:
+        return {name: record(getattr(row, name)) for name in names}
     if isinstance(row, list):
         return [record(value) for value in row]
     if isinstance(row, date):
@@ -131,7 +140,9 @@ def record(row: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    text = json.dumps(record(value), ensure_ascii=False, indent=2)
+    from sendplan.fastjson import dumps  # json.dumps(..., ensure_ascii=False, indent=2), faster
+
+    text = dumps(record(value))
     # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
     return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 

@@ -1,0 +1,326 @@
+"""Time sendplan as whole processes against the floor `python -c "import yaml, json"` and Taskwarrior.
+
+Every command of a round runs once, in turn, so slow moments of the machine hit all of them
+alike; a figure is the median over the rounds. Peak memory is each process's own maximum
+resident set (os.wait4). Results print as a table and go to benchmarks/out/results.{json,md}.
+
+    python benchmarks/run.py                       # bundled plan, 1k, 10k and 100k items
+    python benchmarks/run.py --sizes 1000 --repeat 5
+    python benchmarks/run.py --no-taskwarrior
+
+"Warm" runs read the plan cache (the usual case: the plan has not changed since the last
+command); "cold" runs set SENDPLAN_NO_CACHE=1, as the first command after an edit does.
+The cache used here is benchmarks/out/cache, never the user's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+AS_OF = "2022-06-01"
+BUNDLED = REPO / "sendplan" / "data" / "plan.yaml"
+BUNDLED_ITEMS = 57
+
+sys.path.insert(0, str(HERE))
+from generate import generate  # benchmarks/ is not a package: import beside this file
+
+TARGETS = {  # command label → most times the floor, on the bundled plan
+    "--help": 2.0,
+    "overdue --json": 3.0,
+    "overdue (table)": 4.0,
+}
+
+
+@dataclass
+class Timing:
+    label: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+    exit_codes: set[int] = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_once(timing: Timing, cwd: Path) -> float:
+    """Run one process; record wall time, exit code and its own peak memory."""
+    env = {**os.environ, **timing.env}
+    start = time.perf_counter()
+    process = subprocess.Popen(timing.command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    timing.seconds.append(elapsed)
+    timing.peak_kb = max(timing.peak_kb, usage.ru_maxrss)  # kilobytes on Linux
+    timing.exit_codes.add(process.returncode)
+    return elapsed
+
+
+def run_rounds(timings: list[Timing], repeat: int, cwd: Path) -> None:
+    for timing in timings:  # one untimed run each: warms the page cache and the plan cache
+        run_once(timing, cwd)
+        timing.seconds.clear()
+    for _ in range(repeat):
+        for timing in timings:
+            run_once(timing, cwd)
+
+
+def sendplan_command() -> list[str]:
+    script = Path(sys.executable).parent / "sendplan"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sendplan"]
+
+
+def base_env(cache: Path) -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH")
+    return {
+        "PYTHONPATH": f"{REPO}{os.pathsep}{path}" if path else str(REPO),
+        "SENDPLAN_CACHE_DIR": str(cache),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
+
+
+def plan_timings(plan: Path, env: dict[str, str], *, tables: bool) -> list[Timing]:
+    sendplan = sendplan_command()
+    common = ["--plan", str(plan), "--as-of", AS_OF]
+    cold = {**env, "SENDPLAN_NO_CACHE": "1"}
+    timings = [
+        Timing("floor", [sys.executable, "-c", "import yaml, json"], env),
+        Timing("--help", [*sendplan, "--help"], env),
+        Timing("overdue --json", [*sendplan, "overdue", "--json", *common], env),
+        Timing("overdue --json (cold)", [*sendplan, "overdue", "--json", *common], cold),
+        Timing("by-lead AG --json", [*sendplan, "by-lead", "AG", "--json", *common], env),
+        Timing("validate", [*sendplan, "validate", str(plan)], env),
+        Timing("validate (cold)", [*sendplan, "validate", str(plan)], cold),
+    ]
+    if tables:
+        timings += [
+            Timing("overdue (table)", [*sendplan, "overdue", "--format", "table", *common], env),
+            Timing("list (table)", [*sendplan, "list", "--format", "table", *common], env),
+        ]
+    return timings
+
+
+# ---------------------------------------------------------------------------------------
+# Taskwarrior
+
+
+def ensure_taskwarrior() -> tuple[str | None, str]:
+    """The path of `task`, installing Debian's package when we are root; or None and why not."""
+    found = shutil.which("task")
+    if found:
+        return found, ""
+    apt = shutil.which("apt-get")
+    if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None, "Taskwarrior is not installed and cannot be installed here (needs root and apt-get)."
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    if subprocess.run([apt, "install", "-y", "taskwarrior"], check=False, **quiet).returncode != 0:
+        subprocess.run([apt, "update"], check=False, **quiet)
+        subprocess.run([apt, "install", "-y", "taskwarrior"], check=False, **quiet)
+    found = shutil.which("task")
+    return (found, "") if found else (None, "apt-get could not install taskwarrior; comparison skipped.")
+
+
+def taskwarrior_data(plan: Path, env: dict[str, str], folder: Path, task: str) -> tuple[dict[str, str], int]:
+    """Import the plan's items as tasks (due dates as sendplan reads them today); TASKRC env and count."""
+    listing = subprocess.run(
+        [*sendplan_command(), "list", "--json", "--plan", str(plan), "--as-of", date.today().isoformat()],
+        env={**os.environ, **env},
+        capture_output=True,
+        check=True,
+    )
+    tasks = []
+    for row in json.loads(listing.stdout):
+        # A recurring item that was completed is live again for its next occurrence.
+        finished = row["status"] in ("complete", "dropped") and row["precision"] != "recurring"
+        entry = {
+            "description": row["action"] or row["deliverable"],
+            "status": ("completed" if row["status"] == "complete" else "deleted") if finished else "pending",
+            "entry": "20211101T000000Z",
+            "project": f"task{row['task']}",
+        }
+        due = row["revised_deadline"] or row["deadline"]
+        if due:
+            entry["due"] = due.replace("-", "") + "T235959Z"  # overdue from the next day, as in sendplan
+        if finished:
+            entry["end"] = "20220101T000000Z"
+        if row["lead"]:
+            entry["tags"] = [row["lead"]]
+        tasks.append(entry)
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    rc = folder / "taskrc"
+    rc.write_text(
+        f"data.location={data}\nconfirmation=off\nverbose=nothing\nhooks=off\nrecurrence=off\ngc=off\n",
+        encoding="utf-8",
+    )
+    source = folder / "tasks.json"
+    source.write_text(json.dumps(tasks), encoding="utf-8")
+    tw_env = {"TASKRC": str(rc), "TZ": "UTC"}
+    subprocess.run([task, "import", str(source)], env={**os.environ, **tw_env}, capture_output=True, check=True)
+    return tw_env, len(tasks)
+
+
+def count_json(command: list[str], env: dict[str, str]) -> int:
+    result = subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=True)
+    return len(json.loads(result.stdout))
+
+
+# ---------------------------------------------------------------------------------------
+# Reporting
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def mb(kilobytes: int) -> str:
+    return f"{kilobytes / 1024:,.0f} MB"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="synthetic plan sizes")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds for the bundled plan and plans up to 10k")
+    parser.add_argument("--repeat-large", type=int, default=3, help="rounds for plans over 10k items")
+    parser.add_argument(
+        "--table-limit", type=int, default=10000, help="skip table commands for plans larger than this"
+    )
+    parser.add_argument("--no-taskwarrior", action="store_true")
+    args = parser.parse_args(argv)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    cache = OUT / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = base_env(cache)
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    lines: list[str] = [f"sendplan benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"]
+    notes: list[str] = []
+
+    plans: list[tuple[str, Path, int]] = [("bundled", BUNDLED, BUNDLED_ITEMS)]
+    for size in args.sizes:
+        path = OUT / f"plan-{size}.yaml"
+        text = generate(size)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        plans.append((f"{size:,} items", path, size))
+
+    for name, path, items in plans:
+        repeat = args.repeat if items <= 10000 else args.repeat_large
+        tables = items <= args.table_limit
+        timings = plan_timings(path, env, tables=tables)
+        print(f"timing {name} ({path.stat().st_size:,} bytes), {repeat} rounds…", file=sys.stderr, flush=True)
+        run_rounds(timings, repeat, OUT)
+        floor = timings[0].median
+        results[name] = {}
+        rows = []
+        for timing in timings:
+            results[name][timing.label] = {
+                "median_s": timing.median,
+                "ratio_to_floor": timing.median / floor,
+                "peak_mb": timing.peak_kb / 1024,
+                "runs": len(timing.seconds),
+            }
+            rows.append([timing.label, ms(timing.median), f"{timing.median / floor:.1f}×", mb(timing.peak_kb), ",".join(map(str, sorted(timing.exit_codes)))])
+        lines += ["", f"## {name} ({path.stat().st_size / 1e6:.1f} MB, median of {repeat})", ""]
+        lines.append(table(["command", "median", "× floor", "peak memory", "exit"], rows))
+        if not tables:
+            notes.append(f"{name}: table commands skipped (--table-limit {args.table_limit}); rich takes ~4 ms per row.")
+
+    # Per-item cost: the time a command adds per item over the same command on the bundled plan.
+    per_item_rows = []
+    for label in ("overdue --json", "overdue --json (cold)", "by-lead AG --json", "validate (cold)"):
+        row = [label]
+        for name, _, items in plans[1:]:
+            extra = results[name][label]["median_s"] - results["bundled"][label]["median_s"]
+            cost = extra / (items - BUNDLED_ITEMS) * 1e6
+            results[name][label]["per_item_us"] = cost
+            row.append(f"{cost:.1f} µs")
+        per_item_rows.append(row)
+    lines += ["", "## Per-item cost (µs per item over the bundled plan)", ""]
+    lines.append(table(["command", *[name for name, _, _ in plans[1:]]], per_item_rows))
+
+    checks: list[list[str]] = []
+    bundled = results["bundled"]
+    for label, limit in TARGETS.items():
+        ratio = bundled[label]["ratio_to_floor"]
+        checks.append([f"bundled: {label} ≤ {limit:g}× floor", f"{ratio:.1f}×", "met" if ratio <= limit else "missed"])
+
+    if not args.no_taskwarrior and 10000 in args.sizes:
+        task, why = ensure_taskwarrior()
+        if task is None:
+            notes.append(why)
+        else:
+            plan = OUT / "plan-10000.yaml"
+            with tempfile.TemporaryDirectory() as folder:
+                tw_env, imported = taskwarrior_data(plan, env, Path(folder), task)
+                sendplan = [*sendplan_command(), "overdue", "--json", "--plan", str(plan)]  # today, as Taskwarrior
+                pair = [Timing("task +OVERDUE export", [task, "+OVERDUE", "export"], tw_env), Timing("sendplan overdue --json", sendplan, env)]
+                print("timing Taskwarrior against sendplan on 10,000 items…", file=sys.stderr, flush=True)
+                run_rounds(pair, args.repeat, OUT)
+                ratios = [ours / theirs for theirs, ours in zip(pair[0].seconds, pair[1].seconds, strict=True)]
+                counts = [count_json([task, "+OVERDUE", "export"], tw_env), count_json(sendplan, env)]
+                version = subprocess.run([task, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+            ratio = statistics.median(ratios)
+            results["taskwarrior"] = {
+                timing.label: {"median_s": timing.median, "peak_mb": timing.peak_kb / 1024, "overdue": count}
+                for timing, count in zip(pair, counts, strict=True)
+            }
+            results["taskwarrior"]["paired ratio"] = {"sendplan_over_taskwarrior": ratio}
+            lines += ["", f"## 10,000 items: Taskwarrior {version} ({imported:,} tasks imported), median of {args.repeat}", ""]
+            lines.append(
+                table(
+                    ["command", "median", "peak memory", "overdue items"],
+                    [[t.label, ms(t.median), mb(t.peak_kb), f"{c:,}"] for t, c in zip(pair, counts, strict=True)],
+                )
+            )
+            lines.append(f"\nPaired ratio sendplan / Taskwarrior (median of per-round ratios): {ratio:.2f}")
+            checks.append(["10k: overdue --json no slower than Taskwarrior", f"{ratio:.2f}×", "met" if ratio <= 1 else "missed"])
+
+    large = [name for name, _, items in plans if items >= 100000]
+    if large and any(items == 10000 for _, _, items in plans):
+        name = large[0]
+        ten = next(n for n, _, items in plans if items == 10000)
+        for label in ("overdue --json", "overdue --json (cold)"):
+            growth = results[name][label]["per_item_us"] / results[ten][label]["per_item_us"]
+            checks.append([f"100k: {label} per item ≤ 1.5× of 10k", f"{growth:.2f}×", "met" if growth <= 1.5 else "missed"])
+        peak = max(values["peak_mb"] for values in results[name].values())
+        checks.append(["100k: peak memory < 500 MB", f"{peak:,.0f} MB", "met" if peak < 500 else "missed"])
+
+    lines += ["", "## Targets", "", table(["target", "measured", "result"], checks)]
+    if notes:
+        lines += ["", *[f"Note: {note}" for note in notes]]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    (OUT / "results.md").write_text(report, encoding="utf-8")
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
