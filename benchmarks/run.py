@@ -206,7 +206,8 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="synthetic plan sizes")
-    parser.add_argument("--repeat", type=int, default=7, help="rounds for the bundled plan and plans up to 10k")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds for the bundled plan, 1k items and Taskwarrior")
+    parser.add_argument("--repeat-10k", type=int, default=5, help="rounds for plans of up to 10k items")
     parser.add_argument("--repeat-large", type=int, default=3, help="rounds for plans over 10k items")
     parser.add_argument(
         "--table-limit", type=int, default=10000, help="skip table commands for plans larger than this"
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         plans.append((f"{size:,} items", path, size))
 
     for name, path, items in plans:
-        repeat = args.repeat if items <= 10000 else args.repeat_large
+        repeat = args.repeat if items <= 1000 else args.repeat_10k if items <= 10000 else args.repeat_large
         tables = items <= args.table_limit
         timings = plan_timings(path, env, tables=tables)
         print(f"timing {name} ({path.stat().st_size:,} bytes), {repeat} rounds…", file=sys.stderr, flush=True)

@@ -15,7 +15,9 @@ from typing import Any
 _float = json.JSONEncoder(ensure_ascii=False).encode  # inf and nan spelled as json.dumps does
 
 
-def dumps(value: Any, indent: int = 2) -> str:
+def dumps(value: Any, indent: int = 2, pad: str = "") -> str:
+    """*value* as json.dumps(value, ensure_ascii=False, indent=indent) writes it; *pad* starts
+    each line after the first, for a value written inside a list that is already open."""
     parts: list[str] = []
     append = parts.append
     step = " " * indent
@@ -65,7 +67,7 @@ def dumps(value: Any, indent: int = 2) -> str:
         else:  # anything unusual (a str or int subclass…): let the standard library decide
             append(json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad))
 
-    write(value, "")
+    write(value, pad)
     return "".join(parts)
 
 

@@ -521,9 +521,10 @@ def load_plan(path: str, *, stdin: typing.BinaryIO | None = None) -> LoadedPlan:
     name, text = read_source(path, stdin=stdin)
     from sendplan import cache  # an unchanged plan skips YAML and pydantic (see cache.py)
 
-    cached = cache.load(text, name)
-    if cached is not None:
-        return cached
-    loaded = parse_plan(text, name)
-    cache.store(text, loaded.plan)
+    with cache.gc_paused():
+        cached = cache.load(text, name)
+        if cached is not None:
+            return cached
+        loaded = parse_plan(text, name)
+        cache.store(text, loaded.plan)
     return loaded

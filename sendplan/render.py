@@ -139,12 +139,15 @@ def record(row: Any) -> Any:
     return row
 
 
+def _escape_c1(text: str) -> str:
+    # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def to_json(value: Any) -> str:
     from sendplan.fastjson import dumps  # json.dumps(..., ensure_ascii=False, indent=2), faster
 
-    text = dumps(record(value))
-    # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
-    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return _escape_c1(dumps(record(value)))
 
 
 def _out(out: IO[str] | None) -> IO[str]:
@@ -152,7 +155,18 @@ def _out(out: IO[str] | None) -> IO[str]:
 
 
 def render_json(report: Report, out: IO[str] | None = None) -> None:
-    _out(out).write(to_json(list(report.rows)) + "\n")
+    """The same text as to_json(rows), written a row at a time so 100,000 rows never sit in memory twice."""
+    from sendplan.fastjson import dumps
+
+    stream = _out(out)
+    if not report.rows:
+        stream.write("[]\n")
+        return
+    separator = "[\n  "
+    for row in report.rows:
+        stream.write(separator + _escape_c1(dumps(record(row), pad="  ")))
+        separator = ",\n  "
+    stream.write("\n]\n")
 
 
 def _tsv_cell(value: Any) -> str:
