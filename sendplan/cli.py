@@ -552,9 +552,12 @@ def completion_command(shell: str) -> None:
     start-up file:
 
     \b
-      bash, in ~/.bashrc:  eval "$(sendplan completion bash)"
-      zsh, in ~/.zshrc:    eval "$(sendplan completion zsh)"   (after compinit)
-      fish:                sendplan completion fish > ~/.config/fish/completions/sendplan.fish
+      bash, in ~/.bashrc:
+        eval "$(sendplan completion bash)"
+      zsh, in ~/.zshrc (after compinit):
+        eval "$(sendplan completion zsh)"
+      fish, once:
+        sendplan completion fish > ~/.config/fish/completions/sendplan.fish
 
     \b
     Example:
