@@ -86,6 +86,7 @@ def plan_option(function: F) -> F:
         "--plan",
         "plan_path",
         metavar="FILE",
+        type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         help="The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.",
@@ -270,7 +271,7 @@ def cli() -> None:
 
 
 @cli.command("validate")
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
 @plan_option
 @as_of_option
 @format_options
@@ -485,7 +486,7 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
 
 @cli.command("diff")
-@click.argument("files", nargs=-1, metavar="[OLD NEW]")
+@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=click.Path(allow_dash=True))
 @click.option(
     "--rev", metavar="REV",
     help="Compare the plan file as committed at this git revision (HEAD~1, a tag, a commit) with the file now.",

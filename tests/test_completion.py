@@ -133,3 +133,14 @@ def test_source_env_var_prints_the_script(runner: CliRunner) -> None:
     result = runner.invoke(cli.cli, [], prog_name="sendplan", env={"_SENDPLAN_COMPLETE": "bash_source"})
     assert result.exit_code == 0
     assert "complete -o nosort -F _sendplan_completion sendplan" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "incomplete"),
+    [(["list", "--plan"], "pl"), (["validate"], "pl"), (["diff"], "pl"), (["diff", "--rev", "HEAD"], "pl")],
+    ids=["--plan", "validate FILE", "diff OLD", "diff --rev FILE"],
+)
+def test_plan_file_arguments_complete_file_names(args: list[str], incomplete: str) -> None:
+    """Where a plan file is expected, the shell is asked to complete file names."""
+    found = ShellComplete(cli.cli, {}, "sendplan", "_SENDPLAN_COMPLETE").get_completions(args, incomplete)
+    assert [(item.type, item.value) for item in found] == [("file", incomplete)]
