@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-
-from tests.conftest import REPO
+from helpers import REPO
 
 ITEM_KEYS = [
     "id", "task", "task_title", "deliverable", "action", "success_criteria", "lead", "lead_name",

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 import pytest
+from helpers import REPO
 
 import sendplan
 from sendplan.cli import cli
-from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CONSOLE_BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.DOTALL)
