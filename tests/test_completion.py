@@ -9,9 +9,9 @@ import click
 import pytest
 from click.shell_completion import ShellComplete
 from click.testing import CliRunner, Result
+from helpers import MINIMAL_PLAN
 
 from sendplan import cli
-from tests.conftest import MINIMAL_PLAN
 
 SEED_LEADS = ["CK", "AG", "CW", "BB", "DA"]
 

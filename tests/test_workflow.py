@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
-
-from tests.conftest import MINIMAL_PLAN, REPO
+from helpers import MINIMAL_PLAN, REPO
 
 AS_OF = "2021-11-01"
 BROKEN_DEADLINE = MINIMAL_PLAN.replace("deadline: Mar 2022", "deadline: Smarch 2022")
