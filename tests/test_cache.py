@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from helpers import MINIMAL_PLAN, REPO
 from pydantic import BaseModel
 
 from sendplan import cache, load, model
-from tests.conftest import MINIMAL_PLAN, REPO
 
 AS_OF = "2022-06-01"
 

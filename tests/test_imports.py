@@ -100,7 +100,7 @@ def test_no_cache_always_validates(tmp_path: Path, plan: str) -> None:
 
 def test_unusual_deadline_spelling_imports_dateutil(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
     """dateutil is imported only for a spelling the fast patterns do not know."""
-    from tests.conftest import MINIMAL_PLAN
+    from helpers import MINIMAL_PLAN
 
     path = write_plan(MINIMAL_PLAN.replace("deadline: Mar 2022", "deadline: 31st of March 2022"))
     loaded = loaded_modules(["list", "--json", "--as-of", AS_OF, "--plan", str(path)], tmp_path, SENDPLAN_NO_CACHE="1")
