@@ -173,7 +173,7 @@ def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: 
     plan = completion_plan(ctx)
     if plan is None:
         return []
-    from sendplan.model import normalise_lead_code
+    from sendplan.codes import normalise_lead_code
     from sendplan.query import known_leads
 
     prefix = normalise_lead_code(incomplete)
@@ -349,13 +349,17 @@ def list_command(
     Example:
       sendplan list --due-before "Dec 2021" --as-of 2021-11-01
     """
-    from sendplan.model import normalise_lead_code, parse_status
+    from sendplan.codes import normalise_lead_code
     from sendplan.query import ItemFilter, select
 
-    try:
-        wanted_statuses = frozenset(parse_status(status).value for status in statuses)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--status") from None
+    wanted_statuses: frozenset[str] = frozenset()
+    if statuses:  # the models (and pydantic) only when a status must be read
+        from sendplan.model import parse_status
+
+        try:
+            wanted_statuses = frozenset(parse_status(status).value for status in statuses)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--status") from None
     day = _as_of(as_of)
     loaded = load(plan_path)
     flt = ItemFilter(
@@ -380,7 +384,7 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     Example:
       sendplan by-lead AG
     """
-    from sendplan.model import normalise_lead_code
+    from sendplan.codes import normalise_lead_code
     from sendplan.query import ItemFilter, known_leads, select
 
     day = _as_of(as_of)

@@ -24,7 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from sendplan.dates import Deadline, DeadlineError, parse_day, parse_deadline, without_lookalikes
+from sendplan.codes import normalise_lead_code
+from sendplan.dates import Deadline, DeadlineError, parse_day, parse_deadline
 
 
 class Strict(BaseModel):
@@ -78,13 +79,6 @@ Day = Annotated[
 ]
 
 LEAD_CODE = re.compile(r"[A-Z][A-Z0-9]{0,11}")
-
-
-def normalise_lead_code(value: Any) -> Any:
-    """Lead codes are Latin capitals: "ск" (Cyrillic) and "cw" both become Latin upper case."""
-    if isinstance(value, str):
-        return without_lookalikes(value.strip()).upper()
-    return value
 
 
 def _lead_code(value: Any) -> str:

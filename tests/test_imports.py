@@ -84,11 +84,29 @@ def test_table_imports_rich(tmp_path: Path, plan: str) -> None:
     assert "rich" in loaded
 
 
-def test_cached_plan_skips_pydantic(tmp_path: Path, plan: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["overdue", "--json"],
+        ["by-lead", "ag", "--json"],
+        ["list", "--lead", "AG", "--due-before", "Dec 2022", "--format", "tsv"],
+        ["due", "--within", "3m", "--json"],
+        ["leads", "--json"],
+        ["tasks", "--format", "tsv"],
+    ],
+    ids=" ".join,
+)
+def test_cached_plan_skips_pydantic(tmp_path: Path, plan: str, command: list[str]) -> None:
     """The second run on an unchanged plan reads the cache: no pydantic, no rich."""
-    args = ["overdue", "--json", "--as-of", AS_OF, "--plan", plan]
+    args = [*command, "--as-of", AS_OF, "--plan", plan]
     assert "pydantic" in loaded_modules(args, tmp_path)
     assert loaded_modules(args, tmp_path) & {"pydantic", "rich", "dateutil", "ruamel", "icalendar"} == set()
+
+
+def test_validate_from_cache_skips_pydantic(tmp_path: Path, plan: str) -> None:
+    """validate on an unchanged valid plan answers from the cache, without pydantic."""
+    loaded_modules(["validate", plan], tmp_path)
+    assert "pydantic" not in loaded_modules(["validate", plan], tmp_path)
 
 
 def test_no_cache_always_validates(tmp_path: Path, plan: str) -> None:
