@@ -43,6 +43,8 @@ CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
 NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
 # Bump when the snapshot layout below changes.
 FORMAT = 1
+# Every edit of a plan makes a new snapshot; keep only the most recently used ones.
+KEEP_SNAPSHOTS = 16
 _MAGIC = b"sendplan-cache\n"
 _MARSHAL_VERSION = 4
 
@@ -333,9 +335,23 @@ def load(text: str, name: str) -> CachedPlan | None:
         if header != (FORMAT, key):
             return None
         plan = restore(schema, data)
+        with contextlib.suppress(OSError):  # recently used: kept when older snapshots are pruned
+            os.utime(path)
     except Exception:  # noqa: BLE001 - a cache must never be the reason a command fails
         return None
     return CachedPlan(plan, name, None, text=text)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Delete all but the KEEP_SNAPSHOTS most recently used snapshots (never *keep*)."""
+    snapshots = []
+    for path in directory.glob("*.plan"):
+        with contextlib.suppress(OSError):
+            snapshots.append((path.stat().st_mtime_ns, path))
+    snapshots.sort(reverse=True)
+    for _, path in snapshots[KEEP_SNAPSHOTS:]:
+        if path != keep:
+            path.unlink(missing_ok=True)
 
 
 def store(text: str, plan: Any) -> None:
@@ -356,5 +372,6 @@ def store(text: str, plan: Any) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        _prune(path.parent, path)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import importlib.util
 import inspect
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -279,3 +280,17 @@ def test_records_are_read_only(bundled_plan: Path) -> None:
     with pytest.raises(AttributeError):
         cached.plan.plan.title = "changed"
     assert cached.plan.plan_date == date(2021, 11, 1)
+
+
+def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing a plan many times leaves only the most recent snapshots, the latest among them."""
+    monkeypatch.setattr(cache, "KEEP_SNAPSHOTS", 3)
+    plan = load.parse_plan(MINIMAL_PLAN, "plan.yaml").plan
+    for number in range(6):
+        text = MINIMAL_PLAN + f"# edit {number}\n"
+        cache.store(text, plan)
+        # File times can be coarser than this loop: give each snapshot its own, in order.
+        os.utime(cache_dir / f"{cache.cache_key(text)}.plan", ns=(number * 10**9, number * 10**9))
+    assert len(cache_files(cache_dir)) == 3
+    assert cache.load(MINIMAL_PLAN + "# edit 5\n", "plan.yaml") is not None
+    assert cache.load(MINIMAL_PLAN + "# edit 0\n", "plan.yaml") is None
