@@ -124,17 +124,59 @@ def format_options(function: F) -> F:
     )(function)
 
 
+def _keep(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def output_options(function: F) -> F:
+    """-o/--output and --fields; show() reads them, so command signatures stay as they are."""
+    function = click.option(
+        "--fields",
+        metavar="NAMES",
+        expose_value=False,
+        callback=_keep("sendplan.fields"),
+        help="Only these columns, in this order, comma-separated (e.g. id,lead,deadline).",
+    )(function)
+    return click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        expose_value=False,
+        callback=_keep("sendplan.output"),
+        help="Write to FILE (replacing it) instead of the screen; the format follows its extension: "
+        ".csv .json .jsonl .md .tsv .txt.",
+    )(function)
+
+
 def common_options(function: F) -> F:
-    """--plan, --as-of and --format/--json, which every plan command takes."""
-    return plan_option(as_of_option(format_options(function)))
+    """--plan, --as-of, --format/--json, -o and --fields, which every listing command takes."""
+    return plan_option(as_of_option(format_options(output_options(function))))
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
+    """--json, else --format, else the -o file's extension, else table on a terminal and tsv in a pipe."""
+    from sendplan.render import EXTENSIONS, format_for
+
     ctx = click.get_current_context()
     if ctx.meta.get("sendplan.json"):
         return OutputFormat.JSON
     if output_format:
         return OutputFormat(output_format)
+    path = ctx.meta.get("sendplan.output")
+    if path and path != "-":
+        chosen = format_for(path)
+        if chosen is None:
+            known = " ".join(EXTENSIONS)
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{path}". End it with one of {known}, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+        return chosen
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
 
 
@@ -170,9 +212,24 @@ def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: dat
 
 
 def show(report: Report, output_format: str | None) -> None:
-    from sendplan.render import emit
+    """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
+    from sendplan.render import FieldError, check_fields, emit, parse_fields
 
-    emit(report, resolve_format(output_format))
+    ctx = click.get_current_context()
+    fmt = resolve_format(output_format)
+    if "sendplan.fields" in ctx.meta:
+        try:
+            report.fields = check_fields(report, parse_fields(ctx.meta["sendplan.fields"]))
+        except FieldError as error:
+            raise click.BadParameter(str(error), param_hint="'--fields'") from None
+    path = ctx.meta.get("sendplan.output")
+    if path is None or path == "-":
+        emit(report, fmt)
+        return
+    try:
+        emit(report, fmt, path=path)
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
 
 
 def _as_of(as_of: date | None) -> date:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from sendplan.errors import Problem, Severity
@@ -23,6 +25,23 @@ class OutputFormat(enum.StrEnum):
     TABLE = "table"
     TSV = "tsv"
     JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+# What `-o FILE` writes when --format is not given, by the file's extension.
+EXTENSIONS: dict[str, OutputFormat] = {
+    ".txt": OutputFormat.TABLE,
+    ".tsv": OutputFormat.TSV,
+    ".tab": OutputFormat.TSV,
+    ".json": OutputFormat.JSON,
+    ".jsonl": OutputFormat.JSONL,
+    ".ndjson": OutputFormat.JSONL,
+    ".csv": OutputFormat.CSV,
+    ".md": OutputFormat.MARKDOWN,
+    ".markdown": OutputFormat.MARKDOWN,
+}
 
 
 # C0 controls but tab and newline, DEL, and C1 controls: ESC, BEL, CSI and friends must never
@@ -61,6 +80,7 @@ class Report:
     empty: str = "Nothing to show."
     notes: list[str] = field(default_factory=list)
     highlight: Callable[[Any], bool] = lambda row: False
+    fields: Sequence[str] | None = None  # --fields: these columns, in this order
 
 
 def _text(value: str | None) -> str:
@@ -130,8 +150,8 @@ def record(row: Any) -> Any:
     return row
 
 
-def to_json(value: Any) -> str:
-    text = json.dumps(record(value), ensure_ascii=False, indent=2)
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    text = json.dumps(record(value), ensure_ascii=False, indent=indent)
     # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
     return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
@@ -140,8 +160,58 @@ def _out(out: IO[str] | None) -> IO[str]:
     return out if out is not None else sys.stdout
 
 
+class FieldError(ValueError):
+    """--fields named a column the report does not have. The message lists the valid ones."""
+
+
+def _row_type(kind: str) -> Any:
+    from sendplan.query import ItemRow, LeadRow, TaskRow
+
+    return {"items": ItemRow, "leads": LeadRow, "tasks": TaskRow}.get(kind)
+
+
+def field_names(report: Report) -> list[str]:
+    """Every column a report can show: its row dataclass's fields, in JSON-contract order."""
+    if report.rows:
+        return [f.name for f in fields(report.rows[0])]
+    row_type = _row_type(report.kind)
+    return [f.name for f in fields(row_type)] if row_type is not None else []
+
+
+def parse_fields(text: str) -> list[str]:
+    """ "id, lead,deadline" → ["id", "lead", "deadline"]."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def check_fields(report: Report, wanted: Sequence[str]) -> list[str]:
+    """*wanted* if every name is a column of *report*, else FieldError naming the valid ones."""
+    valid = field_names(report)
+    unknown = [name for name in wanted if name not in valid]
+    if unknown or not wanted:
+        what = ", ".join(f'"{name}"' for name in unknown) or "no field"
+        raise FieldError(f"{what}: not a field here. Choose from: {','.join(valid)}.")
+    return list(wanted)
+
+
+def chosen_names(report: Report) -> list[str]:
+    return list(report.fields) if report.fields else field_names(report)
+
+
+def _chosen(report: Report, row: Any) -> Any:
+    """One row as the JSON contract's dict, or only the --fields keys in the order given."""
+    data = record(row)
+    return {name: data[name] for name in report.fields} if report.fields else data
+
+
 def render_json(report: Report, out: IO[str] | None = None) -> None:
-    _out(out).write(to_json(list(report.rows)) + "\n")
+    _out(out).write(to_json([_chosen(report, row) for row in report.rows]) + "\n")
+
+
+def render_jsonl(report: Report, out: IO[str] | None = None) -> None:
+    """JSON Lines: one compact object per line, for streaming into jq, pandas or a database."""
+    stream = _out(out)
+    for row in report.rows:
+        stream.write(to_json(_chosen(report, row), indent=None) + "\n")
 
 
 def _tsv_cell(value: Any) -> str:
@@ -161,10 +231,95 @@ def render_tsv(report: Report, out: IO[str] | None = None) -> None:
     stream = _out(out)
     if not report.rows:
         return
-    names = [f.name for f in fields(report.rows[0])]
+    names = chosen_names(report)
     lines = ["\t".join(names)]
     lines += ["\t".join(_tsv_cell(getattr(row, name)) for name in names) for row in report.rows]
     stream.write("\n".join(lines) + "\n")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEWLINES = re.compile(r"\r\n?")
+BOM = "\ufeff"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet shows as written: a leading ' stops =, +, -, @, tab and CR starting a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)  # a number we computed, such as -3 slip days: never a formula
+    if isinstance(value, list):
+        # One entry per line inside the cell: Excel shows them as a wrapped list, and the
+        # semicolons the plan's own text ends with stay unambiguous.
+        text = "\n".join(clean(str(part)).strip() for part in value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        text = " ".join(clean(str(part)) for part in record(value).values() if part)
+    else:
+        text = clean(str(value))
+    return neutralise(_NEWLINES.sub("\n", text))
+
+
+def render_csv(report: Report, out: IO[str] | None = None) -> None:
+    """CSV that opens cleanly in Excel: UTF-8 BOM, a header row, one row per item, no formulas."""
+    import csv
+
+    stream = _out(out)
+    names = chosen_names(report)
+    stream.write(BOM)
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in report.rows:
+        writer.writerow([_csv_cell(getattr(row, name)) for name in names])
+
+
+# Markdown punctuation that could turn plan text into emphasis, links, HTML or a new cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
+
+
+def md_escape(text: str) -> str:
+    """Plan text as literal Markdown on one line (newlines become <br>)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text).strip())
+    return _LINE_BREAKS.sub("<br>", escaped)
+
+
+def md_table(headers: Sequence[str], body: Sequence[Sequence[str]], align: Sequence[str] = ()) -> str:
+    """A GitHub/CommonMark table. Cells are escaped here; *align* holds "left" or "right"."""
+    marks = ["---:" if (align[i] if i < len(align) else "left") == "right" else "---" for i in range(len(headers))]
+    lines = ["| " + " | ".join(md_escape(header) for header in headers) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(md_escape(cell) or " " for cell in cells) + " |" for cells in body]
+    return "\n".join(lines)
+
+
+def _columns(report: Report) -> list[Column]:
+    if report.fields or report.kind not in TABLE_COLUMNS:
+        return [Column(name, lambda row, name=name: _tsv_cell(getattr(row, name))) for name in chosen_names(report)]
+    return TABLE_COLUMNS[report.kind]
+
+
+def render_markdown(report: Report, out: IO[str] | None = None) -> None:
+    """A heading, a Markdown table from the report's column spec, and the notes as a legend."""
+    stream = _out(out)
+    parts = [f"### {md_escape(report.title)}"]
+    if report.rows:
+        columns = _columns(report)
+        parts.append(
+            md_table(
+                [column.header for column in columns],
+                [[column.value(row) for column in columns] for row in report.rows],
+                [column.justify for column in columns],
+            )
+        )
+        parts += [f"_{md_escape(note)}_" for note in report.notes]
+    else:
+        parts.append(md_escape(report.empty))
+    stream.write("\n\n".join(parts) + "\n")
 
 
 def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
@@ -184,7 +339,7 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
         console.print(Text(clean(report.empty)))
         return
     table = Table(title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False)
-    columns = TABLE_COLUMNS[report.kind]
+    columns = _columns(report)
     for column in columns:
         table.add_column(
             column.header,
@@ -205,11 +360,51 @@ RENDERERS: dict[OutputFormat, Callable[..., None]] = {
     OutputFormat.TABLE: render_table,
     OutputFormat.TSV: render_tsv,
     OutputFormat.JSON: render_json,
+    OutputFormat.JSONL: render_jsonl,
+    OutputFormat.CSV: render_csv,
+    OutputFormat.MARKDOWN: render_markdown,
 }
 
 
-def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
-    RENDERERS[fmt](report, out)
+def format_for(path: str) -> OutputFormat | None:
+    """The format a file name asks for by its extension (".csv" → csv), or None."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def _file_mode(target: Path) -> int:
+    """Keep an overwritten file's permissions; a new file gets the usual ones (0666 less umask)."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_file(path: str, write: Callable[[IO[str]], None]) -> None:
+    """Write a file all at once: into a temporary file beside it, then renamed over it.
+
+    A reader (or Excel) never sees half a file, and a failure leaves any old file as it was.
+    """
+    import tempfile
+
+    target = Path(path)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None, *, path: str | None = None) -> None:
+    """Render *report* in *fmt* to *out* (default stdout), or to the file *path* when given."""
+    if path is None or path == "-":
+        RENDERERS[fmt](report, out)
+    else:
+        write_file(path, lambda handle: RENDERERS[fmt](report, handle))
 
 
 def format_problem(problem: Problem) -> str:
