@@ -443,6 +443,208 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
 # --- report commands (report, timeline, ics, schema, glossary) ---
 
+REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Text to stdout, or all at once to the file *path* (replacing it)."""
+    from sendplan.render import write_file
+
+    if path is None or path == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_file(path, lambda handle: handle.write(text))
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
+
+
+def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
+    from sendplan.model import normalise_lead_code
+    from sendplan.query import known_leads
+
+    known = known_leads(loaded.plan)
+    wanted = frozenset(normalise_lead_code(code) for code in codes)
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
+        )
+    return wanted
+
+
+@cli.command("report")
+@plan_option
+@as_of_option
+@click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
+@click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
+@click.option("--format", "report_format", type=click.Choice(["markdown", "html"]), help="Default: from -o's extension, else markdown.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md or .html) instead of the screen.")
+@click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
+@click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
+def report_command(
+    plan_path: str | None,
+    as_of: date | None,
+    since: date | None,
+    ahead: tuple[int, str],
+    report_format: str | None,
+    output: str | None,
+    author: str | None,
+    audience: str | None,
+) -> None:
+    """The monthly highlight report for a board or Schools Forum, in Markdown or HTML.
+
+    Sections: headline figures, a timeline chart (HTML), RAG by task, exceptions (every red
+    or overdue item), progress since --since, look-ahead by lead, dependencies, plan health,
+    legend and glossary. The HTML is one file with no scripts that prints on A4.
+
+    \b
+    Example:
+      sendplan report --as-of 2021-12-01 --since 2021-11-01 -o board.html
+    """
+    from sendplan.report import board_report, to_markdown
+
+    fmt = report_format
+    if fmt is None and output and output != "-":
+        fmt = REPORT_FORMATS.get(os.path.splitext(output)[1].lower())
+        if fmt is None:
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{output}". End it with .md or .html, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    board = board_report(
+        loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
+    )
+    if fmt == "html":
+        from sendplan.report_html import to_html
+
+        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+    else:
+        text = to_markdown(board)
+    write_output(output, text)
+
+
+@cli.command("timeline")
+@plan_option
+@as_of_option
+@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
+def timeline_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None) -> None:
+    """Deadlines month by month: a row per task, a column per month, overdue marked.
+
+    Each cell counts the items due that month; "!" means some are overdue and "✓" that all
+    are finished. Long plans wrap into bands of months.
+
+    \b
+    Example:
+      sendplan timeline --as-of 2021-12-01
+    """
+    import shutil
+    import textwrap
+
+    from sendplan.query import ItemFilter, select
+    from sendplan.timeline import grid, legend, lines, plain_text
+
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    terminal = sys.stdout.isatty()
+    columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
+    # With --lead, only the tasks where that lead has items.
+    lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
+    the_grid = grid(lanes, chosen, day)
+    who = f" · {', '.join(sorted(wanted))}" if wanted else ""
+    title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    body = lines(the_grid, columns)
+    if not terminal:
+        heading = textwrap.wrap(title, columns)
+        click.echo("\n".join([*heading, "", plain_text(body), "", *legend(the_grid, columns)]))
+        return
+    from rich.text import Text
+
+    from sendplan.render import clean, make_console
+
+    console = make_console(width=columns)
+    console.print(Text(clean(title), style="bold"), "")
+    for segments in body:
+        console.print(Text.assemble(*segments), no_wrap=True, overflow="ignore", crop=False)
+    console.print("")
+    for note in legend(the_grid, columns):
+        console.print(Text(note, style="dim"))
+
+
+@cli.command("ics")
+@plan_option
+@as_of_option
+@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
+def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
+    """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.
+
+    Events keep the same UID from one export to the next, so importing again updates them;
+    yearly items repeat every year. --as-of sets the time stamp, so the file is reproducible.
+
+    \b
+    Example:
+      sendplan ics --lead AG -o ag-deadlines.ics
+    """
+    from sendplan.ics import calendar
+    from sendplan.query import ItemFilter, select
+
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    name = plan_name(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    data = calendar(loaded.plan, chosen, day, name)
+    if output is None or output == "-":
+        click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
+    else:
+        write_output(output, data.decode("utf-8"))
+
+
+@cli.command("schema")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. plan.schema.json) instead of the screen.")
+def schema_command(output: str | None) -> None:
+    """The plan file's JSON Schema, so editors can check plan.yaml as you type.
+
+    \b
+    Example:
+      sendplan schema -o plan.schema.json
+    """
+    import json
+
+    from sendplan.schema import plan_schema
+
+    write_output(output, json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@cli.command("glossary")
+@plan_option
+@format_options
+@output_options
+def glossary_command(plan_path: str | None, output_format: str | None) -> None:
+    """The plan's abbreviations and their meanings (the "glossary:" section of the plan).
+
+    Abbreviations used in the plan's text but missing from the glossary are listed on stderr.
+
+    \b
+    Example:
+      sendplan glossary
+    """
+    from sendplan.glossary import glossary_rows, undefined_abbreviations
+    from sendplan.render import format_problem
+
+    loaded = load(plan_path)
+    rows = glossary_rows(loaded.plan)
+    show(Report("glossary", rows, f"Glossary · {plan_name(loaded)}", empty='The plan has no "glossary:" section.'), output_format)
+    for problem in undefined_abbreviations(loaded):
+        click.echo(format_problem(problem), err=True)
+
+
 
 # --- team workflow commands (diff, completion) ---
 

@@ -136,6 +136,10 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Overdue", lambda row: str(row.overdue), justify="right"),
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
     ],
+    "glossary": [
+        Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
+        Column("Meaning", lambda row: row.meaning, ratio=1),
+    ],
 }
 
 
@@ -165,9 +169,10 @@ class FieldError(ValueError):
 
 
 def _row_type(kind: str) -> Any:
+    from sendplan.glossary import GlossaryRow
     from sendplan.query import ItemRow, LeadRow, TaskRow
 
-    return {"items": ItemRow, "leads": LeadRow, "tasks": TaskRow}.get(kind)
+    return {"items": ItemRow, "leads": LeadRow, "tasks": TaskRow, "glossary": GlossaryRow}.get(kind)
 
 
 def field_names(report: Report) -> list[str]:
