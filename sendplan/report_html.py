@@ -144,6 +144,9 @@ def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_o
         (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-label="Deadlines by task, with the as-of day marked" font-family="Arial, sans-serif">')
     ]
+    # Lane backgrounds first, so the month grid shows through every lane.
+    for index in range(0, len(tasks), 2):
+        out.append(f'<rect x="0" y="{top + lane * index:.1f}" width="{width:.0f}" height="{lane:.1f}" fill="#f3f5f6"/>')
     # Month grid, with the year at January and at the start.
     for year, month in months:
         x = _x(date(year, month, 1), first, days, left, plot)
@@ -165,8 +168,6 @@ def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_o
     # One lane per task.
     for index, (number, title) in enumerate(tasks):
         y = top + lane * index
-        if index % 2 == 0:
-            out.append(f'<rect x="0" y="{y:.1f}" width="{width:.0f}" height="{lane:.1f}" fill="#f5f7f8"/>')
         short = " ".join(clean(title).split())
         short = short if len(short) <= 36 else short[:35].rstrip() + "…"
         out.append(
