@@ -243,3 +243,34 @@ def test_csv_and_json_paths_do_not_import_rich(bundled_plan: Path, tmp_path: Pat
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": ""},
     )
     assert result.stderr.strip() == "False"
+
+
+@pytest.mark.parametrize("command", [*LISTING, ["glossary"]], ids=lambda command: command[0])
+def test_every_listing_takes_output_and_fields(
+    run: Callable[..., Result], bundled_plan: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """-o and --fields come with the shared options, so every listing command has them."""
+    first = {"leads": "lead", "tasks": "task", "glossary": "abbreviation"}.get(command[0], "id")
+    target = tmp_path / "out.jsonl"
+    extra = [] if command[0] == "glossary" else ["--as-of", AS_OF]
+    result = run(*command, "--plan", str(bundled_plan), *extra, "--fields", first, "-o", str(target))
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert records
+    assert all(list(record) == [first] for record in records)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "markdown"])
+def test_new_formats_never_print_control_characters(
+    run: Callable[..., Result], write_plan: Callable[..., Path], fmt: str
+) -> None:
+    """ESC and BEL in plan text never reach the screen: stripped in csv and markdown, escaped in jsonl."""
+    path = write_plan(MINIMAL_PLAN.replace("Do the thing", '"Do \\x1b[31mthe\\x07 thing"'))
+    result = run("list", "--plan", str(path), "--as-of", AS_OF, "--format", fmt)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    if fmt == "jsonl":
+        assert json.loads(result.stdout)["action"] == "Do \x1b[31mthe\x07 thing"
+    else:
+        assert "[31mthe thing" in result.stdout
