@@ -193,8 +193,7 @@ def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
 
 
 def plan_name(loaded: LoadedPlan) -> str:
-    info = loaded.plan.plan
-    return ", ".join(part for part in (info.title, info.organisation) if part)
+    return str(loaded.plan.plan.title)
 
 
 def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: date, empty: str) -> Report:

@@ -117,7 +117,7 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Lead", lambda row: _text(row.lead), no_wrap=True),
         Column("Status", lambda row: row.status.replace("_", " ")),
         Column("RAG", lambda row: _text(row.rag), no_wrap=True),
-        Column("Action and success criteria", _item_text, ratio=1),
+        Column("Action / ✓ criteria", _item_text, ratio=1),
     ],
     "leads": [
         Column("Lead", lambda row: row.lead or "(none)", no_wrap=True),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers import MINIMAL_PLAN
 
 import sendplan
-from tests.conftest import MINIMAL_PLAN
 
 AS_OF = "2021-11-01"
 
