@@ -530,7 +530,13 @@ def report_command(
 @as_of_option
 @click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
-def timeline_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None) -> None:
+@click.option(
+    "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="json: one record per task and month with items due.",
+)
+def timeline_command(
+    plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+) -> None:
     """Deadlines month by month: a row per task, a column per month, overdue marked.
 
     Each cell counts the items due that month; "!" means some are overdue and "✓" that all
@@ -544,7 +550,7 @@ def timeline_command(plan_path: str | None, as_of: date | None, leads: tuple[str
     import textwrap
 
     from sendplan.query import ItemFilter, select
-    from sendplan.timeline import grid, legend, lines, plain_text
+    from sendplan.timeline import grid, legend, lines, plain_text, records
 
     day = _as_of(as_of)
     loaded = load(plan_path)
@@ -557,6 +563,11 @@ def timeline_command(plan_path: str | None, as_of: date | None, leads: tuple[str
     the_grid = grid(lanes, chosen, day)
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
     title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    if timeline_format == "json":
+        from sendplan.render import to_json
+
+        click.echo(to_json(records(the_grid)))
+        return
     body = lines(the_grid, columns)
     if not terminal:
         heading = textwrap.wrap(title, columns)

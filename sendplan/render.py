@@ -321,7 +321,8 @@ def render_markdown(report: Report, out: IO[str] | None = None) -> None:
                 [column.justify for column in columns],
             )
         )
-        parts += [f"_{md_escape(note)}_" for note in report.notes]
+        # The notes explain the standard columns; with --fields they may not be there.
+        parts += [f"_{md_escape(note)}_" for note in report.notes if not report.fields]
     else:
         parts.append(md_escape(report.empty))
     stream.write("\n\n".join(parts) + "\n")
@@ -357,7 +358,7 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
         style = "bold red" if report.highlight(row) else None
         table.add_row(*(Text(clean(column.value(row))) for column in columns), style=style)
     console.print(table)
-    for note in report.notes:
+    for note in report.notes if not report.fields else ():
         console.print(Text(clean(note), style="dim"))
 
 

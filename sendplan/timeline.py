@@ -98,6 +98,22 @@ def grid(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date)
     return Grid(months, lines, as_of)
 
 
+def records(the_grid: Grid) -> list[dict[str, object]]:
+    """The non-empty cells as JSON records: task, month ("2021-11"), item ids, overdue count."""
+    return [
+        {
+            "task": lane.task,
+            "month": f"{month[0]:04d}-{month[1]:02d}",
+            "items": [row.id for row in cell.items],
+            "overdue": cell.overdue,
+            "finished": cell.finished,
+        }
+        for lane in the_grid.tasks
+        for month, cell in lane.cells.items()
+        if cell.items
+    ]
+
+
 def bands(months: Sequence[Month], width: int) -> list[list[Month]]:
     """Months split into bands that fit *width* columns, of nearly equal size."""
     per_band = max(1, (width - LABEL_WIDTH) // CELL_WIDTH)

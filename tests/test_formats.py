@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers import MINIMAL_PLAN
 
+import sendplan
 from sendplan.render import (
     BOM,
     RENDERERS,
@@ -23,7 +25,6 @@ from sendplan.render import (
     neutralise,
     render_csv,
 )
-from tests.conftest import MINIMAL_PLAN
 
 AS_OF = "2021-12-01"
 LISTING = [["list"], ["by-lead", "CK"], ["overdue"], ["due", "--within", "3m"], ["leads"], ["tasks"]]
@@ -240,7 +241,7 @@ def test_csv_and_json_paths_do_not_import_rich(bundled_plan: Path, tmp_path: Pat
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
-        env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": ""},
+        env={"PYTHONPATH": str(Path(sendplan.__file__).resolve().parent.parent), "PATH": ""},
     )
     assert result.stderr.strip() == "False"
 

@@ -15,11 +15,11 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import Result
+from helpers import MINIMAL_PLAN
 
 from sendplan.glossary import abbreviations_in, undefined_abbreviations
 from sendplan.load import compose, load_plan, parse_plan, to_data
 from sendplan.timeline import CELL_WIDTH, LABEL_WIDTH, year_row
-from tests.conftest import MINIMAL_PLAN
 
 AS_OF = "2021-12-01"
 
@@ -344,10 +344,18 @@ def test_timeline_marks_overdue_and_as_of(run: Callable[..., Result], bundled_pl
 def test_timeline_lead_filter(run: Callable[..., Result], bundled_plan: Path) -> None:
     """--lead keeps that lead's items and only the tasks where they have some."""
     lines = run("timeline", "--plan", str(bundled_plan), "--as-of", AS_OF, "--lead", "cw").stdout.splitlines()
-    assert " ".join(lines[:2]).endswith(" · CW")
+    assert " ".join(lines[:2]).strip().endswith(" · CW")
     lanes = {line.split()[0] for line in lines if line[:1].isdigit()}
     assert lanes == {"2", "3"}
     assert run("timeline", "--plan", str(bundled_plan), "--as-of", AS_OF, "--lead", "XX").exit_code == 2
+
+
+def test_timeline_json(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """--format json gives one record per task and month with its item ids and overdue count."""
+    result = run("timeline", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "json")
+    cells = json.loads(result.stdout)
+    assert {"task": 5, "month": "2021-11", "items": ["5.4", "5.5", "5.6", "5.7"], "overdue": 4, "finished": False} in cells
+    assert sum(len(cell["items"]) for cell in cells) == 55
 
 
 @pytest.mark.parametrize(
