@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from sendplan.dates import add_months, period_end
-from sendplan.errors import Problem, Severity
+from sendplan.errors import Problem, Severity, sort_problems
 from sendplan.glossary import GlossaryRow, glossary_rows, undefined_abbreviations
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
 from sendplan.render import md_escape, md_table
@@ -262,8 +262,8 @@ def lead_findings(loaded: Any) -> Iterator[Problem]:
 
 
 def health_findings(loaded: Any) -> list[Problem]:
-    """Plan health for the report: missing and unknown leads, and undefined abbreviations."""
-    return [*lead_findings(loaded), *undefined_abbreviations(loaded)]
+    """Plan health for the report, in file order: missing and unknown leads, undefined abbreviations."""
+    return list(sort_problems([*lead_findings(loaded), *undefined_abbreviations(loaded)]))
 
 
 def board_report(

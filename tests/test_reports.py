@@ -234,10 +234,11 @@ def test_report_look_ahead_dependencies_and_health(run: Callable[..., Result], p
     waiting = md_tables(text.split("## Dependencies")[1].split("## ")[0])[0]
     assert waiting[1] == ["2.2", "ZZ", "2.1 (not started)"]
     health = md_tables(text.split("## Plan health")[1].split("## ")[0])[0]
+    assert [row[0] for row in health[1:]] == ["line 27", "line 37", "line 39", "line 60", "line 63"]
     findings = [row[1] for row in health[1:]]
-    assert findings[0] == "1 item names no lead: 2.3. Give each one an owner."
-    assert findings[1].startswith('lead "ZZ" (items 2.2) is not in the leads key.')
-    assert any(finding.startswith('the abbreviation "DSG" is used here') for finding in findings)
+    assert findings[4] == "1 item names no lead: 2.3. Give each one an owner."
+    assert findings[3].startswith('lead "ZZ" (items 2.2) is not in the leads key.')
+    assert findings[2].startswith('the abbreviation "DSG" is used here')
 
 
 def test_report_markdown_escapes_plan_text(run: Callable[..., Result], progress_plan: Path) -> None:
