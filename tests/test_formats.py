@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from helpers import MINIMAL_PLAN
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sendplan
 from sendplan.render import (
@@ -275,3 +277,11 @@ def test_new_formats_never_print_control_characters(
         assert json.loads(result.stdout)["action"] == "Do \x1b[31mthe\x07 thing"
     else:
         assert "[31mthe thing" in result.stdout
+
+
+@given(st.text())
+def test_neutralised_text_never_starts_a_formula(text: str) -> None:
+    """Whatever the text, the neutralised cell does not start with a formula character."""
+    cell = neutralise(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell.removeprefix("'") == text or cell == text

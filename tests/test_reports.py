@@ -586,3 +586,21 @@ def test_parse_plan_keeps_glossary(bundled_plan: Path) -> None:
     """The glossary is part of the typed plan."""
     plan = parse_plan(bundled_plan.read_text(encoding="utf-8"), "plan.yaml").plan
     assert plan.glossary["EHCP"].startswith("education, health and care plan")
+
+
+def test_html_report_escapes_every_kind_of_plan_text(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """Title, organisation, task titles, lead names and glossary entries are all escaped in HTML."""
+    hostile = "<b onmouseover=alert(1)>x</b>"
+    path = write_plan(
+        MINIMAL_PLAN.replace("title: Test plan", f'title: "{hostile}"\n  organisation: "<i>Org</i>"')
+        .replace("name: Anthony Giles", 'name: "<img src=x>"')
+        .replace("title: First task", 'title: "<svg onload=alert(1)>"')
+        .replace("tasks:", 'glossary:\n  "<u>AB</u>": "<style>body{}</style>"\ntasks:')
+    )
+    text = run("report", "--plan", str(path), "--as-of", "2022-06-01", "--format", "html").stdout
+    page = parse_html(text)
+    assert not {"b", "i", "img", "u", "script"} & set(page.tags)
+    assert page.tags.count("svg") == 1  # only the chart
+    assert page.tags.count("style") == 1  # only the page's own CSS
+    assert not [name for name, _ in page.attrs if name.startswith("on")]
+    assert hostile in "".join(page.text)
