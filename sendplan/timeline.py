@@ -15,7 +15,7 @@ from datetime import date
 from sendplan.query import ItemRow
 from sendplan.render import clean
 
-LABEL_WIDTH = 20
+LABEL_WIDTH = 20  # at 80 columns; wider terminals get more of each task's title
 CELL_WIDTH = 4  # three characters and a space: "Oct ", " 3! "
 MARK_OVERDUE = "!"
 MARK_DONE = "✓"
@@ -114,9 +114,13 @@ def records(the_grid: Grid) -> list[dict[str, object]]:
     ]
 
 
+def label_width(width: int) -> int:
+    return LABEL_WIDTH if width < 100 else min(40, width // 4)
+
+
 def bands(months: Sequence[Month], width: int) -> list[list[Month]]:
     """Months split into bands that fit *width* columns, of nearly equal size."""
-    per_band = max(1, (width - LABEL_WIDTH) // CELL_WIDTH)
+    per_band = max(1, (width - label_width(width)) // CELL_WIDTH)
     count = max(1, math.ceil(len(months) / per_band))
     size = math.ceil(len(months) / count)
     return [list(months[start : start + size]) for start in range(0, len(months), size)]
@@ -146,6 +150,7 @@ Segment = tuple[str, str]
 def lines(the_grid: Grid, width: int = 80) -> list[list[Segment]]:
     """The timeline as styled text lines, band after band, each at most *width* columns."""
     as_of_month = month_of(the_grid.as_of)
+    label = label_width(width)
     out: list[list[Segment]] = []
     for band in bands(the_grid.months, width):
         if out:
@@ -154,16 +159,16 @@ def lines(the_grid: Grid, width: int = 80) -> list[list[Segment]]:
             f"{MARK_AS_OF:^3} " if month == as_of_month else " " * CELL_WIDTH for month in band
         )
         if MARK_AS_OF in marker:
-            out.append([(" " * LABEL_WIDTH, ""), (marker.rstrip(), "bold")])
-        out.append([(f"{'':<{LABEL_WIDTH}}", ""), (year_row(band).rstrip(), "bold")])
-        heading: list[Segment] = [(f"{'Task':<{LABEL_WIDTH}}", "bold")]
+            out.append([(" " * label, ""), (marker.rstrip(), "bold")])
+        out.append([(f"{'':<{label}}", ""), (year_row(band).rstrip(), "bold")])
+        heading: list[Segment] = [(f"{'Task':<{label}}", "bold")]
         for month in band:
             name = date(month[0], month[1], 1).strftime("%b")
             heading.append((f"{name:<3}", "bold reverse" if month == as_of_month else "bold"))
             heading.append((" ", ""))
         out.append(heading)
         for task in the_grid.tasks:
-            line: list[Segment] = [(f"{_short(f'{task.task} {task.title}', LABEL_WIDTH - 1):<{LABEL_WIDTH}}", "")]
+            line: list[Segment] = [(f"{_short(f'{task.task} {task.title}', label - 1):<{label}}", "")]
             for month in band:
                 cell = task.cells[month]
                 style = "bold red" if cell.overdue else "green" if cell.finished else "dim" if not cell.items else "bold"
