@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -154,8 +153,8 @@ def record(row: Any) -> Any:
     return row
 
 
-def to_json(value: Any, *, indent: int | None = 2) -> str:
-    text = json.dumps(record(value), ensure_ascii=False, indent=indent)
+def to_json(value: Any) -> str:
+    text = json.dumps(record(value), ensure_ascii=False, indent=2)
     # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
     return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
@@ -212,11 +211,19 @@ def render_json(report: Report, out: IO[str] | None = None) -> None:
     _out(out).write(to_json([_chosen(report, row) for row in report.rows]) + "\n")
 
 
+def to_json_line(value: Any) -> str:
+    """Compact JSON on one line (newlines in text are escaped), C1 controls escaped as in to_json."""
+    import json as json_module  # a local name: this module's json import may change
+
+    text = json_module.dumps(record(value), ensure_ascii=False)
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def render_jsonl(report: Report, out: IO[str] | None = None) -> None:
     """JSON Lines: one compact object per line, for streaming into jq, pandas or a database."""
     stream = _out(out)
     for row in report.rows:
-        stream.write(to_json(_chosen(report, row), indent=None) + "\n")
+        stream.write(to_json_line(_chosen(report, row)) + "\n")
 
 
 def _tsv_cell(value: Any) -> str:
@@ -379,6 +386,8 @@ def format_for(path: str) -> OutputFormat | None:
 
 def _file_mode(target: Path) -> int:
     """Keep an overwritten file's permissions; a new file gets the usual ones (0666 less umask)."""
+    import os
+
     if target.exists():
         return target.stat().st_mode & 0o777
     umask = os.umask(0)
@@ -391,6 +400,7 @@ def write_file(path: str, write: Callable[[IO[str]], None]) -> None:
 
     A reader (or Excel) never sees half a file, and a failure leaves any old file as it was.
     """
+    import os
     import tempfile
 
     target = Path(path)
