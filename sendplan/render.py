@@ -78,8 +78,8 @@ class Report:
     title: str
     empty: str = "Nothing to show."
     notes: list[str] = field(default_factory=list)
-    highlight: Callable[[Any], bool] = lambda row: False
     fields: Sequence[str] | None = None  # --fields: these columns, in this order
+    highlight: Callable[[Any], bool] = lambda row: False
 
 
 def _text(value: str | None) -> str:
