@@ -135,11 +135,11 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Overdue", lambda row: str(row.overdue), justify="right"),
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
     ],
-    "glossary": [
-        Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
-        Column("Meaning", lambda row: row.meaning, ratio=1),
-    ],
 }
+TABLE_COLUMNS["glossary"] = [
+    Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
+    Column("Meaning", lambda row: row.meaning, ratio=1),
+]
 
 
 def record(row: Any) -> Any:
