@@ -35,7 +35,7 @@ BOM = "\ufeff"
 # matches it best is used, so inserted lines are indented like their neighbours.
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 4, 0), (4, 6, 4), (3, 3, 0), (2, 3, 1))
 # YAML 1.1 readers take these as booleans; quote them when written as a value.
-_YAML11_WORDS = frozenset("y n yes no on off true false".split())
+_YAML11_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false"])
 _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -49,6 +49,9 @@ class Column:
     no_wrap: bool = False
     justify: str = "left"
     ratio: int | None = None
+    min_width: int | None = None
+    overflow: str = "fold"
+    max_width: int | None = None
 
 
 @dataclass
@@ -61,6 +64,8 @@ class Report:
     empty: str = "Nothing to show."
     notes: list[str] = field(default_factory=list)
     highlight: Callable[[Any], bool] = lambda row: False
+    # Rows whose section differs from the next row's end a section (a rule in the table).
+    section: Callable[[Any], Any] | None = None
 
 
 def _text(value: str | None) -> str:
@@ -89,6 +94,40 @@ def _late_text(row: Any) -> str:
     return f"{row.days_overdue}d" if row.overdue else ""
 
 
+BAR_WIDTH = 6
+
+
+def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
+    """"██░░░░  40%": the bar is full only at 100%."""
+    if percent is None:
+        return "—"
+    filled = percent * width // 100
+    return "█" * filled + "░" * (width - filled) + f" {percent:>3}%"
+
+
+def _status_name(row: Any) -> str:
+    """The task or lead on the first line, its counts by status on the second."""
+    if row.group == "plan":
+        name = "All items"
+    elif row.group == "lead" and row.key is None:
+        name = "(no lead)"
+    else:
+        title = row.title or ("not in the key" if row.group == "lead" else "")
+        name = f"{row.key} {title}".strip()
+    return f"{one_line(name)}\n  {_status_counts(row)}"
+
+
+def _status_counts(row: Any) -> str:
+    from sendplan.summary import STATUSES
+
+    parts = [f"{getattr(row, status)} {status.replace('_', ' ')}" for status in STATUSES if getattr(row, status)]
+    return ", ".join(parts) or "no items"
+
+
+def _count(header: str, name: str) -> Column:
+    return Column(header, lambda row: str(getattr(row, name)), no_wrap=True, justify="right")
+
+
 TABLE_COLUMNS: dict[str, list[Column]] = {
     "items": [
         Column("ID", lambda row: row.id, no_wrap=True),
@@ -115,6 +154,18 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Done", lambda row: str(row.finished), justify="right"),
         Column("Overdue", lambda row: str(row.overdue), justify="right"),
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+    ],
+    "status": [
+        Column("Task / lead", _status_name, no_wrap=True, max_width=23, overflow="ellipsis"),
+        _count("Items", "items"),
+        Column("Complete", lambda row: progress_bar(row.percent_complete), no_wrap=True),
+        # One letter each: the RAG legend under the table says what the colours mean.
+        _count("B", "blue"),
+        _count("G", "green"),
+        _count("A", "amber"),
+        _count("R", "red"),
+        _count("Late", "overdue"),
+        _count("Soon", "due_soon"),
     ],
 }
 
@@ -190,12 +241,20 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
             column.header,
             no_wrap=column.no_wrap,
             justify=column.justify,  # type: ignore[arg-type]
-            overflow="fold",
+            overflow=column.overflow,  # type: ignore[arg-type]
             ratio=column.ratio,
+            min_width=column.min_width,
+            max_width=column.max_width,
         )
-    for row in report.rows:
+    for index, row in enumerate(report.rows):
         style = "bold red" if report.highlight(row) else None
-        table.add_row(*(Text(clean(column.value(row))) for column in columns), style=style)
+        following = report.rows[index + 1] if index + 1 < len(report.rows) else None
+        end_section = (
+            report.section is not None and following is not None and report.section(row) != report.section(following)
+        )
+        table.add_row(
+            *(Text(clean(column.value(row))) for column in columns), style=style, end_section=end_section
+        )
     console.print(table)
     for note in report.notes:
         console.print(Text(clean(note), style="dim"))
