@@ -95,6 +95,8 @@ def _late_text(row: Any) -> str:
 
 
 BAR_WIDTH = 6
+# Task titles are cut to this in the status table, so the numbers fit 80 columns.
+STATUS_NAME_WIDTH = 23
 
 
 def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
@@ -106,7 +108,7 @@ def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
 
 
 def _status_name(row: Any) -> str:
-    """The task or lead on the first line, its counts by status on the second."""
+    """The task or lead on the first line, then a line per status it has items in."""
     if row.group == "plan":
         name = "All items"
     elif row.group == "lead" and row.key is None:
@@ -114,7 +116,10 @@ def _status_name(row: Any) -> str:
     else:
         title = row.title or ("not in the key" if row.group == "lead" else "")
         name = f"{row.key} {title}".strip()
-    return f"{one_line(name)}\n  {_status_counts(row)}"
+    name = one_line(name)
+    if len(name) > STATUS_NAME_WIDTH:
+        name = name[: STATUS_NAME_WIDTH - 1].rstrip() + "…"
+    return "\n  ".join([name, *_status_counts(row).split(", ")])
 
 
 def _status_counts(row: Any) -> str:
@@ -156,7 +161,7 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
     ],
     "status": [
-        Column("Task / lead", _status_name, no_wrap=True, max_width=23, overflow="ellipsis"),
+        Column("Task / lead", _status_name, max_width=STATUS_NAME_WIDTH),
         _count("Items", "items"),
         Column("Complete", lambda row: progress_bar(row.percent_complete), no_wrap=True),
         # One letter each: the RAG legend under the table says what the colours mean.
