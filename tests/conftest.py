@@ -9,33 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import REPO
 
 from sendplan import cli
-
-REPO = Path(__file__).resolve().parent.parent
-SEED_AS_OF = "2021-11-01"
-
-MINIMAL_PLAN = """\
-plan:
-  title: Test plan
-  date: Nov 2021
-leads:
-  AG:
-    name: Anthony Giles
-tasks:
-  - number: 1
-    title: First task
-    deliverables:
-      - title: A deliverable
-        items:
-          - id: "1.1"
-            action: Do the thing
-            success_criteria:
-              - The thing is done
-            deadline: Mar 2022
-            lead: AG
-            status: not_started
-"""
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,30 @@
+"""Constants shared by the tests (imported as `helpers`: tests/ is on sys.path, the repo root is not,
+so the tests exercise the installed package)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL_PLAN = """\
+plan:
+  title: Test plan
+  date: Nov 2021
+leads:
+  AG:
+    name: Anthony Giles
+tasks:
+  - number: 1
+    title: First task
+    deliverables:
+      - title: A deliverable
+        items:
+          - id: "1.1"
+            action: Do the thing
+            success_criteria:
+              - The thing is done
+            deadline: Mar 2022
+            lead: AG
+            status: not_started
+"""

@@ -1,0 +1,75 @@
+"""The README tells the truth: its examples are real output and every command is documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from helpers import REPO
+
+import sendplan
+from sendplan.cli import cli
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CONSOLE_BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.DOTALL)
+EXAMPLES = [match.groupdict() for match in CONSOLE_BLOCK.finditer(README)]
+
+
+def run_shell(command: str) -> str:
+    """Run a README command line with `sendplan` meaning this package, as on an 80-column terminal."""
+    if "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command:
+        command += " --format table"  # what a terminal shows; the test's stdout is a pipe
+    package_root = Path(sendplan.__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "COLUMNS": "80",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "PYTHONPATH": str(package_root),
+    }
+    env.pop("SENDPLAN_PLAN", None)
+    script = f'sendplan() {{ "{sys.executable}" -m sendplan "$@"; }}\n{command}'
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=REPO, capture_output=True, text=True, env=env, check=False
+    )
+    return result.stdout + result.stderr
+
+
+def tidy(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[example["command"] for example in EXAMPLES])
+def test_console_examples_are_real_output(example: dict[str, str]) -> None:
+    """Each ```console block's output is exactly what the command prints (trailing spaces aside)."""
+    assert tidy(run_shell(example["command"])) == tidy(example["output"])
+
+
+def test_every_command_is_documented_with_an_example() -> None:
+    """Each command appears in the README and its --help ends with a runnable example."""
+    ctx = click.Context(cli)
+    for name, command in cli.commands.items():
+        assert f"sendplan {name}" in README, name
+        help_text = command.get_help(click.Context(command, info_name=name, parent=ctx))
+        assert "Example" in help_text and f"sendplan {name}" in help_text, name
+
+
+def test_quick_start_is_two_commands() -> None:
+    """The quick start installs and runs `sendplan overdue`, then runs the tests."""
+    quick = README.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    assert quick.splitlines() == ["pip install . && sendplan overdue", "pip install '.[test]' && pytest"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """CI installs the test extras and runs the same pytest command as the README."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install --quiet ".[test]"' in ci
+    assert re.search(r"^pytest$", ci, re.MULTILINE)
