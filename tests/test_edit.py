@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -390,3 +391,33 @@ def test_edit_works_on_a_copy_of_the_bundled_plan(tmp_path: Path) -> None:
     copy = tmp_path / "copy.yaml"
     shutil.copy(edit.bundled_plan(), copy)
     assert update_item(str(copy), ItemEdit("8.1", status="dropped")).written
+
+
+def readme_session() -> list[tuple[str, str]]:
+    """(command, output) pairs of the README's progress examples, in order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: progress tracking -->", 1)[1].split("<!-- section:", 1)[0]
+    pairs: list[tuple[str, str]] = []
+    for block in re.findall(r"```shell-session\n(.*?)```", section, re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            pairs.append((command, output))
+    return pairs
+
+
+def test_readme_progress_session_is_real_output(tmp_path: Path, bundled_plan: Path) -> None:
+    """The README's update/done/status examples, replayed in order on a copy of the plan, print what it shows."""
+    shutil.copy(bundled_plan, tmp_path / "plan.yaml")
+    source_root = Path(sendplan.__file__).resolve().parent.parent
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "PYTHONPATH": str(source_root)}
+    env.pop("SENDPLAN_PLAN", None)
+    session = readme_session()
+    assert len(session) >= 8
+    for command, expected in session:
+        line = command
+        if line.startswith("sendplan status") and "|" not in line and "--json" not in line:
+            line += " --format table"  # what a terminal shows; here stdout is a pipe
+        script = f'sendplan() {{ "{sys.executable}" -m sendplan "$@"; }}\n{line}'
+        result = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
+        shown = [text.rstrip() for text in (result.stdout + result.stderr).rstrip("\n").splitlines()]
+        assert shown == [text.rstrip() for text in expected.rstrip("\n").splitlines()], command
