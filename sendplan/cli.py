@@ -632,8 +632,8 @@ def update_command(
     the_note = _note(note, by, day)
     if completed is not None and wanted is None:
         wanted = Status.COMPLETE.value
-    if wanted == Status.COMPLETE.value and completed is None:
-        completed = _completion_day(plan_path, item_id, day)
+    # Completing an item records --as-of as its completion day, unless it already has one.
+    completed_unless_set = day if wanted == Status.COMPLETE.value and completed is None else None
     if not any(value is not None for value in (wanted, completed, the_note, rag, revise)):
         raise click.UsageError("nothing to change: give --status, --completed, --note, --rag or --revise.")
     why = _one_line_option(reason, "--reason")
@@ -648,18 +648,8 @@ def update_command(
         revised_deadline=revise,
         revision_reason=why if revise else None,
         note=the_note,
+        completed_unless_set=completed_unless_set,
     )
-
-
-def _completion_day(plan_path: str | None, item_id: str, day: date) -> date | None:
-    """--as-of, unless the item is already complete with a completion day (kept as it is)."""
-    from sendplan.load import load_plan
-
-    loaded = load_plan(_edit_target(plan_path))
-    for _, _, item in loaded.plan.iter_items():
-        if item.id == item_id:
-            return None if item.status == "complete" and item.completed else day
-    return day
 
 
 @cli.command("done")

@@ -15,6 +15,7 @@ Nothing here prints or reads the clock: dates arrive as parameters.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import io
 import os
@@ -61,6 +62,8 @@ class ItemEdit:
     revised_deadline: str | None = None
     revision_reason: str | None = None
     note: Note | None = None
+    # Recorded as `completed` unless the item is already complete with a completion day.
+    completed_unless_set: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +447,16 @@ def _comparable(item: Any) -> Any:
     return item.model_dump(mode="json")
 
 
+def _resolved(edit: ItemEdit, loaded: LoadedPlan) -> ItemEdit:
+    """*edit* with completed_unless_set turned into a completion day, or dropped."""
+    if edit.completed is not None or edit.completed_unless_set is None:
+        return edit
+    current = next(item for _, _, item in loaded.plan.iter_items() if item.id == edit.item_id)
+    if current.status == "complete" and current.completed is not None:
+        return dataclasses.replace(edit, completed_unless_set=None)
+    return dataclasses.replace(edit, completed=edit.completed_unless_set, completed_unless_set=None)
+
+
 def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
     """The plan *text* with *edit* applied, and what changed. Raises PlanError, changing nothing.
 
@@ -457,6 +470,7 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
     newline = "\r\n" if "\r\n" in text else "\n"
     plain = text.replace("\r\n", "\n")
     yaml, document, base = _round_trip(plain)
+    edit = _resolved(edit, loaded)
     item = _item_node(document, path)
     order = _field_order()
     changes: list[Change] = []
