@@ -49,8 +49,6 @@ class Column:
     no_wrap: bool = False
     justify: str = "left"
     ratio: int | None = None
-    min_width: int | None = None
-    overflow: str = "fold"
     max_width: int | None = None
 
 
@@ -274,9 +272,8 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
             column.header,
             no_wrap=column.no_wrap,
             justify=column.justify,  # type: ignore[arg-type]
-            overflow=column.overflow,  # type: ignore[arg-type]
+            overflow="fold",
             ratio=column.ratio,
-            min_width=column.min_width,
             max_width=column.max_width,
         )
     for index, row in enumerate(report.rows):
