@@ -351,7 +351,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
                 "it belongs to."
             )
         elif starts_line:
-            what = "keys" if "mapping" in context else 'list entries ("- ")'
+            what = "keys" if "mapping" in context else "lines"
             message = f"this line is not lined up with the {what} above it. Check its indentation (spaces only)."
         else:
             message = (
@@ -535,7 +535,8 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
         if node.tag not in _PLAIN_TAGS:
             problems.append(_tag_problem(name, node))
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.tag == _NULL_TAG and _NULL.fullmatch(node.value):
+            # libyaml gives plain scalars style "" where PyYAML gives None.
+            if not node.style and node.tag == _NULL_TAG and _NULL.fullmatch(node.value):
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
@@ -659,10 +660,16 @@ def _shown(value: Any) -> str:
 def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
     from sendplan.model import Plan
 
-    details = [
-        (tuple(part for part in detail["loc"] if part != "[key]"), detail)
-        for detail in error.errors(include_url=False)
-    ]
+    details = []
+    key_errors: set[tuple[str | int, ...]] = set()
+    for detail in error.errors(include_url=False):
+        path = tuple(detail["loc"])
+        # pydantic ends the path of a bad dictionary key (a lead code, whose validator raises
+        # ValueError) with "[key]"; a key the user wrote as "[key]" ends other errors' paths.
+        if len(path) >= 3 and path[-1] == "[key]" and detail["type"] == "value_error":
+            path = path[:-1]
+            key_errors.add(path)
+        details.append((path, detail))
     # A misspelt required key ("titel") is reported once, as the unknown key with its guess.
     guessed: set[tuple[str | int, ...]] = set()
     problems = []
@@ -692,7 +699,7 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             elif kind == "value_error":
                 text = f"{_describe(path)}: {text}"
             message = text
-            location = locate(name, root, path)
+            location = locate(name, root, path, key=path in key_errors)
         problems.append(Problem(message, location, item_id))
     for path, detail in details:
         if detail["type"] == "missing" and path not in guessed:
