@@ -382,3 +382,14 @@ def test_nesting_at_the_limit_is_not_refused_for_depth() -> None:
     with pytest.raises(PlanError) as caught:
         load.parse_plan("plan: " + "[" * 63 + "]" * 63 + "\n", "deep.yaml")
     assert "nests deeper" not in caught.value.problems[0].message
+
+
+def test_readme_quotes_the_corpus_exactly() -> None:
+    """Each message quoted in the README's "When something is wrong" section is a corpus case's real line."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: when something is wrong -->", 1)[1].split("<!-- section:", 1)[0]
+    quoted = re.findall(r"^\s*- `([a-z0-9-]+\.yaml:\d+:\d+: .*)`$", section, re.MULTILINE)
+    assert len(quoted) >= 10
+    for line in quoted:
+        case = CASES / "bad" / line.split(":", 1)[0]
+        assert line == expected_line(case)
