@@ -86,6 +86,7 @@ def plan_option(function: F) -> F:
         "--plan",
         "plan_path",
         metavar="FILE",
+        type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         help="The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.",
@@ -127,6 +128,83 @@ def format_options(function: F) -> F:
 def common_options(function: F) -> F:
     """--plan, --as-of and --format/--json, which every plan command takes."""
     return plan_option(as_of_option(format_options(function)))
+
+
+# Shell completion reads the plan the command would read; any failure means no completions,
+# never a traceback in the middle of someone's command line.
+COMPLETE_VAR = "_SENDPLAN_COMPLETE"
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def completion_plan(ctx: click.Context) -> Any:
+    """The Plan chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled, or None if unusable."""
+    try:
+        from sendplan.load import STDIN, choose_plan, load_plan
+
+        chosen = None
+        node: click.Context | None = ctx
+        while node is not None and chosen is None:
+            chosen = node.params.get("plan_path")
+            node = node.parent
+        path = choose_plan(chosen)
+        if path == STDIN:  # completing must never wait on standard input
+            return None
+        return load_plan(path).plan
+    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
+        return None
+
+
+def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from sendplan.render import one_line
+
+    def short(text: str | None) -> str | None:
+        if not text:
+            return None
+        text = one_line(text)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    return [CompletionItem(value, help=short(description)) for value, description in values]
+
+
+def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Lead codes from the plan (its key, then codes only items use), for CODE and --lead."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    from sendplan.model import normalise_lead_code
+    from sendplan.query import known_leads
+
+    prefix = normalise_lead_code(incomplete)
+    leads = plan.leads
+    return _offer(
+        [(code, leads[code].name if code in leads else None) for code in known_leads(plan) if code.startswith(prefix)]
+    )
+
+
+def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Item ids from the plan, each with its action as the description (zsh and fish show it)."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    wanted = incomplete.lower()
+    return _offer([(item.id, item.action) for _, _, item in plan.iter_items() if item.id.lower().startswith(wanted)])
+
+
+def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Task numbers from the plan, with each task's title."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    return _offer([(str(task.number), task.title) for task in plan.tasks if str(task.number).startswith(incomplete)])
+
+
+def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """The six statuses (the aliases are accepted too, but not offered)."""
+    from sendplan.model import Status
+
+    return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
@@ -193,15 +271,18 @@ def cli() -> None:
 
 
 @cli.command("validate")
-@click.argument("file", required=False, metavar="[FILE]")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
 @plan_option
 @as_of_option
 @format_options
-def validate_command(file: str | None, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
-    """Check a plan file; report every problem at once as FILE:LINE:COL.
+def validate_command(
+    files: tuple[str, ...], plan_path: str | None, as_of: date | None, output_format: str | None
+) -> None:
+    """Check plan files; report every problem at once as FILE:LINE:COL.
 
-    Exits 0 when the plan is valid and 1 when it is not. Problems go to stderr
-    (with --json, to stdout as a JSON array).
+    With no FILE, checks the plan chosen by --plan. Exits 0 when every plan is valid
+    and 1 when any is not. Problems go to stderr (with --json, to stdout as one JSON
+    array). Several files may be named, as a pre-commit hook does.
 
     \b
     Example:
@@ -210,29 +291,44 @@ def validate_command(file: str | None, plan_path: str | None, as_of: date | None
     from sendplan.load import choose_plan, load_plan
     from sendplan.render import format_problem, problem_record, to_json
 
-    path = choose_plan(file or plan_path)
-    try:
-        loaded = load_plan(path)
-        problems: tuple[Any, ...] = ()
-    except PlanError as error:
-        loaded = None
-        problems = error.problems
-    if resolve_format(output_format) is OutputFormat.JSON:
-        click.echo(to_json([problem_record(problem) for problem in problems]))
-    else:
+    as_json = resolve_format(output_format) is OutputFormat.JSON
+    records: list[dict[str, Any]] = []
+    all_valid = True
+    for path in [choose_plan(file) for file in files] or [choose_plan(plan_path)]:
+        try:
+            loaded = load_plan(path)
+            problems: tuple[Any, ...] = ()
+        except PlanError as error:
+            loaded = None
+            problems = error.problems
+            all_valid = False
+        if as_json:
+            records += [problem_record(problem) for problem in problems]
+            continue
         for problem in problems:
             click.echo(format_problem(problem), err=True)
         if loaded is not None:
             count = sum(1 for _ in loaded.plan.iter_items())
             click.echo(f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
-    sys.exit(EXIT_PROBLEMS if loaded is None else EXIT_OK)
+    if as_json:
+        click.echo(to_json(records))
+    sys.exit(EXIT_OK if all_valid else EXIT_PROBLEMS)
 
 
 @cli.command("list")
 @common_options
-@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
-@click.option("--task", "tasks", type=int, metavar="N", multiple=True, help="Only task N (repeatable).")
-@click.option("--status", "statuses", metavar="STATUS", multiple=True, help="Only items with this status (repeatable).")
+@click.option(
+    "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
+    help="Only this lead's items (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--task", "tasks", type=int, metavar="N", multiple=True, shell_complete=complete_task_numbers,
+    help="Only task N (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--status", "statuses", metavar="STATUS", multiple=True, shell_complete=complete_statuses,
+    help="Only items with this status (repeatable).",
+)  # fmt: skip
 @click.option("--due-before", type=DayParam("end"), help='Due on or before (inclusive): "Sep 2022" means by 30 Sep 2022.')
 @click.option("--due-after", type=DayParam("start"), help='Due on or after (inclusive): "Sep 2022" means from 1 Sep 2022.')
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only overdue items.")
@@ -275,7 +371,7 @@ def list_command(
 
 
 @cli.command("by-lead")
-@click.argument("code")
+@click.argument("code", shell_complete=complete_lead_codes)
 @common_options
 def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
     """List the items one lead owns (CODE is case-insensitive).
@@ -387,6 +483,93 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
 
 # --- team workflow commands (diff, completion) ---
+
+
+@cli.command("diff")
+@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=click.Path(allow_dash=True))
+@click.option(
+    "--rev", metavar="REV",
+    help="Compare the plan file as committed at this git revision (HEAD~1, a tag, a commit) with the file now.",
+)  # fmt: skip
+@plan_option
+@format_options
+def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None, output_format: str | None) -> None:
+    """What changed between two versions of a plan, item by item.
+
+    Reports items added and removed, re-dated (with the slip in days), re-assigned,
+    completed, status and RAG changes, progress updates, and changes to the words of
+    an action or its success criteria. Give two plan files (either may be '-' for
+    standard input), or --rev REV to compare a file with its version in git; with
+    --rev the file is FILE or the plan chosen by --plan.
+
+    \b
+    Example:
+      sendplan diff --rev HEAD~1 plan.yaml
+    """
+    from sendplan.diff import compare
+    from sendplan.load import STDIN, choose_plan, load_plan
+
+    if rev is None:
+        if len(files) != 2:
+            raise click.UsageError(
+                "give two plan files to compare (sendplan diff OLD NEW), "
+                "or --rev REV to compare a plan file with its version in git."
+            )
+        if files == (STDIN, STDIN):
+            raise click.UsageError("only one of OLD and NEW can be '-' (standard input).")
+        old, new = load_plan(files[0]), load_plan(files[1])
+    else:
+        from sendplan.history import RevisionError, load_at_revision
+
+        if len(files) > 1:
+            raise click.UsageError("with --rev, give at most one plan file: the one to compare with its history.")
+        path = files[0] if files else choose_plan(plan_path)
+        if path == STDIN:
+            raise click.UsageError("--rev reads the file's history from git, so name the file; '-' has none.")
+        new = load_plan(path)
+        try:
+            old = load_at_revision(path, rev)
+        except RevisionError as error:
+            raise click.BadParameter(str(error), param_hint="--rev") from None
+    changes = compare(old.plan, new.plan)
+    count = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+    report = Report(
+        "changes",
+        changes,
+        f"Changes from {old.source} to {new.source} · {count}",
+        empty=f"No changes to items from {old.source} to {new.source}.",
+        notes=["Slip = days later (+) or earlier (-) than the item fell due before."],
+    )
+    show(report, output_format)
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
+def completion_command(shell: str) -> None:
+    """Print the script that lets bash, zsh or fish complete sendplan's commands.
+
+    It completes commands, options, lead codes, task numbers and statuses, reading
+    the lead codes from the plan the command would use. Load it from your shell's
+    start-up file:
+
+    \b
+      bash, in ~/.bashrc:
+        eval "$(sendplan completion bash)"
+      zsh, in ~/.zshrc (after compinit):
+        eval "$(sendplan completion zsh)"
+      fish, once:
+        sendplan completion fish > ~/.config/fish/completions/sendplan.fish
+
+    \b
+    Example:
+      sendplan completion bash
+    """
+    from click.shell_completion import get_completion_class
+
+    complete_class = get_completion_class(shell)
+    assert complete_class is not None  # every choice is one of click's built-in shells
+    # The installed command is called sendplan, whatever this process was started as.
+    click.echo(complete_class(cli, {}, "sendplan", COMPLETE_VAR).source())
 
 
 def main() -> None:

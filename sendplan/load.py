@@ -239,9 +239,9 @@ def decode(data: bytes, name: str) -> str:
         byte = data[error.start]
         # Word and Excel on Windows save Windows-1252: name the character the user typed.
         guess = bytes([byte]).decode("cp1252", errors="replace")
-        typed = f' (probably "{guess}" in Windows-1252)' if guess.isprintable() and guess != "\ufffd" else ""
+        typed = f' (in Windows-1252 it is "{guess}")' if guess.isprintable() and guess != "\ufffd" else ""
         raise PlanError.single(
-            f"byte 0x{byte:02x}{typed} is not UTF-8 text. Save the file as UTF-8 "
+            f"byte 0x{byte:02x} is not UTF-8 text{typed}. Save the file as UTF-8 "
             "(text pasted from Word or Excel is often Windows-1252).",
             Location(name, line, column),
         ) from None

@@ -131,6 +131,34 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
 }
 
 
+def _was_now(row: Any, value: str | None) -> str:
+    if value is None:
+        return "—"
+    return value.replace("_", " ") if row.field in ("status", "lead") else value
+
+
+def _now_text(row: Any) -> str:
+    text = _was_now(row, row.new)
+    if row.date and row.change in ("completed", "update") and row.new is not None:
+        text += f" ({row.date})"
+    return text
+
+
+def _slip_text(row: Any) -> str:
+    return "" if row.slip_days is None else f"{row.slip_days:+d}d"
+
+
+# Columns for `diff` (sendplan.diff.Change rows).
+TABLE_COLUMNS["changes"] = [
+    Column("ID", lambda row: row.id, no_wrap=True),
+    Column("Change", lambda row: row.change, no_wrap=True),
+    Column("What", lambda row: (row.field or "item").replace("_", " ")),
+    Column("Was", lambda row: _was_now(row, row.old), ratio=1),
+    Column("Now", _now_text, ratio=1),
+    Column("Slip", _slip_text, no_wrap=True, justify="right"),
+]
+
+
 def record(row: Any) -> Any:
     """A dataclass as a dict in field order (the JSON contract's order), recursively."""
     if is_dataclass(row) and not isinstance(row, type):
