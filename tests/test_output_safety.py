@@ -179,3 +179,19 @@ def test_format_problem_escapes_every_part() -> None:
 def test_visible(text: str, shown: str) -> None:
     """Messages show invisible and control characters as escapes and keep ordinary text as it is."""
     assert visible(text) == shown
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "json"])
+def test_diff_shows_hostile_text_safely(
+    fmt: str, hostile: Path, write_plan: Callable[..., Path], run: Callable[..., Result]
+) -> None:
+    """`sendplan diff` reporting an added item keeps its markup literal and drops or escapes control characters."""
+    empty = write_plan("plan:\n  title: Empty\ntasks: []\n", name="empty.yaml")
+    result = run("diff", str(empty), str(hostile), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert not RAW_CONTROL.search(result.stdout.replace("\t", " "))
+    if fmt == "json":
+        [change] = json.loads(result.stdout)
+        assert (change["change"], change["new"]) == ("added", ACTION)
+    else:
+        assert "[bold red]x[/] [31mred[0m bell csi31m" in " ".join(result.stdout.split())
