@@ -397,10 +397,10 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Pro
     offset = text.find(character)
     location = Location(name)
     if offset != -1:
-        before = text[:offset]
-        line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
-        location = Location(name, before.count("\n") + before.count("\r") - before.count("\r\n") + 1,
-                            offset - line_start + 1)
+        lines = text[:offset].splitlines(keepends=True) or [""]
+        if lines[-1].endswith(("\n", "\r")):  # the character starts a new line
+            lines.append("")
+        location = Location(name, len(lines), len(lines[-1]) + 1)
     return Problem(
         f"the file holds the control character U+{ord(character):04X}, which YAML does not allow. "
         "Delete it (such characters come in with text pasted from other programs).",

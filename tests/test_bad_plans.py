@@ -393,3 +393,25 @@ def test_readme_quotes_the_corpus_exactly() -> None:
     for line in quoted:
         case = CASES / "bad" / line.split(":", 1)[0]
         assert line == expected_line(case)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("plan: £ and \x07\n", "1:13"),
+        ("plan: x\r\ntasks: \x1b[2J\r\n", "2:8"),
+        ("plan: x\n\x9b\n", "2:1"),
+    ],
+    ids=["after a two-byte character", "CRLF line ends", "C1 at a line start"],
+)
+@pytest.mark.parametrize("loader", [load.YamlLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
+def test_raw_control_character_is_located_in_characters(
+    text: str, where: str, loader: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A raw control character is placed by line and character column (libyaml counts bytes)."""
+    monkeypatch.setattr(load, "YamlLoader", loader)
+    with pytest.raises(PlanError) as caught:
+        load.parse_plan(text, "plan.yaml")
+    [problem] = caught.value.problems
+    assert str(problem.location) == f"plan.yaml:{where}"
+    assert "which YAML does not allow" in problem.message
