@@ -18,7 +18,7 @@ import click
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
 from sendplan.errors import PlanError
-from sendplan.render import OutputFormat, Report
+from sendplan.render import OutputFormat, Report, visible
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
@@ -52,7 +52,7 @@ class DayParam(click.ParamType):
                 return first_day(parse_deadline(value))
             return parse_day(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class PeriodParam(click.ParamType):
@@ -64,7 +64,7 @@ class PeriodParam(click.ParamType):
         try:
             return parse_period(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class SendplanGroup(click.Group):
@@ -309,7 +309,7 @@ def validate_command(
             click.echo(format_problem(problem), err=True)
         if loaded is not None:
             count = sum(1 for _ in loaded.plan.iter_items())
-            click.echo(f"{loaded.source}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
+            click.echo(f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
     if as_json:
         click.echo(to_json(records))
     sys.exit(EXIT_OK if all_valid else EXIT_PROBLEMS)
@@ -389,7 +389,7 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     codes = known_leads(loaded.plan)
     if wanted not in codes:
         raise click.BadParameter(
-            f'"{code}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
+            f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
         )
     chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
     lead = loaded.plan.leads.get(wanted)

@@ -30,6 +30,8 @@ class OutputFormat(enum.StrEnum):
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
+# Invisible format characters (zero-width, bidirectional overrides) are escaped in messages too.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean(text: str) -> str:
@@ -40,6 +42,16 @@ def clean(text: str) -> str:
 def one_line(text: str) -> str:
     """Clean text on one line, for TSV cells and messages."""
     return _LINE_BREAKS.sub(" ", clean(text)).strip()
+
+
+def visible(text: str) -> str:
+    """Text for a message on one line, with each control character shown as an escape such as \\x1b.
+
+    Messages quote what the user wrote; a stray control character is then both harmless to the
+    terminal and visible as the reason a deadline or code was not understood.
+    """
+    flat = _LINE_BREAKS.sub(" ", text).strip()
+    return _INVISIBLE.sub(lambda match: repr(match[0])[1:-1], flat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,12 +320,13 @@ def format_problem(problem: Problem) -> str:
         parts.append(f"{problem.location}:")
     if problem.severity is Severity.WARNING:
         parts.append("warning:")
-    parts.append(one_line(problem.message))
+    parts.append(problem.message)
     if problem.item_id and f"item {problem.item_id}" not in problem.message:
-        parts.append(f"(item {one_line(problem.item_id)})")
+        parts.append(f"(item {problem.item_id})")
     if problem.code:
         parts.append(f"[{problem.code}]")
-    return " ".join(parts)
+    # File names and quoted plan text can hold control characters: show them, never send them.
+    return visible(" ".join(parts))
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:
