@@ -610,7 +610,7 @@ def update_command(
     \b
     Examples:
       sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
-      sendplan update 2.3 --revise "Sep 2022" --reason "Board agreed a later start"
+      sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
     """
     from sendplan.model import Status, parse_status
