@@ -469,6 +469,10 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
         raise PlanError.single(unknown_item_message(edit.item_id, loaded), Location(name))
     newline = "\r\n" if "\r\n" in text else "\n"
     plain = text.replace("\r\n", "\n")
+    # ruamel always ends its dump with a newline; give the text one too, and take it off again.
+    unterminated = not plain.endswith("\n")
+    if unterminated:
+        plain += "\n"
     yaml, document, base = _round_trip(plain)
     edit = _resolved(edit, loaded)
     item = _item_node(document, path)
@@ -496,6 +500,8 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
     if not changes:
         return text, []
     new_text = _splice(plain, base, _dump(yaml, document), edit.item_id)
+    if unterminated:
+        new_text = new_text.removesuffix("\n")
     if newline != "\n":
         new_text = new_text.replace("\n", newline)
     _check(loaded, new_text, name, edit)
@@ -542,9 +548,9 @@ def _check(before: LoadedPlan, new_text: str, name: str, edit: ItemEdit) -> None
 def unified_diff(old: str, new: str, name: str) -> str:
     """A unified diff, labelled as git labels a relative path."""
     before, after = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
-    return "".join(
-        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), before, after)
-    )
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), before, after)
+    # As git and diff(1) mark a last line that has no newline.
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def _read(path: str, name: str) -> tuple[str, bool]:

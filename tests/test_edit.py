@@ -332,6 +332,23 @@ def test_other_layouts_keep_their_style(
     assert changed_lines(UNUSUAL, path.read_text(encoding="utf-8")) == (removed, added)
 
 
+def test_file_without_final_newline(tmp_path: Path) -> None:
+    """A last line with no newline stays that way; wrapped text elsewhere in the item is left alone."""
+    text = (
+        "plan:\n  title: X\ntasks:\n  - number: 1\n    title: T\n    deliverables:\n      - title: D\n"
+        '        items:\n          - id: "2"\n            action: another\n              wrapped\n'
+        "            deadline: Mar 2022"
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = update_item(str(path), ItemEdit("2", status="complete"))
+    assert path.read_text(encoding="utf-8") == text + "\n            status: complete"
+    assert result.diff.endswith(
+        "-            deadline: Mar 2022\n\\ No newline at end of file\n"
+        "+            deadline: Mar 2022\n+            status: complete\n\\ No newline at end of file\n"
+    )
+
+
 def test_windows_line_endings_and_bom_are_kept(tmp_path: Path) -> None:
     """CRLF line endings and a byte-order mark survive an edit."""
     text = 'plan:\r\n  title: X\r\ntasks:\r\n  - number: 1\r\n    title: T\r\n    deliverables:\r\n      - title: D\r\n        items:\r\n          - id: "1"\r\n            status: done # x\r\n'
