@@ -261,8 +261,11 @@ def lead_findings(loaded: Any) -> Iterator[Problem]:
         )
 
 
-def health_findings(loaded: Any) -> list[Problem]:
-    """Plan health for the report, in file order: missing and unknown leads, undefined abbreviations."""
+def health_findings(loaded: Any, as_of: date) -> list[Problem]:
+    """Plan health for the report, in file order: missing and unknown leads, undefined abbreviations.
+
+    Once the plan health checks (sendplan.checks) are in, their findings as of *as_of* belong here.
+    """
     return list(sort_problems([*lead_findings(loaded), *undefined_abbreviations(loaded)]))
 
 
@@ -302,7 +305,7 @@ def board_report(
         progress=progress_since(plan, rows, since, as_of),
         ahead=look_ahead(plan, rows, as_of, ahead_end),
         waiting=waiting_on_others(plan, rows),
-        health=health_findings(loaded),
+        health=health_findings(loaded, as_of),
         rows=rows,
         glossary=glossary_rows(plan),
         legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
@@ -499,12 +502,21 @@ def _md_waiting(report: BoardReport) -> str:
     )
 
 
+def health_table(report: BoardReport) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the plan health table; a Check column only when findings have codes."""
+    coded = any(problem.code for problem in report.health)
+    headers = ["Where", *(["Check"] if coded else []), "Finding"]
+    rows = [
+        [problem_where(problem), *([problem.code or ""] if coded else []), problem.message]
+        for problem in report.health
+    ]
+    return headers, rows
+
+
 def _md_health(report: BoardReport) -> str:
     if not report.health:
         return "No gaps found."
-    return md_table(
-        ["Where", "Finding"], [[problem_where(problem), problem.message] for problem in report.health]
-    )
+    return md_table(*health_table(report))
 
 
 def _md_glossary(report: BoardReport) -> str:

@@ -20,10 +20,10 @@ from sendplan.report import (
     exception_note,
     header_fields,
     headline_pairs,
+    health_table,
     label,
     lead_text,
     long_date,
-    problem_where,
     show_why,
     update_text,
     worst_rag,
@@ -361,9 +361,8 @@ def _waiting(report: BoardReport) -> str:
 def _health(report: BoardReport) -> str:
     if not report.health:
         return "<p>No gaps found.</p>"
-    return table(
-        ["Where", "Finding"], [[problem_where(p), p.message] for p in report.health], ["nowrap", ""]
-    )
+    headers, rows = health_table(report)
+    return table(headers, rows, ["nowrap", *(["nowrap"] if len(headers) == 3 else []), ""])
 
 
 def _glossary(report: BoardReport) -> str:

@@ -604,3 +604,15 @@ def test_html_report_escapes_every_kind_of_plan_text(run: Callable[..., Result],
     assert page.tags.count("style") == 1  # only the page's own CSS
     assert not [name for name, _ in page.attrs if name.startswith("on")]
     assert hostile in "".join(page.text)
+
+
+def test_health_table_shows_check_codes_when_there_are_any() -> None:
+    """Findings with check codes get a Check column; findings without codes do not."""
+    from sendplan.errors import Location, Problem, Severity
+    from sendplan.report import BoardReport, health_table
+
+    report = BoardReport.__new__(BoardReport)
+    report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", None, Severity.WARNING)]
+    assert health_table(report) == (["Where", "Finding"], [["line 12", "no lead"]])
+    report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", "SP101", Severity.WARNING)]
+    assert health_table(report) == (["Where", "Check", "Finding"], [["line 12", "SP101", "no lead"]])
