@@ -18,7 +18,7 @@ import click
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
 from sendplan.errors import PlanError
-from sendplan.render import OutputFormat, Report
+from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
@@ -192,40 +192,96 @@ def cli() -> None:
     """
 
 
+def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from sendplan.checks import CHECKS, normalise_code, suggest_code
+
+    codes = []
+    for value in values:
+        code = normalise_code(value)
+        if code not in CHECKS:
+            raise click.BadParameter(
+                f'"{value}" is not a check code.{suggest_code(value)} Checks are {min(CHECKS)} to {max(CHECKS)}.'
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def _warnings(findings: Any) -> str:
+    """ "21 warnings (3 more ignored)" or "no warnings"."""
+    count = len(findings.shown)
+    text = f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings"
+    return text + (f" ({len(findings.ignored)} more ignored)" if findings.ignored else "")
+
+
 @cli.command("validate")
 @click.argument("file", required=False, metavar="[FILE]")
 @plan_option
 @as_of_option
-@format_options
-def validate_command(file: str | None, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
-    """Check a plan file; report every problem at once as FILE:LINE:COL.
+@click.option("--json", "as_json", is_flag=True, expose_value=False, callback=_set_json, help="Shorthand for --format json.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*(fmt.value for fmt in ProblemFormat), *PROBLEM_FORMAT_ALIASES]),
+    help="text (FILE:LINE:COL lines; table and tsv mean the same), json, github (Actions annotations) "
+    "or parsable (as yamllint). Default: text.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--ignore", "ignore", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Silence a check by code (SP104) or name (no-action); repeatable.",
+)  # fmt: skip
+@click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
+def validate_command(
+    file: str | None,
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    strict: bool,
+    ignore: tuple[str, ...],
+    summary: bool,
+) -> None:
+    """Check a plan file: errors stop it being read; warnings are gaps in a readable plan.
 
-    Exits 0 when the plan is valid and 1 when it is not. Problems go to stderr
-    (with --json, to stdout as a JSON array).
+    Every finding is reported at once as FILE:LINE:COL with a check code (see the
+    README's table of plan health checks). Exits 1 on errors, and on warnings only with
+    --strict; otherwise 0. Text goes to stderr; json, github and parsable to stdout.
+    Silence a check with --ignore CODE or the plan's "checks: ignore:" list.
 
     \b
-    Example:
+    Examples:
       sendplan validate plan.yaml
+      sendplan validate --summary --as-of 2021-11-01
+      sendplan validate --strict --ignore SP110 --format github
     """
+    from sendplan.checks import run_checks, summarise
     from sendplan.load import choose_plan, load_plan
-    from sendplan.render import format_problem, problem_record, to_json
+    from sendplan.render import emit_problems, problem_format, record, to_json
 
-    path = choose_plan(file or plan_path)
+    ctx = click.get_current_context()
+    fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
+    if summary and fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON):
+        raise click.BadParameter("--summary prints counts, as text or json; leave out --format or use json.", param_hint="--format")
     try:
-        loaded = load_plan(path)
-        problems: tuple[Any, ...] = ()
+        loaded = load_plan(choose_plan(file or plan_path))
     except PlanError as error:
-        loaded = None
-        problems = error.problems
-    if resolve_format(output_format) is OutputFormat.JSON:
-        click.echo(to_json([problem_record(problem) for problem in problems]))
+        emit_problems(error.problems, fmt)
+        sys.exit(EXIT_PROBLEMS)
+    findings = run_checks(loaded, _as_of(as_of), ignore)
+    if summary:
+        by_check, by_task = summarise(loaded, findings, ignore)
+        if fmt is ProblemFormat.JSON:
+            click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
+        else:
+            table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
+            heading = f"{plan_name(loaded)} · {_warnings(findings)}"
+            show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
+            show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
     else:
-        for problem in problems:
-            click.echo(format_problem(problem), err=True)
-        if loaded is not None:
-            count = sum(1 for _ in loaded.plan.iter_items())
-            click.echo(f"{loaded.source}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
-    sys.exit(EXIT_PROBLEMS if loaded is None else EXIT_OK)
+        emit_problems(findings.shown, fmt)
+        if fmt is ProblemFormat.TEXT:
+            items = sum(1 for _ in loaded.plan.iter_items())
+            click.echo(f"{loaded.source}: valid ({len(loaded.plan.tasks)} tasks, {items} items), {_warnings(findings)}")
+    sys.exit(EXIT_PROBLEMS if strict and findings.shown else EXIT_OK)
 
 
 @cli.command("list")
