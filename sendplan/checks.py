@@ -399,10 +399,10 @@ def _texts(ctx: CheckContext) -> Iterator[tuple[Path_, str, str, str | None]]:
                     yield (*path, "updates", k, "text"), f"update {k + 1} of item {item.id}", update.text, item.id
 
 
-def _lead_path(ctx: CheckContext, path: Path_) -> Path_:
+def _lead_path(keys: dict[str, yaml.Node], path: Path_) -> Path_:
     # Lead codes are normalised at load; the file may spell the key otherwise ("cw", "ск").
     if path[:1] == ("leads",) and len(path) > 1:
-        key = _lead_key_nodes(ctx).get(str(path[1]))
+        key = keys.get(str(path[1]))
         if key is not None:
             return ("leads", key.value, *path[2:])
     return path
@@ -417,8 +417,9 @@ def placeholder(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: write the real figure, name or words, or delete the empty line.
     """
+    keys = _lead_key_nodes(ctx)
     for path, what, text, item_id in _texts(ctx):
-        yaml_path = _lead_path(ctx, path)
+        yaml_path = _lead_path(keys, path)
         if not text.strip():
             kind = "an empty bullet" if isinstance(path[-1], int) else "empty"
             yield _finding(
@@ -461,15 +462,18 @@ class _Place:
 def _repeats(places: Iterable[_Place], *, across_deliverables_only: bool) -> Iterator[tuple[_Place, _Place]]:
     """(repeat, first) for each text seen before; with *across_deliverables_only*, a text
     repeated inside one deliverable is allowed (one action shared by an item per deadline)."""
-    seen: dict[str, list[_Place]] = {}
+    seen: dict[str, tuple[_Place, set[tuple[int, int]]]] = {}
     for place in places:
         key = fold(place.text)
         if not key:
             continue  # empty text is a placeholder (SP109), not a repeat
-        earlier = seen.setdefault(key, [])
-        if earlier and not (across_deliverables_only and any(p.group == place.group for p in earlier)):
-            yield place, earlier[0]
-        earlier.append(place)
+        if key not in seen:
+            seen[key] = (place, {place.group})
+            continue
+        first, groups = seen[key]
+        if not (across_deliverables_only and place.group in groups):
+            yield place, first
+        groups.add(place.group)
 
 
 @check("SP110", "duplicate-text")

@@ -578,3 +578,44 @@ def test_summary_table(run: Callable[..., Result], bundled_plan: Path) -> None:
     assert result.stderr == ""
     refused = run("validate", str(bundled_plan), "--as-of", AS_OF, "--summary", "--format", "github")
     assert refused.exit_code == 2
+
+
+def test_pure_python_loader_gives_the_same_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml marks plain scalars with style "" and the pure loader with None: columns agree."""
+    import yaml
+
+    import sendplan.load
+
+    text = HEAD + item(action="Create xxx places", criteria=('"Cost £x m"',))
+    with_libyaml = found(text)
+    monkeypatch.setattr(sendplan.load, "YamlLoader", yaml.SafeLoader)
+    assert found(text) == with_libyaml == [("SP109", "14:28", "1.1"), ("SP109", "16:23", "1.1")]
+
+
+@pytest.mark.parametrize("setting", ["grace_months: -1", "horizon_years: 0", "horizon_years: soon"])
+def test_bad_check_settings_are_load_errors(setting: str, run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """Settings in `checks:` are validated when the plan is read: exit 1, located at the value."""
+    path = write_plan(HEAD.replace("tasks:\n", f"checks:\n  {setting}\ntasks:\n") + item())
+    result = run("validate", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:8:")
+
+
+def test_machine_formats_do_not_import_rich(bundled_plan: Path) -> None:
+    """json and github output never load rich, so CI stays fast."""
+    import subprocess
+    import sys
+
+    import sendplan
+
+    code = (
+        "import sys\nfrom sendplan.cli import cli\n"
+        "try:\n"
+        f"    cli(['validate', {str(bundled_plan)!r}, '--as-of', '{AS_OF}', '--json', '--summary'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('rich' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {"PYTHONPATH": str(Path(sendplan.__file__).parent.parent), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert result.stderr.strip() == "False"
+    assert json.loads(result.stdout)["checks"][0]["code"] == "SP101"
