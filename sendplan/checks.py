@@ -27,12 +27,22 @@ from sendplan.load import LoadedPlan
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class CheckContext:
-    """What every check may look at: the loaded plan, its settings and the day of the check."""
+    """What every check may look at: the loaded plan, its settings and the day of the check.
+
+    *when* is the day, or a function that gives it: the CLI passes its clock so that today's
+    date is read only if a check needs it (only SP113 does, and only for completed items).
+    """
 
     loaded: LoadedPlan
-    as_of: date
+    when: date | Callable[[], date]
+
+    @property
+    def as_of(self) -> date:
+        if not isinstance(self.when, date):
+            self.when = self.when()
+        return self.when
 
     @property
     def plan(self) -> Any:
@@ -692,7 +702,7 @@ class Findings:
     ignored: tuple[Problem, ...] = ()
 
 
-def run_checks(loaded: LoadedPlan, as_of: date, ignore: Sequence[str] = ()) -> Findings:
+def run_checks(loaded: LoadedPlan, as_of: date | Callable[[], date], ignore: Sequence[str] = ()) -> Findings:
     """Run every check; split the findings into shown and ignored."""
     ctx = CheckContext(loaded, as_of)
     skip = ignored_codes(loaded, ignore)

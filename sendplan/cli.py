@@ -18,7 +18,7 @@ import click
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
 from sendplan.errors import PlanError
-from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report
+from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report, visible
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
@@ -52,7 +52,7 @@ class DayParam(click.ParamType):
                 return first_day(parse_deadline(value))
             return parse_day(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class PeriodParam(click.ParamType):
@@ -64,7 +64,7 @@ class PeriodParam(click.ParamType):
         try:
             return parse_period(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class SendplanGroup(click.Group):
@@ -86,6 +86,7 @@ def plan_option(function: F) -> F:
         "--plan",
         "plan_path",
         metavar="FILE",
+        type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         help="The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.",
@@ -127,6 +128,83 @@ def format_options(function: F) -> F:
 def common_options(function: F) -> F:
     """--plan, --as-of and --format/--json, which every plan command takes."""
     return plan_option(as_of_option(format_options(function)))
+
+
+# Shell completion reads the plan the command would read; any failure means no completions,
+# never a traceback in the middle of someone's command line.
+COMPLETE_VAR = "_SENDPLAN_COMPLETE"
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def completion_plan(ctx: click.Context) -> Any:
+    """The Plan chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled, or None if unusable."""
+    try:
+        from sendplan.load import STDIN, choose_plan, load_plan
+
+        chosen = None
+        node: click.Context | None = ctx
+        while node is not None and chosen is None:
+            chosen = node.params.get("plan_path")
+            node = node.parent
+        path = choose_plan(chosen)
+        if path == STDIN:  # completing must never wait on standard input
+            return None
+        return load_plan(path).plan
+    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
+        return None
+
+
+def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from sendplan.render import one_line
+
+    def short(text: str | None) -> str | None:
+        if not text:
+            return None
+        text = one_line(text)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    return [CompletionItem(value, help=short(description)) for value, description in values]
+
+
+def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Lead codes from the plan (its key, then codes only items use), for CODE and --lead."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    from sendplan.model import normalise_lead_code
+    from sendplan.query import known_leads
+
+    prefix = normalise_lead_code(incomplete)
+    leads = plan.leads
+    return _offer(
+        [(code, leads[code].name if code in leads else None) for code in known_leads(plan) if code.startswith(prefix)]
+    )
+
+
+def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Item ids from the plan, each with its action as the description (zsh and fish show it)."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    wanted = incomplete.lower()
+    return _offer([(item.id, item.action) for _, _, item in plan.iter_items() if item.id.lower().startswith(wanted)])
+
+
+def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Task numbers from the plan, with each task's title."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    return _offer([(str(task.number), task.title) for task in plan.tasks if str(task.number).startswith(incomplete)])
+
+
+def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """The six statuses (the aliases are accepted too, but not offered)."""
+    from sendplan.model import Status
+
+    return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
@@ -207,14 +285,15 @@ def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 
 
 def _warnings(findings: Any) -> str:
-    """ "21 warnings (3 more ignored)" or "no warnings"."""
-    count = len(findings.shown)
-    text = f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings"
-    return text + (f" ({len(findings.ignored)} more ignored)" if findings.ignored else "")
+    """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
+    count, ignored = len(findings.shown), len(findings.ignored)
+    if not count:
+        return f"no warnings ({ignored} ignored)" if ignored else "no warnings"
+    return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
 
 
 @cli.command("validate")
-@click.argument("file", required=False, metavar="[FILE]")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
 @plan_option
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, expose_value=False, callback=_set_json, help="Shorthand for --format json.")
@@ -232,7 +311,7 @@ def _warnings(findings: Any) -> str:
 )  # fmt: skip
 @click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
 def validate_command(
-    file: str | None,
+    files: tuple[str, ...],
     plan_path: str | None,
     as_of: date | None,
     output_format: str | None,
@@ -240,12 +319,14 @@ def validate_command(
     ignore: tuple[str, ...],
     summary: bool,
 ) -> None:
-    """Check a plan file: errors stop it being read; warnings are gaps in a readable plan.
+    """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
-    Every finding is reported at once as FILE:LINE:COL with a check code (see the
-    README's table of plan health checks). Exits 1 on errors, and on warnings only with
-    --strict; otherwise 0. Text goes to stderr; json, github and parsable to stdout.
-    Silence a check with --ignore CODE or the plan's "checks: ignore:" list.
+    With no FILE, checks the plan chosen by --plan; several files may be named, as a
+    pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
+    check code (see the README's table of plan health checks). Exits 1 on errors, and
+    on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
+    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
+    "checks: ignore:" list.
 
     \b
     Examples:
@@ -259,36 +340,66 @@ def validate_command(
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
-    if summary and fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON):
-        raise click.BadParameter("--summary prints counts, as text or json; leave out --format or use json.", param_hint="--format")
-    try:
-        loaded = load_plan(choose_plan(file or plan_path))
-    except PlanError as error:
-        emit_problems(error.problems, fmt)
-        sys.exit(EXIT_PROBLEMS)
-    findings = run_checks(loaded, _as_of(as_of), ignore)
-    if summary:
-        by_check, by_task = summarise(loaded, findings, ignore)
-        if fmt is ProblemFormat.JSON:
-            click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
-        else:
-            table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
-            heading = f"{plan_name(loaded)} · {_warnings(findings)}"
-            show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
-            show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
-    else:
-        emit_problems(findings.shown, fmt)
-        if fmt is ProblemFormat.TEXT:
+    paths = [choose_plan(file) for file in files] or [choose_plan(plan_path)]
+    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or len(paths) > 1):
+        raise click.BadParameter(
+            "--summary counts the findings of one plan, as text or json; name one file and leave out --format "
+            "or use json.",
+            param_hint="--summary",
+        )
+    reported: list[Any] = []  # every problem, for the machine formats: one array or stream
+    failed = unreadable = False
+    for path in paths:
+        try:
+            loaded = load_plan(path)
+        except PlanError as error:
+            failed = unreadable = True
+            reported += error.problems
+            if fmt is ProblemFormat.TEXT:
+                emit_problems(error.problems, fmt)
+            continue
+        # The clock is passed, not read: only a check that needs the day reads it.
+        findings = run_checks(loaded, as_of if as_of is not None else today, ignore)
+        failed = failed or bool(strict and findings.shown)
+        reported += findings.shown
+        if summary:
+            by_check, by_task = summarise(loaded, findings, ignore)
+            if fmt is ProblemFormat.JSON:
+                click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
+            else:
+                table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
+                heading = f"{plan_name(loaded)} · {_warnings(findings)}"
+                show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
+                show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
+        elif fmt is ProblemFormat.TEXT:
+            emit_problems(findings.shown, fmt)
             items = sum(1 for _ in loaded.plan.iter_items())
-            click.echo(f"{loaded.source}: valid ({len(loaded.plan.tasks)} tasks, {items} items), {_warnings(findings)}")
-    sys.exit(EXIT_PROBLEMS if strict and findings.shown else EXIT_OK)
+            # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
+            healthy = not findings.shown and not findings.ignored
+            click.echo(
+                f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {items} items)"
+                + ("" if healthy else f", {_warnings(findings)}")
+            )
+    # A summary replaces the list of findings, unless a plan could not be read at all.
+    if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
+        emit_problems(reported, fmt)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @cli.command("list")
 @common_options
-@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
-@click.option("--task", "tasks", type=int, metavar="N", multiple=True, help="Only task N (repeatable).")
-@click.option("--status", "statuses", metavar="STATUS", multiple=True, help="Only items with this status (repeatable).")
+@click.option(
+    "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
+    help="Only this lead's items (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--task", "tasks", type=int, metavar="N", multiple=True, shell_complete=complete_task_numbers,
+    help="Only task N (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--status", "statuses", metavar="STATUS", multiple=True, shell_complete=complete_statuses,
+    help="Only items with this status (repeatable).",
+)  # fmt: skip
 @click.option("--due-before", type=DayParam("end"), help='Due on or before (inclusive): "Sep 2022" means by 30 Sep 2022.')
 @click.option("--due-after", type=DayParam("start"), help='Due on or after (inclusive): "Sep 2022" means from 1 Sep 2022.')
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only overdue items.")
@@ -331,7 +442,7 @@ def list_command(
 
 
 @cli.command("by-lead")
-@click.argument("code")
+@click.argument("code", shell_complete=complete_lead_codes)
 @common_options
 def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
     """List the items one lead owns (CODE is case-insensitive).
@@ -349,7 +460,7 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     codes = known_leads(loaded.plan)
     if wanted not in codes:
         raise click.BadParameter(
-            f'"{code}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
+            f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
         )
     chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
     lead = loaded.plan.leads.get(wanted)
@@ -439,10 +550,329 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 # --- progress commands (update, done, status) ---
 
 
+class DeadlineTextParam(click.ParamType):
+    """A deadline in any spelling, kept as written (a revised deadline reads like the plan's own)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return parse_deadline(value).text
+        except DeadlineError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _one_line_option(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    from sendplan.render import clean
+
+    text = clean(value).strip()
+    if not text:
+        raise click.BadParameter("is empty; write a few words.", param_hint=option)
+    return text
+
+
+def _edit_target(plan_path: str | None) -> str:
+    from sendplan.load import STDIN, choose_plan
+
+    path = choose_plan(plan_path)
+    if path == STDIN:
+        raise click.BadParameter(
+            "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
+            param_hint="--plan",
+        )
+    return path
+
+
+def _report_update(result: Any, dry_run: bool) -> None:
+    from sendplan.render import one_line
+
+    if dry_run:
+        if result.diff:
+            click.echo(result.diff, nl=False)
+        else:
+            click.echo(f"Item {result.item_id} already has these values; nothing would change.", err=True)
+        return
+    if not result.changes:
+        click.echo(f"Item {result.item_id} already has these values; {result.path} is unchanged.")
+        return
+    click.echo(f"Updated item {result.item_id} in {result.path}:")
+    for change in result.changes:
+        if change.field == "updates":
+            click.echo(f"  note added: {one_line(change.after)}")
+        else:
+            before = "not set" if change.before is None else one_line(change.before)
+            click.echo(f"  {change.field}: {before} → {one_line(change.after)}")
+
+
+def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: Any) -> None:
+    from sendplan.edit import ItemEdit, unknown_item_message, update_item, writable_path
+    from sendplan.load import load_plan
+
+    path = _edit_target(plan_path)
+    writable_path(path)
+    loaded = load_plan(path)
+    if loaded.item_path(item_id) is None:
+        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
+    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    _report_update(result, dry_run)
+
+
+def _note(note: str | None, by: str | None, day: date) -> Any:
+    from sendplan.edit import Note
+    from sendplan.model import LEAD_CODE, normalise_lead_code
+
+    if note is None and by is None:
+        return None
+    if note is None:
+        raise click.BadParameter("goes with --note: give the note too.", param_hint="--by")
+    if by is None:
+        raise click.BadParameter("a note needs --by CODE: who reports it (a lead code such as AG).", param_hint="--note")
+    code = normalise_lead_code(by)
+    if not LEAD_CODE.fullmatch(code):
+        raise click.BadParameter(f'"{by}" is not a lead code: write capital letters such as AG.', param_hint="--by")
+    return Note(day, code, _one_line_option(note, "--note") or "")
+
+
+def dry_run_option(function: F) -> F:
+    return click.option("--dry-run", is_flag=True, help="Print the change as a diff; do not write the file.")(function)
+
+
+def note_options(function: F) -> F:
+    function = click.option("--by", metavar="CODE", help="Who reports the note (a lead code); needed with --note.")(function)
+    return click.option("--note", metavar="TEXT", help="Add a dated progress note (dated --as-of).")(function)
+
+
+@cli.command("update")
+@click.argument("item_id", metavar="ID")
+@click.option("--status", metavar="STATUS", help="not_started, on_track, at_risk, off_track, complete or dropped "
+              "(done, in progress, behind schedule, blocked, cancelled… are accepted).")
+@click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
+@note_options
+@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red"], case_sensitive=False),
+              help="Set the RAG rating by hand, overriding the derived one; needs --reason.")
+@click.option("--revise", type=DeadlineTextParam(), metavar="DATE",
+              help="A revised deadline (the baseline deadline is kept); needs --reason.")
+@click.option("--reason", metavar="TEXT", help="Why the RAG is set by hand, or why the deadline is revised.")
+@dry_run_option
+@plan_option
+@as_of_option
+def update_command(
+    item_id: str,
+    status: str | None,
+    completed: date | None,
+    note: str | None,
+    by: str | None,
+    rag: str | None,
+    revise: str | None,
+    reason: str | None,
+    dry_run: bool,
+    plan_path: str | None,
+    as_of: date | None,
+) -> None:
+    """Record progress on one item, editing the plan file in place.
+
+    Comments, blank lines, key order and quoting elsewhere in the file are kept, so
+    `git diff` shows only the changed lines. The new file is checked before it replaces
+    the old one. A note is dated --as-of; --status complete without --completed records
+    --as-of as the completion day.
+
+    \b
+    Examples:
+      sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
+      sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
+      sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
+    """
+    from sendplan.model import Status, parse_status
+
+    day = _as_of(as_of)
+    wanted = None
+    if status is not None:
+        try:
+            wanted = parse_status(status).value
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--status") from None
+    if rag and revise:
+        raise click.UsageError("--rag and --revise each need their own --reason: run update once for each.")
+    if reason is not None and not (rag or revise):
+        raise click.BadParameter("goes with --rag or --revise.", param_hint="--reason")
+    if (rag or revise) and reason is None:
+        option = "--rag" if rag else "--revise"
+        raise click.BadParameter("needs --reason TEXT saying why.", param_hint=option)
+    the_note = _note(note, by, day)
+    if completed is not None and wanted is None:
+        wanted = Status.COMPLETE.value
+    # Completing an item records --as-of as its completion day, unless it already has one.
+    completed_unless_set = day if wanted == Status.COMPLETE.value and completed is None else None
+    if not any(value is not None for value in (wanted, completed, the_note, rag, revise)):
+        raise click.UsageError("nothing to change: give --status, --completed, --note, --rag or --revise.")
+    why = _one_line_option(reason, "--reason")
+    _apply_update(
+        plan_path,
+        item_id,
+        dry_run,
+        status=wanted,
+        completed=completed,
+        rag=rag.lower() if rag else None,
+        rag_reason=why if rag else None,
+        revised_deadline=revise,
+        revision_reason=why if revise else None,
+        note=the_note,
+        completed_unless_set=completed_unless_set,
+    )
+
+
+@cli.command("done")
+@click.argument("item_id", metavar="ID")
+@note_options
+@dry_run_option
+@plan_option
+@as_of_option
+def done_command(
+    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: str | None, as_of: date | None
+) -> None:
+    """Mark an item complete, completed on --as-of (a shortcut for update).
+
+    A yearly item marked done falls due again at its next occurrence.
+
+    \b
+    Example:
+      sendplan done 1.1 --as-of 2022-03-20
+    """
+    day = _as_of(as_of)
+    _apply_update(plan_path, item_id, dry_run, status="complete", completed=day, note=_note(note, by, day))
+
+
+@cli.command("status")
+@common_options
+@click.option("--within", type=PeriodParam(), default="30d", show_default=True,
+              help='"Soon" means falling due within this period: "30d", "6w", "3m".')
+@click.option("--amber-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="A not-started item due within this many days is amber.")
+def status_command(
+    plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str], amber_days: int
+) -> None:
+    """The dashboard: per task and per lead, items by status and RAG, overdue, due soon, % complete.
+
+    \b
+    Example:
+      sendplan status --as-of 2022-06-01
+    """
+    from sendplan.query import RAG_LEGEND, rows
+    from sendplan.summary import status_rows
+
+    day = _as_of(as_of)
+    end = period_end(day, within)
+    loaded = load(plan_path)
+    lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
+    report = Report(
+        "status",
+        lines,
+        f"Status as of {day.isoformat()} · {plan_name(loaded)}",
+        notes=[
+            (
+                "B, G, A, R = items rated blue, green, amber, red. Complete = complete items out of those "
+                f"not dropped. Late = overdue. Soon = due by {end.isoformat()}."
+            ),
+            RAG_LEGEND.format(window=amber_days),
+        ],
+        section=lambda line: line.group,
+    )
+    show(report, output_format)
+
+
 # --- report commands (report, timeline, ics, schema, glossary) ---
 
 
 # --- team workflow commands (diff, completion) ---
+
+
+@cli.command("diff")
+@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=click.Path(allow_dash=True))
+@click.option(
+    "--rev", metavar="REV",
+    help="Compare the plan file as committed at this git revision (HEAD~1, a tag, a commit) with the file now.",
+)  # fmt: skip
+@plan_option
+@format_options
+def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None, output_format: str | None) -> None:
+    """What changed between two versions of a plan, item by item.
+
+    Reports items added and removed, re-dated (with the slip in days), re-assigned,
+    completed, status and RAG changes, progress updates, and changes to the words of
+    an action or its success criteria. Give two plan files (either may be '-' for
+    standard input), or --rev REV to compare a file with its version in git; with
+    --rev the file is FILE or the plan chosen by --plan.
+
+    \b
+    Example:
+      sendplan diff --rev HEAD~1 plan.yaml
+    """
+    from sendplan.diff import compare
+    from sendplan.load import STDIN, choose_plan, load_plan
+
+    if rev is None:
+        if len(files) != 2:
+            raise click.UsageError(
+                "give two plan files to compare (sendplan diff OLD NEW), "
+                "or --rev REV to compare a plan file with its version in git."
+            )
+        if files == (STDIN, STDIN):
+            raise click.UsageError("only one of OLD and NEW can be '-' (standard input).")
+        old, new = load_plan(files[0]), load_plan(files[1])
+    else:
+        from sendplan.history import RevisionError, load_at_revision
+
+        if len(files) > 1:
+            raise click.UsageError("with --rev, give at most one plan file: the one to compare with its history.")
+        path = files[0] if files else choose_plan(plan_path)
+        if path == STDIN:
+            raise click.UsageError("--rev reads the file's history from git, so name the file; '-' has none.")
+        new = load_plan(path)
+        try:
+            old = load_at_revision(path, rev)
+        except RevisionError as error:
+            raise click.BadParameter(str(error), param_hint="--rev") from None
+    changes = compare(old.plan, new.plan)
+    count = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+    report = Report(
+        "changes",
+        changes,
+        f"Changes from {old.source} to {new.source} · {count}",
+        empty=f"No changes to items from {old.source} to {new.source}.",
+        notes=["Slip = days later (+) or earlier (-) than the item fell due before."],
+    )
+    show(report, output_format)
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
+def completion_command(shell: str) -> None:
+    """Print the script that lets bash, zsh or fish complete sendplan's commands.
+
+    It completes commands, options, lead codes, task numbers and statuses, reading
+    the lead codes from the plan the command would use. Load it from your shell's
+    start-up file:
+
+    \b
+      bash, in ~/.bashrc:
+        eval "$(sendplan completion bash)"
+      zsh, in ~/.zshrc (after compinit):
+        eval "$(sendplan completion zsh)"
+      fish, once:
+        sendplan completion fish > ~/.config/fish/completions/sendplan.fish
+
+    \b
+    Example:
+      sendplan completion bash
+    """
+    from click.shell_completion import get_completion_class
+
+    complete_class = get_completion_class(shell)
+    assert complete_class is not None  # every choice is one of click's built-in shells
+    # The installed command is called sendplan, whatever this process was started as.
+    click.echo(complete_class(cli, {}, "sendplan", COMPLETE_VAR).source())
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ class OutputFormat(enum.StrEnum):
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
+# Invisible format characters (zero-width, bidirectional overrides) are escaped in messages too.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean(text: str) -> str:
@@ -42,6 +44,16 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", clean(text)).strip()
 
 
+def visible(text: str) -> str:
+    """Text for a message on one line, with each control character shown as an escape such as \\x1b.
+
+    Messages quote what the user wrote; a stray control character is then both harmless to the
+    terminal and visible as the reason a deadline or code was not understood.
+    """
+    flat = _LINE_BREAKS.sub(" ", text).strip()
+    return _INVISIBLE.sub(lambda match: repr(match[0])[1:-1], flat)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
@@ -49,6 +61,7 @@ class Column:
     no_wrap: bool = False
     justify: str = "left"
     ratio: int | None = None
+    max_width: int | None = None
 
 
 @dataclass
@@ -61,6 +74,8 @@ class Report:
     empty: str = "Nothing to show."
     notes: list[str] = field(default_factory=list)
     highlight: Callable[[Any], bool] = lambda row: False
+    # Rows whose section differs from the next row's end a section (a rule in the table).
+    section: Callable[[Any], Any] | None = None
 
 
 def _text(value: str | None) -> str:
@@ -91,6 +106,45 @@ def _code_counts(counts: dict[str, int]) -> str:
 
 def _late_text(row: Any) -> str:
     return f"{row.days_overdue}d" if row.overdue else ""
+
+
+BAR_WIDTH = 6
+# Task titles are cut to this in the status table, so the numbers fit 80 columns.
+STATUS_NAME_WIDTH = 23
+
+
+def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
+    """"██░░░░  40%": the bar is full only at 100%."""
+    if percent is None:
+        return "—"
+    filled = percent * width // 100
+    return "█" * filled + "░" * (width - filled) + f" {percent:>3}%"
+
+
+def _status_name(row: Any) -> str:
+    """The task or lead on the first line, then a line per status it has items in."""
+    if row.group == "plan":
+        name = "All items"
+    elif row.group == "lead" and row.key is None:
+        name = "(no lead)"
+    else:
+        title = row.title or ("not in the key" if row.group == "lead" else "")
+        name = f"{row.key} {title}".strip()
+    name = one_line(name)
+    if len(name) > STATUS_NAME_WIDTH:
+        name = name[: STATUS_NAME_WIDTH - 1].rstrip() + "…"
+    return "\n  ".join([name, *_status_counts(row).split(", ")])
+
+
+def _status_counts(row: Any) -> str:
+    from sendplan.summary import STATUSES
+
+    parts = [f"{getattr(row, status)} {status.replace('_', ' ')}" for status in STATUSES if getattr(row, status)]
+    return ", ".join(parts) or "no items"
+
+
+def _count(header: str, name: str) -> Column:
+    return Column(header, lambda row: str(getattr(row, name)), no_wrap=True, justify="right")
 
 
 TABLE_COLUMNS: dict[str, list[Column]] = {
@@ -133,7 +187,47 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Overdue", lambda row: str(row.overdue), justify="right"),
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
     ],
+    "status": [
+        Column("Task / lead", _status_name, max_width=STATUS_NAME_WIDTH),
+        _count("Items", "items"),
+        Column("Complete", lambda row: progress_bar(row.percent_complete), no_wrap=True),
+        # One letter each: the RAG legend under the table says what the colours mean.
+        _count("B", "blue"),
+        _count("G", "green"),
+        _count("A", "amber"),
+        _count("R", "red"),
+        _count("Late", "overdue"),
+        _count("Soon", "due_soon"),
+    ],
 }
+
+
+def _was_now(row: Any, value: str | None) -> str:
+    if value is None:
+        return "—"
+    return value.replace("_", " ") if row.field in ("status", "lead") else value
+
+
+def _now_text(row: Any) -> str:
+    text = _was_now(row, row.new)
+    if row.date and row.change in ("completed", "update") and row.new is not None:
+        text += f" ({row.date})"
+    return text
+
+
+def _slip_text(row: Any) -> str:
+    return "" if row.slip_days is None else f"{row.slip_days:+d}d"
+
+
+# Columns for `diff` (sendplan.diff.Change rows).
+TABLE_COLUMNS["changes"] = [
+    Column("ID", lambda row: row.id, no_wrap=True),
+    Column("Change", lambda row: row.change, no_wrap=True),
+    Column("What", lambda row: (row.field or "item").replace("_", " ")),
+    Column("Was", lambda row: _was_now(row, row.old), ratio=1),
+    Column("Now", _now_text, ratio=1),
+    Column("Slip", _slip_text, no_wrap=True, justify="right"),
+]
 
 
 def record(row: Any) -> Any:
@@ -211,10 +305,17 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
             justify=column.justify,  # type: ignore[arg-type]
             overflow="fold",
             ratio=column.ratio,
+            max_width=column.max_width,
         )
-    for row in report.rows:
+    for index, row in enumerate(report.rows):
         style = "bold red" if report.highlight(row) else None
-        table.add_row(*(Text(clean(column.value(row))) for column in columns), style=style)
+        following = report.rows[index + 1] if index + 1 < len(report.rows) else None
+        end_section = (
+            report.section is not None and following is not None and report.section(row) != report.section(following)
+        )
+        table.add_row(
+            *(Text(clean(column.value(row))) for column in columns), style=style, end_section=end_section
+        )
     console.print(table)
     for note in report.notes:
         console.print(Text(clean(note), style="dim"))
@@ -238,12 +339,13 @@ def format_problem(problem: Problem) -> str:
         parts.append(f"{problem.location}:")
     if problem.severity is Severity.WARNING:
         parts.append("warning:")
-    parts.append(one_line(problem.message))
+    parts.append(problem.message)
     if problem.item_id and f"item {problem.item_id}" not in problem.message:
-        parts.append(f"(item {one_line(problem.item_id)})")
+        parts.append(f"(item {problem.item_id})")
     if problem.code:
         parts.append(f"[{problem.code}]")
-    return " ".join(parts)
+    # File names and quoted plan text can hold control characters: show them, never send them.
+    return visible(" ".join(parts))
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:
@@ -276,19 +378,19 @@ PROBLEM_FORMAT_ALIASES: dict[str, ProblemFormat] = {"table": ProblemFormat.TEXT,
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
-    # GitHub's workflow-command escaping (one_line has already removed line breaks); property
+    # GitHub's workflow-command escaping (visible() has already put text on one line); property
     # values also escape ":" and ",".
-    text = one_line(text).replace("%", "%25")
+    text = visible(text).replace("%", "%25")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
 
 
 def _with_item(problem: Problem) -> str:
-    message = one_line(problem.message)
+    message = problem.message
     if problem.item_id and f"item {problem.item_id}" not in problem.message:
-        message += f" (item {one_line(problem.item_id)})"
-    return message
+        message += f" (item {problem.item_id})"
+    return visible(message)
 
 
 def format_github(problem: Problem) -> str:
@@ -308,7 +410,7 @@ def format_github(problem: Problem) -> str:
 
 def format_parsable(problem: Problem) -> str:
     """yamllint's parsable form: "FILE:LINE:COL: [warning] message (SP101)"."""
-    where = f"{problem.location}: " if problem.location is not None else ""
+    where = f"{visible(str(problem.location))}: " if problem.location is not None else ""
     code = f" ({problem.code})" if problem.code else ""
     return f"{where}[{problem.severity.value}] {_with_item(problem)}{code}"
 

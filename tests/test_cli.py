@@ -24,7 +24,7 @@ def ids(result: Result) -> list[str]:
 
 def test_validate_bundled_plan(run: Callable[..., Result], bundled_plan: Path) -> None:
     """validate on the shipped plan exits 0 and says how much it read."""
-    result = run("validate", str(bundled_plan), "--as-of", AS_OF)
+    result = run("validate", str(bundled_plan))
     assert result.exit_code == 0
     assert "valid (8 tasks, 57 items)" in result.stdout
 
