@@ -619,3 +619,36 @@ def test_machine_formats_do_not_import_rich(bundled_plan: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
     assert result.stderr.strip() == "False"
     assert json.loads(result.stdout)["checks"][0]["code"] == "SP101"
+
+
+def test_several_files_one_json_array_and_strict(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """Named files are each checked: one JSON array for all, and --strict fails on any file's warnings."""
+    good = write_plan(MINIMAL_PLAN, "good.yaml")
+    gappy = write_plan(HEAD + item(deadline=None), "gappy.yaml")
+    result = run("validate", str(good), str(gappy), "--as-of", AS_OF, "--json")
+    assert result.exit_code == 0
+    assert [(f["file"], f["code"], f["line"]) for f in json.loads(result.stdout)] == [(str(gappy), "SP102", 13)]
+    assert run("validate", str(good), str(gappy), "--as-of", AS_OF, "--strict").exit_code == 1
+    text = run("validate", str(good), str(gappy), "--as-of", AS_OF)
+    assert text.stdout.splitlines() == [
+        f"{good}: valid (1 tasks, 1 items)",
+        f"{gappy}: valid (1 tasks, 1 items), 1 warning",
+    ]
+    assert run("validate", str(good), str(gappy), "--as-of", AS_OF, "--summary").exit_code == 2
+
+
+def test_verdict_when_everything_is_ignored(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """A plan whose only findings are ignored says so, and --strict passes."""
+    path = write_plan(HEAD + item(deadline=None))
+    result = run("validate", str(path), "--as-of", AS_OF, "--ignore", "no-deadline", "--strict")
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: valid (1 tasks, 1 items), no warnings (1 ignored)\n"
+    assert result.stderr == ""
+
+
+def test_clock_is_read_only_when_a_check_needs_it(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """Without --as-of, a plan with no completed dates never reads the clock; one with them does."""
+    assert run("validate", str(write_plan(MINIMAL_PLAN))).exit_code == 0
+    done = write_plan(HEAD + item(status="complete", extra="completed: 2022-05-01"), "done.yaml")
+    with pytest.raises(AssertionError, match="real clock"):
+        run("validate", str(done))
