@@ -589,9 +589,10 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
             relevant = bool(names) and names[-1] in CODE_FIELDS
         if not relevant or not has_lookalikes(node.value):
             continue
-        field_name = "lead code" if is_key and path[0] == "leads" else "code" if is_key else str(
-            [part for part in path if isinstance(part, str)][-1]
-        ).replace("_", " ")
+        if is_key:
+            field_name = "lead code" if path[0] == "leads" else "glossary term"
+        else:
+            field_name = str([part for part in path if isinstance(part, str)][-1]).replace("_", " ")
         item_id = _item_id_at(ctx, path)
         where = f" in item {item_id}" if item_id else ""
         latin = without_lookalikes(node.value)
@@ -647,7 +648,7 @@ def completed_in_future(ctx: CheckContext) -> Iterator[Problem]:
 
 
 def normalise_code(text: str) -> str:
-    """A check code or name as people type it: "sp101", "ЅР101" and "no-lead" all name SP101."""
+    """A check code or name as people type it: "sp101", "SР101" (Cyrillic Р) and "no-lead" all name SP101."""
     folded = without_lookalikes(text.strip())
     for code, registered in CHECKS.items():
         if folded.upper() == code or folded.lower() == registered.name:

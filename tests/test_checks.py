@@ -652,3 +652,13 @@ def test_clock_is_read_only_when_a_check_needs_it(run: Callable[..., Result], wr
     done = write_plan(HEAD + item(status="complete", extra="completed: 2022-05-01"), "done.yaml")
     with pytest.raises(AssertionError, match="real clock"):
         run("validate", str(done))
+
+
+def test_lookalikes_in_glossary_terms_and_ignore_codes() -> None:
+    """A Cyrillic Е in a glossary term is reported; a Cyrillic Р in an ignored code still silences SP101."""
+    text = HEAD.replace(
+        "tasks:\n", "glossary:\n  S\u0415ND: special educational needs\nchecks:\n  ignore: [S\u0420101]\ntasks:\n"
+    ) + item(lead=None)
+    assert found(text) == [("SP106", "5:3", None), ("SP111", "8:3", None), ("SP111", "10:12", None)]
+    assert messages(text)[1].startswith('the glossary term "SЕND" has letters that only look Latin: Cyrillic Е (U+0415).')
+    assert messages(text)[2].endswith('Retype it in Latin letters: "SP101".')
