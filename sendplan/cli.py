@@ -18,7 +18,7 @@ import click
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
 from sendplan.errors import PlanError
-from sendplan.render import OutputFormat, Report, visible
+from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report, visible
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
@@ -327,49 +327,120 @@ def cli() -> None:
     """
 
 
+def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from sendplan.checks import CHECKS, normalise_code, suggest_code
+
+    codes = []
+    for value in values:
+        code = normalise_code(value)
+        if code not in CHECKS:
+            raise click.BadParameter(
+                f'"{value}" is not a check code.{suggest_code(value)} Checks are {min(CHECKS)} to {max(CHECKS)}.'
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def _warnings(findings: Any) -> str:
+    """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
+    count, ignored = len(findings.shown), len(findings.ignored)
+    if not count:
+        return f"no warnings ({ignored} ignored)" if ignored else "no warnings"
+    return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
 @plan_option
 @as_of_option
-@format_options
+@click.option("--json", "as_json", is_flag=True, expose_value=False, callback=_set_json, help="Shorthand for --format json.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*(fmt.value for fmt in ProblemFormat), *PROBLEM_FORMAT_ALIASES]),
+    help="text (FILE:LINE:COL lines; table and tsv mean the same), json, github (Actions annotations) "
+    "or parsable (as yamllint). Default: text.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--ignore", "ignore", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Silence a check by code (SP104) or name (no-action); repeatable.",
+)  # fmt: skip
+@click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
 def validate_command(
-    files: tuple[str, ...], plan_path: str | None, as_of: date | None, output_format: str | None
+    files: tuple[str, ...],
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    strict: bool,
+    ignore: tuple[str, ...],
+    summary: bool,
 ) -> None:
-    """Check plan files; report every problem at once as FILE:LINE:COL.
+    """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
-    With no FILE, checks the plan chosen by --plan. Exits 0 when every plan is valid
-    and 1 when any is not. Problems go to stderr (with --json, to stdout as one JSON
-    array). Several files may be named, as a pre-commit hook does.
+    With no FILE, checks the plan chosen by --plan; several files may be named, as a
+    pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
+    check code (see the README's table of plan health checks). Exits 1 on errors, and
+    on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
+    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
+    "checks: ignore:" list.
 
     \b
-    Example:
+    Examples:
       sendplan validate plan.yaml
+      sendplan validate --summary --as-of 2021-11-01
+      sendplan validate --strict --ignore SP110 --format github
     """
+    from sendplan.checks import run_checks, summarise
     from sendplan.load import choose_plan, load_plan
-    from sendplan.render import format_problem, problem_record, to_json
+    from sendplan.render import emit_problems, problem_format, record, to_json
 
-    as_json = resolve_format(output_format) is OutputFormat.JSON
-    records: list[dict[str, Any]] = []
-    all_valid = True
-    for path in [choose_plan(file) for file in files] or [choose_plan(plan_path)]:
+    ctx = click.get_current_context()
+    fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
+    paths = [choose_plan(file) for file in files] or [choose_plan(plan_path)]
+    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or len(paths) > 1):
+        raise click.BadParameter(
+            "--summary counts the findings of one plan, as text or json; name one file and leave out --format "
+            "or use json.",
+            param_hint="--summary",
+        )
+    reported: list[Any] = []  # every problem, for the machine formats: one array or stream
+    failed = unreadable = False
+    for path in paths:
         try:
             loaded = load_plan(path)
-            problems: tuple[Any, ...] = ()
         except PlanError as error:
-            loaded = None
-            problems = error.problems
-            all_valid = False
-        if as_json:
-            records += [problem_record(problem) for problem in problems]
+            failed = unreadable = True
+            reported += error.problems
+            if fmt is ProblemFormat.TEXT:
+                emit_problems(error.problems, fmt)
             continue
-        for problem in problems:
-            click.echo(format_problem(problem), err=True)
-        if loaded is not None:
-            count = sum(1 for _ in loaded.plan.iter_items())
-            click.echo(f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
-    if as_json:
-        click.echo(to_json(records))
-    sys.exit(EXIT_OK if all_valid else EXIT_PROBLEMS)
+        # The clock is passed, not read: only a check that needs the day reads it.
+        findings = run_checks(loaded, as_of if as_of is not None else today, ignore)
+        failed = failed or bool(strict and findings.shown)
+        reported += findings.shown
+        if summary:
+            by_check, by_task = summarise(loaded, findings, ignore)
+            if fmt is ProblemFormat.JSON:
+                click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
+            else:
+                table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
+                heading = f"{plan_name(loaded)} · {_warnings(findings)}"
+                show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
+                show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
+        elif fmt is ProblemFormat.TEXT:
+            emit_problems(findings.shown, fmt)
+            items = sum(1 for _ in loaded.plan.iter_items())
+            # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
+            healthy = not findings.shown and not findings.ignored
+            click.echo(
+                f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {items} items)"
+                + ("" if healthy else f", {_warnings(findings)}")
+            )
+    # A summary replaces the list of findings, unless a plan could not be read at all.
+    if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
+        emit_problems(reported, fmt)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @cli.command("list")

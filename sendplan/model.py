@@ -256,6 +256,12 @@ class CheckSettings(Strict):
     """Plan health check settings kept in the plan itself."""
 
     ignore: list[str] = Field(default_factory=list, description="Check codes to silence, e.g. SP104.")
+    grace_months: int = Field(
+        default=3, ge=0, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
+    )
+    horizon_years: int = Field(
+        default=5, ge=1, description="A deadline more than this many years after the plan's date is implausible (SP108)."
+    )
 
 
 class Item(Strict):

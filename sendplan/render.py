@@ -119,6 +119,10 @@ def _due_text(row: Any) -> str:
     return text
 
 
+def _code_counts(counts: dict[str, int]) -> str:
+    return ", ".join(code if count == 1 else f"{code} ×{count}" for code, count in counts.items())
+
+
 def _late_text(row: Any) -> str:
     return f"{row.days_overdue}d" if row.overdue else ""
 
@@ -180,6 +184,19 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         Column("Overdue", lambda row: str(row.overdue), justify="right"),
         Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
         Column("Next", lambda row: _text(row.next_item), no_wrap=True),
+    ],
+    # validate --summary: findings per check and per task (rows from sendplan.checks)
+    "checks": [
+        Column("Code", lambda row: row.code, no_wrap=True),
+        Column("Check", lambda row: row.name, no_wrap=True),
+        Column("Found", lambda row: "ignored" if row.ignored else str(row.findings), justify="right"),
+        Column("Meaning", lambda row: row.meaning, ratio=1),
+    ],
+    "task_findings": [
+        Column("Task", lambda row: "—" if row.task is None else str(row.task), no_wrap=True, justify="right"),
+        Column("Title", lambda row: row.title, ratio=1),
+        Column("Found", lambda row: str(row.findings), justify="right"),
+        Column("By check", lambda row: _code_counts(row.checks)),
     ],
     "tasks": [
         Column("Task", lambda row: str(row.task), no_wrap=True, justify="right"),
@@ -327,6 +344,8 @@ def _tsv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return " | ".join(one_line(str(part)) for part in value)
+    if isinstance(value, dict):
+        return " ".join(f"{one_line(str(key))}={one_line(str(part))}" for key, part in value.items())
     if is_dataclass(value) and not isinstance(value, type):
         return " ".join(one_line(str(part)) for part in record(value).values() if part)
     return one_line(str(value))
@@ -551,3 +570,94 @@ def problem_record(problem: Problem) -> dict[str, Any]:
         "column": location.column if location else None,
         "item": problem.item_id,
     }
+
+
+# ---------------------------------------------------------------------------------------
+# Problem formats for `validate`: one function per format, the CLI's choices derived from them.
+
+
+class ProblemFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    PARSABLE = "parsable"
+
+
+# Every other command takes --format table/tsv; for problems both mean the human lines, so one
+# --format can be passed to any command.
+PROBLEM_FORMAT_ALIASES: dict[str, ProblemFormat] = {"table": ProblemFormat.TEXT, "tsv": ProblemFormat.TEXT}
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    # GitHub's workflow-command escaping (visible() has already put text on one line); property
+    # values also escape ":" and ",".
+    text = visible(text).replace("%", "%25")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _with_item(problem: Problem) -> str:
+    message = problem.message
+    if problem.item_id and f"item {problem.item_id}" not in problem.message:
+        message += f" (item {problem.item_id})"
+    return visible(message)
+
+
+def format_github(problem: Problem) -> str:
+    """A GitHub Actions annotation: "::warning file=plan.yaml,line=220,col=13,title=SP101::message"."""
+    properties = []
+    location = problem.location
+    if location is not None:
+        properties.append(f"file={_github_escape(location.file, prop=True)}")
+        if location.line is not None:
+            properties += [f"line={location.line}", f"col={location.column or 1}"]
+    if problem.code:
+        properties.append(f"title={problem.code}")
+    command = problem.severity.value
+    head = f"::{command} {','.join(properties)}" if properties else f"::{command}"
+    return f"{head}::{_github_escape(_with_item(problem))}"
+
+
+def format_parsable(problem: Problem) -> str:
+    """yamllint's parsable form: "FILE:LINE:COL: [warning] message (SP101)"."""
+    where = f"{visible(str(problem.location))}: " if problem.location is not None else ""
+    code = f" ({problem.code})" if problem.code else ""
+    return f"{where}[{problem.severity.value}] {_with_item(problem)}{code}"
+
+
+def problems_text(problems: Sequence[Problem]) -> str:
+    return "".join(format_problem(problem) + "\n" for problem in problems)
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    """A JSON array of findings (keys: code, severity, message, file, line, column, item)."""
+    return to_json([problem_record(problem) for problem in problems]) + "\n"
+
+
+def problems_github(problems: Sequence[Problem]) -> str:
+    return "".join(format_github(problem) + "\n" for problem in problems)
+
+
+def problems_parsable(problems: Sequence[Problem]) -> str:
+    return "".join(format_parsable(problem) + "\n" for problem in problems)
+
+
+PROBLEM_FORMATS: dict[ProblemFormat, Callable[[Sequence[Problem]], str]] = {
+    ProblemFormat.TEXT: problems_text,
+    ProblemFormat.JSON: problems_json,
+    ProblemFormat.GITHUB: problems_github,
+    ProblemFormat.PARSABLE: problems_parsable,
+}
+
+
+def problem_format(name: str) -> ProblemFormat:
+    """A --format value (or alias such as "table") as a ProblemFormat."""
+    return PROBLEM_FORMAT_ALIASES.get(name) or ProblemFormat(name)
+
+
+def emit_problems(problems: Sequence[Problem], fmt: ProblemFormat, out: IO[str] | None = None) -> None:
+    """Write problems in *fmt*. The human text goes to stderr (stdout stays free for results);
+    the machine formats are the command's output and go to stdout."""
+    stream = out if out is not None else (sys.stderr if fmt is ProblemFormat.TEXT else sys.stdout)
+    stream.write(PROBLEM_FORMATS[fmt](problems))
