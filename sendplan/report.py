@@ -9,13 +9,13 @@ Pure: the day arrives as `as_of`; nothing here reads the clock or prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sendplan.dates import add_months, period_end
-from sendplan.errors import Problem, Severity, sort_problems
+from sendplan.errors import Problem, sort_problems
 from sendplan.glossary import GlossaryRow, glossary_rows, undefined_abbreviations
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
 from sendplan.render import md_escape, md_table
@@ -238,35 +238,12 @@ def waiting_on_others(plan: Any, rows: Sequence[ItemRow]) -> list[Waiting]:
     return result
 
 
-def lead_findings(loaded: Any) -> Iterator[Problem]:
-    """Items with no lead, and lead codes used but missing from the leads key."""
-    plan = loaded.plan
-    unowned = [item.id for _, _, item in plan.iter_items() if not item.lead]
-    if unowned:
-        yield Problem(
-            f"{_plural(len(unowned), 'item')} {'names' if len(unowned) == 1 else 'name'} no lead: "
-            f"{', '.join(unowned)}. Give each one an owner.",
-            loaded.where(unowned[0]),
-            severity=Severity.WARNING,
-        )
-    unknown: dict[str, list[str]] = {}
-    for _, _, item in plan.iter_items():
-        if item.lead and item.lead not in plan.leads:
-            unknown.setdefault(item.lead, []).append(item.id)
-    for code, ids in unknown.items():
-        yield Problem(
-            f'lead "{code}" (items {", ".join(ids)}) is not in the leads key. Add who {code} is under "leads:".',
-            loaded.where(ids[0], "lead"),
-            severity=Severity.WARNING,
-        )
-
-
 def health_findings(loaded: Any, as_of: date) -> list[Problem]:
-    """Plan health for the report, in file order: missing and unknown leads, undefined abbreviations.
+    """Plan health for the report, in file order: every plan health check's findings (those the
+    plan does not silence), and abbreviations used but missing from the glossary."""
+    from sendplan.checks import run_checks
 
-    Once the plan health checks (sendplan.checks) are in, their findings as of *as_of* belong here.
-    """
-    return list(sort_problems([*lead_findings(loaded), *undefined_abbreviations(loaded)]))
+    return list(sort_problems([*run_checks(loaded, as_of).shown, *undefined_abbreviations(loaded)]))
 
 
 def board_report(
