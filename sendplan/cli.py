@@ -18,7 +18,7 @@ import click
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
 from sendplan.errors import PlanError
-from sendplan.render import OutputFormat, Report
+from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report, visible
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
@@ -52,7 +52,7 @@ class DayParam(click.ParamType):
                 return first_day(parse_deadline(value))
             return parse_day(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class PeriodParam(click.ParamType):
@@ -64,7 +64,7 @@ class PeriodParam(click.ParamType):
         try:
             return parse_period(value)
         except DeadlineError as error:
-            self.fail(str(error), param, ctx)
+            self.fail(visible(str(error)), param, ctx)
 
 
 class SendplanGroup(click.Group):
@@ -125,9 +125,38 @@ def format_options(function: F) -> F:
     )(function)
 
 
+def _keep(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def output_options(function: F) -> F:
+    """-o/--output and --fields; show() reads them, so command signatures stay as they are."""
+    function = click.option(
+        "--fields",
+        metavar="NAMES",
+        expose_value=False,
+        callback=_keep("sendplan.fields"),
+        help="Only these columns, in this order, comma-separated (e.g. id,lead,deadline).",
+    )(function)
+    return click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        expose_value=False,
+        callback=_keep("sendplan.output"),
+        help="Write to FILE (replacing it) instead of the screen; the format follows its extension: "
+        ".csv .json .jsonl .md .tsv .txt.",
+    )(function)
+
+
 def common_options(function: F) -> F:
-    """--plan, --as-of and --format/--json, which every plan command takes."""
-    return plan_option(as_of_option(format_options(function)))
+    """--plan, --as-of, --format/--json, -o and --fields, which every listing command takes."""
+    return plan_option(as_of_option(format_options(output_options(function))))
 
 
 # Shell completion reads the plan the command would read; any failure means no completions,
@@ -208,11 +237,24 @@ def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: st
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
+    """--json, else --format, else the -o file's extension, else table on a terminal and tsv in a pipe."""
+    from sendplan.render import EXTENSIONS, format_for
+
     ctx = click.get_current_context()
     if ctx.meta.get("sendplan.json"):
         return OutputFormat.JSON
     if output_format:
         return OutputFormat(output_format)
+    path = ctx.meta.get("sendplan.output")
+    if path and path != "-":
+        chosen = format_for(path)
+        if chosen is None:
+            known = " ".join(EXTENSIONS)
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{path}". End it with one of {known}, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+        return chosen
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
 
 
@@ -247,9 +289,24 @@ def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: dat
 
 
 def show(report: Report, output_format: str | None) -> None:
-    from sendplan.render import emit
+    """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
+    from sendplan.render import FieldError, check_fields, emit, parse_fields
 
-    emit(report, resolve_format(output_format))
+    ctx = click.get_current_context()
+    fmt = resolve_format(output_format)
+    if "sendplan.fields" in ctx.meta:
+        try:
+            report.fields = check_fields(report, parse_fields(ctx.meta["sendplan.fields"]))
+        except FieldError as error:
+            raise click.BadParameter(str(error), param_hint="'--fields'") from None
+    path = ctx.meta.get("sendplan.output")
+    if path is None or path == "-":
+        emit(report, fmt)
+        return
+    try:
+        emit(report, fmt, path=path)
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
 
 
 def _as_of(as_of: date | None) -> date:
@@ -270,49 +327,120 @@ def cli() -> None:
     """
 
 
+def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from sendplan.checks import CHECKS, normalise_code, suggest_code
+
+    codes = []
+    for value in values:
+        code = normalise_code(value)
+        if code not in CHECKS:
+            raise click.BadParameter(
+                f'"{value}" is not a check code.{suggest_code(value)} Checks are {min(CHECKS)} to {max(CHECKS)}.'
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def _warnings(findings: Any) -> str:
+    """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
+    count, ignored = len(findings.shown), len(findings.ignored)
+    if not count:
+        return f"no warnings ({ignored} ignored)" if ignored else "no warnings"
+    return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
 @plan_option
 @as_of_option
-@format_options
+@click.option("--json", "as_json", is_flag=True, expose_value=False, callback=_set_json, help="Shorthand for --format json.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*(fmt.value for fmt in ProblemFormat), *PROBLEM_FORMAT_ALIASES]),
+    help="text (FILE:LINE:COL lines; table and tsv mean the same), json, github (Actions annotations) "
+    "or parsable (as yamllint). Default: text.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--ignore", "ignore", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Silence a check by code (SP104) or name (no-action); repeatable.",
+)  # fmt: skip
+@click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
 def validate_command(
-    files: tuple[str, ...], plan_path: str | None, as_of: date | None, output_format: str | None
+    files: tuple[str, ...],
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    strict: bool,
+    ignore: tuple[str, ...],
+    summary: bool,
 ) -> None:
-    """Check plan files; report every problem at once as FILE:LINE:COL.
+    """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
-    With no FILE, checks the plan chosen by --plan. Exits 0 when every plan is valid
-    and 1 when any is not. Problems go to stderr (with --json, to stdout as one JSON
-    array). Several files may be named, as a pre-commit hook does.
+    With no FILE, checks the plan chosen by --plan; several files may be named, as a
+    pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
+    check code (see the README's table of plan health checks). Exits 1 on errors, and
+    on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
+    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
+    "checks: ignore:" list.
 
     \b
-    Example:
+    Examples:
       sendplan validate plan.yaml
+      sendplan validate --summary --as-of 2021-11-01
+      sendplan validate --strict --ignore SP110 --format github
     """
+    from sendplan.checks import run_checks, summarise
     from sendplan.load import choose_plan, load_plan
-    from sendplan.render import format_problem, problem_record, to_json
+    from sendplan.render import emit_problems, problem_format, record, to_json
 
-    as_json = resolve_format(output_format) is OutputFormat.JSON
-    records: list[dict[str, Any]] = []
-    all_valid = True
-    for path in [choose_plan(file) for file in files] or [choose_plan(plan_path)]:
+    ctx = click.get_current_context()
+    fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
+    paths = [choose_plan(file) for file in files] or [choose_plan(plan_path)]
+    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or len(paths) > 1):
+        raise click.BadParameter(
+            "--summary counts the findings of one plan, as text or json; name one file and leave out --format "
+            "or use json.",
+            param_hint="--summary",
+        )
+    reported: list[Any] = []  # every problem, for the machine formats: one array or stream
+    failed = unreadable = False
+    for path in paths:
         try:
             loaded = load_plan(path)
-            problems: tuple[Any, ...] = ()
         except PlanError as error:
-            loaded = None
-            problems = error.problems
-            all_valid = False
-        if as_json:
-            records += [problem_record(problem) for problem in problems]
+            failed = unreadable = True
+            reported += error.problems
+            if fmt is ProblemFormat.TEXT:
+                emit_problems(error.problems, fmt)
             continue
-        for problem in problems:
-            click.echo(format_problem(problem), err=True)
-        if loaded is not None:
-            count = sum(1 for _ in loaded.plan.iter_items())
-            click.echo(f"{loaded.source}: valid ({len(loaded.plan.tasks)} tasks, {count} items)")
-    if as_json:
-        click.echo(to_json(records))
-    sys.exit(EXIT_OK if all_valid else EXIT_PROBLEMS)
+        # The clock is passed, not read: only a check that needs the day reads it.
+        findings = run_checks(loaded, as_of if as_of is not None else today, ignore)
+        failed = failed or bool(strict and findings.shown)
+        reported += findings.shown
+        if summary:
+            by_check, by_task = summarise(loaded, findings, ignore)
+            if fmt is ProblemFormat.JSON:
+                click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
+            else:
+                table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
+                heading = f"{plan_name(loaded)} · {_warnings(findings)}"
+                show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
+                show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
+        elif fmt is ProblemFormat.TEXT:
+            emit_problems(findings.shown, fmt)
+            items = sum(1 for _ in loaded.plan.iter_items())
+            # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
+            healthy = not findings.shown and not findings.ignored
+            click.echo(
+                f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {items} items)"
+                + ("" if healthy else f", {_warnings(findings)}")
+            )
+    # A summary replaces the list of findings, unless a plan could not be read at all.
+    if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
+        emit_problems(reported, fmt)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @cli.command("list")
@@ -393,7 +521,7 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     codes = known_leads(loaded.plan)
     if wanted not in codes:
         raise click.BadParameter(
-            f'"{code}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
+            f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
         )
     chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
     lead = loaded.plan.leads.get(wanted)
@@ -483,7 +611,452 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 # --- progress commands (update, done, status) ---
 
 
+class DeadlineTextParam(click.ParamType):
+    """A deadline in any spelling, kept as written (a revised deadline reads like the plan's own)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return parse_deadline(value).text
+        except DeadlineError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _one_line_option(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    from sendplan.render import clean
+
+    text = clean(value).strip()
+    if not text:
+        raise click.BadParameter("is empty; write a few words.", param_hint=option)
+    return text
+
+
+def _edit_target(plan_path: str | None) -> str:
+    from sendplan.load import STDIN, choose_plan
+
+    path = choose_plan(plan_path)
+    if path == STDIN:
+        raise click.BadParameter(
+            "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
+            param_hint="--plan",
+        )
+    return path
+
+
+def _report_update(result: Any, dry_run: bool) -> None:
+    from sendplan.render import one_line
+
+    if dry_run:
+        if result.diff:
+            click.echo(result.diff, nl=False)
+        else:
+            click.echo(f"Item {result.item_id} already has these values; nothing would change.", err=True)
+        return
+    if not result.changes:
+        click.echo(f"Item {result.item_id} already has these values; {result.path} is unchanged.")
+        return
+    click.echo(f"Updated item {result.item_id} in {result.path}:")
+    for change in result.changes:
+        if change.field == "updates":
+            click.echo(f"  note added: {one_line(change.after)}")
+        else:
+            before = "not set" if change.before is None else one_line(change.before)
+            click.echo(f"  {change.field}: {before} → {one_line(change.after)}")
+
+
+def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: Any) -> None:
+    from sendplan.edit import ItemEdit, unknown_item_message, update_item, writable_path
+    from sendplan.load import load_plan
+
+    path = _edit_target(plan_path)
+    writable_path(path)
+    loaded = load_plan(path)
+    if loaded.item_path(item_id) is None:
+        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
+    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    _report_update(result, dry_run)
+
+
+def _note(note: str | None, by: str | None, day: date) -> Any:
+    from sendplan.edit import Note
+    from sendplan.model import LEAD_CODE, normalise_lead_code
+
+    if note is None and by is None:
+        return None
+    if note is None:
+        raise click.BadParameter("goes with --note: give the note too.", param_hint="--by")
+    if by is None:
+        raise click.BadParameter("a note needs --by CODE: who reports it (a lead code such as AG).", param_hint="--note")
+    code = normalise_lead_code(by)
+    if not LEAD_CODE.fullmatch(code):
+        raise click.BadParameter(f'"{by}" is not a lead code: write capital letters such as AG.', param_hint="--by")
+    return Note(day, code, _one_line_option(note, "--note") or "")
+
+
+def dry_run_option(function: F) -> F:
+    return click.option("--dry-run", is_flag=True, help="Print the change as a diff; do not write the file.")(function)
+
+
+def note_options(function: F) -> F:
+    function = click.option("--by", metavar="CODE", help="Who reports the note (a lead code); needed with --note.")(function)
+    return click.option("--note", metavar="TEXT", help="Add a dated progress note (dated --as-of).")(function)
+
+
+@cli.command("update")
+@click.argument("item_id", metavar="ID")
+@click.option("--status", metavar="STATUS", help="not_started, on_track, at_risk, off_track, complete or dropped "
+              "(done, in progress, behind schedule, blocked, cancelled… are accepted).")
+@click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
+@note_options
+@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red"], case_sensitive=False),
+              help="Set the RAG rating by hand, overriding the derived one; needs --reason.")
+@click.option("--revise", type=DeadlineTextParam(), metavar="DATE",
+              help="A revised deadline (the baseline deadline is kept); needs --reason.")
+@click.option("--reason", metavar="TEXT", help="Why the RAG is set by hand, or why the deadline is revised.")
+@dry_run_option
+@plan_option
+@as_of_option
+def update_command(
+    item_id: str,
+    status: str | None,
+    completed: date | None,
+    note: str | None,
+    by: str | None,
+    rag: str | None,
+    revise: str | None,
+    reason: str | None,
+    dry_run: bool,
+    plan_path: str | None,
+    as_of: date | None,
+) -> None:
+    """Record progress on one item, editing the plan file in place.
+
+    Comments, blank lines, key order and quoting elsewhere in the file are kept, so
+    `git diff` shows only the changed lines. The new file is checked before it replaces
+    the old one. A note is dated --as-of; --status complete without --completed records
+    --as-of as the completion day.
+
+    \b
+    Examples:
+      sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
+      sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
+      sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
+    """
+    from sendplan.model import Status, parse_status
+
+    day = _as_of(as_of)
+    wanted = None
+    if status is not None:
+        try:
+            wanted = parse_status(status).value
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--status") from None
+    if rag and revise:
+        raise click.UsageError("--rag and --revise each need their own --reason: run update once for each.")
+    if reason is not None and not (rag or revise):
+        raise click.BadParameter("goes with --rag or --revise.", param_hint="--reason")
+    if (rag or revise) and reason is None:
+        option = "--rag" if rag else "--revise"
+        raise click.BadParameter("needs --reason TEXT saying why.", param_hint=option)
+    the_note = _note(note, by, day)
+    if completed is not None and wanted is None:
+        wanted = Status.COMPLETE.value
+    # Completing an item records --as-of as its completion day, unless it already has one.
+    completed_unless_set = day if wanted == Status.COMPLETE.value and completed is None else None
+    if not any(value is not None for value in (wanted, completed, the_note, rag, revise)):
+        raise click.UsageError("nothing to change: give --status, --completed, --note, --rag or --revise.")
+    why = _one_line_option(reason, "--reason")
+    _apply_update(
+        plan_path,
+        item_id,
+        dry_run,
+        status=wanted,
+        completed=completed,
+        rag=rag.lower() if rag else None,
+        rag_reason=why if rag else None,
+        revised_deadline=revise,
+        revision_reason=why if revise else None,
+        note=the_note,
+        completed_unless_set=completed_unless_set,
+    )
+
+
+@cli.command("done")
+@click.argument("item_id", metavar="ID")
+@note_options
+@dry_run_option
+@plan_option
+@as_of_option
+def done_command(
+    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: str | None, as_of: date | None
+) -> None:
+    """Mark an item complete, completed on --as-of (a shortcut for update).
+
+    A yearly item marked done falls due again at its next occurrence.
+
+    \b
+    Example:
+      sendplan done 1.1 --as-of 2022-03-20
+    """
+    day = _as_of(as_of)
+    _apply_update(plan_path, item_id, dry_run, status="complete", completed=day, note=_note(note, by, day))
+
+
+@cli.command("status")
+@common_options
+@click.option("--within", type=PeriodParam(), default="30d", show_default=True,
+              help='"Soon" means falling due within this period: "30d", "6w", "3m".')
+@click.option("--amber-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="A not-started item due within this many days is amber.")
+def status_command(
+    plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str], amber_days: int
+) -> None:
+    """The dashboard: per task and per lead, items by status and RAG, overdue, due soon, % complete.
+
+    \b
+    Example:
+      sendplan status --as-of 2022-06-01
+    """
+    from sendplan.query import RAG_LEGEND, rows
+    from sendplan.summary import status_rows
+
+    day = _as_of(as_of)
+    end = period_end(day, within)
+    loaded = load(plan_path)
+    lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
+    report = Report(
+        "status",
+        lines,
+        f"Status as of {day.isoformat()} · {plan_name(loaded)}",
+        notes=[
+            (
+                "B, G, A, R = items rated blue, green, amber, red. Complete = complete items out of those "
+                f"not dropped. Late = overdue. Soon = due by {end.isoformat()}."
+            ),
+            RAG_LEGEND.format(window=amber_days),
+        ],
+        section=lambda line: line.group,
+    )
+    show(report, output_format)
+
+
 # --- report commands (report, timeline, ics, schema, glossary) ---
+
+REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Text to stdout, or all at once to the file *path* (replacing it)."""
+    from sendplan.render import write_file
+
+    if path is None or path == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_file(path, lambda handle: handle.write(text))
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
+
+
+def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
+    from sendplan.model import normalise_lead_code
+    from sendplan.query import known_leads
+
+    known = known_leads(loaded.plan)
+    wanted = frozenset(normalise_lead_code(code) for code in codes)
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
+        )
+    return wanted
+
+
+@cli.command("report")
+@plan_option
+@as_of_option
+@click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
+@click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
+@click.option("--format", "report_format", type=click.Choice(["markdown", "html"]), help="Default: from -o's extension, else markdown.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md or .html) instead of the screen.")
+@click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
+@click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
+def report_command(
+    plan_path: str | None,
+    as_of: date | None,
+    since: date | None,
+    ahead: tuple[int, str],
+    report_format: str | None,
+    output: str | None,
+    author: str | None,
+    audience: str | None,
+) -> None:
+    """The monthly highlight report for a board or Schools Forum, in Markdown or HTML.
+
+    Sections: headline figures, a timeline chart (HTML), RAG by task, exceptions (every red
+    or overdue item), progress since --since, look-ahead by lead, dependencies, plan health,
+    legend and glossary. The HTML is one file with no scripts that prints on A4.
+
+    \b
+    Example:
+      sendplan report --as-of 2021-12-01 --since 2021-11-01 -o board.html
+    """
+    from sendplan.report import board_report, to_markdown
+
+    fmt = report_format
+    if fmt is None and output and output != "-":
+        fmt = REPORT_FORMATS.get(os.path.splitext(output)[1].lower())
+        if fmt is None:
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{output}". End it with .md or .html, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    board = board_report(
+        loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
+    )
+    if fmt == "html":
+        from sendplan.report_html import to_html
+
+        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+    else:
+        text = to_markdown(board)
+    write_output(output, text)
+
+
+@cli.command("timeline")
+@plan_option
+@as_of_option
+@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
+@click.option(
+    "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="json: one record per task and month with items due.",
+)
+def timeline_command(
+    plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+) -> None:
+    """Deadlines month by month: a row per task, a column per month, overdue marked.
+
+    Each cell counts the items due that month; "!" means some are overdue and "✓" that all
+    are finished. Long plans wrap into bands of months.
+
+    \b
+    Example:
+      sendplan timeline --as-of 2021-12-01
+    """
+    import shutil
+    import textwrap
+
+    from sendplan.query import ItemFilter, select
+    from sendplan.timeline import grid, legend, lines, plain_text, records
+
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    terminal = sys.stdout.isatty()
+    columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
+    # With --lead, only the tasks where that lead has items.
+    lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
+    the_grid = grid(lanes, chosen, day)
+    who = f" · {', '.join(sorted(wanted))}" if wanted else ""
+    title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    if timeline_format == "json":
+        from sendplan.render import to_json
+
+        click.echo(to_json(records(the_grid)))
+        return
+    body = lines(the_grid, columns)
+    if not terminal:
+        heading = textwrap.wrap(title, columns)
+        click.echo("\n".join([*heading, "", plain_text(body), "", *legend(the_grid, columns)]))
+        return
+    from rich.text import Text
+
+    from sendplan.render import clean, make_console
+
+    console = make_console(width=columns)
+    console.print(Text(clean(title), style="bold"), "")
+    for segments in body:
+        console.print(Text.assemble(*segments), no_wrap=True, overflow="ignore", crop=False)
+    console.print("")
+    for note in legend(the_grid, columns):
+        console.print(Text(note, style="dim"))
+
+
+@cli.command("ics")
+@plan_option
+@as_of_option
+@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
+def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
+    """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.
+
+    Events keep the same UID from one export to the next, so importing again updates them;
+    yearly items repeat every year. --as-of sets the time stamp, so the file is reproducible.
+
+    \b
+    Example:
+      sendplan ics --lead AG -o ag-deadlines.ics
+    """
+    from sendplan.ics import calendar
+    from sendplan.query import ItemFilter, select
+
+    day = _as_of(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    name = plan_name(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    data = calendar(loaded.plan, chosen, day, name)
+    if output is None or output == "-":
+        click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
+    else:
+        write_output(output, data.decode("utf-8"))
+
+
+@cli.command("schema")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. plan.schema.json) instead of the screen.")
+def schema_command(output: str | None) -> None:
+    """The plan file's JSON Schema, so editors can check plan.yaml as you type.
+
+    \b
+    Example:
+      sendplan schema -o plan.schema.json
+    """
+    import json
+
+    from sendplan.schema import plan_schema
+
+    write_output(output, json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@cli.command("glossary")
+@plan_option
+@format_options
+@output_options
+def glossary_command(plan_path: str | None, output_format: str | None) -> None:
+    """The plan's abbreviations and their meanings (the "glossary:" section of the plan).
+
+    Abbreviations used in the plan's text but missing from the glossary are listed on stderr.
+
+    \b
+    Example:
+      sendplan glossary
+    """
+    from sendplan.glossary import glossary_rows, undefined_abbreviations
+    from sendplan.render import format_problem
+
+    loaded = load(plan_path)
+    rows = glossary_rows(loaded.plan)
+    show(Report("glossary", rows, f"Glossary · {plan_name(loaded)}", empty='The plan has no "glossary:" section.'), output_format)
+    for problem in undefined_abbreviations(loaded):
+        click.echo(format_problem(problem), err=True)
+
 
 
 # --- team workflow commands (diff, completion) ---

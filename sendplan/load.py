@@ -64,10 +64,14 @@ def max_plan_bytes() -> int:
         value = int(raw)
     except ValueError:
         raise PlanError.single(
-            f'{MAX_BYTES_ENV}="{raw}" is not a whole number of bytes.'
+            f'{MAX_BYTES_ENV}="{raw}" is not a whole number of bytes. '
+            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
         ) from None
     if value <= 0:
-        raise PlanError.single(f"{MAX_BYTES_ENV} must be a positive number of bytes.")
+        raise PlanError.single(
+            f'{MAX_BYTES_ENV}="{raw}" must be a positive number of bytes. '
+            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
+        )
     return value
 
 
@@ -176,35 +180,68 @@ def _read_file(path: str, limit: int) -> bytes:
         raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location) from None
     except OSError as error:
         raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
+    except ValueError:  # a NUL character in the name: no file can have it
+        raise PlanError.single("this is not a usable file name. Check the name.", location) from None
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as editors count) of a byte offset."""
     before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = len(before) - (before.rfind(b"\n") + 1) + 1
-    return line, column
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
+
+
+# Files people point sendplan at by mistake, known by their first bytes.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (Word and Excel files are zip archives)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Word or Excel file"),
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+_SAVE_AS_UTF8 = "Save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)."
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16 has a zero in every other byte of its opening."""
+    sample = data[:400]
+    if len(sample) < 4:
+        return False
+    return any(zeros.count(0) >= 0.9 * len(zeros) for zeros in (sample[1::2], sample[0::2]))
 
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text (a byte-order mark is fine), or a located error saying how to save it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PlanError.single(
-            "the file is saved as UTF-16. Save it as UTF-8 (in Notepad: Save As, Encoding UTF-8).",
-            Location(name, 1, 1),
-        )
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise PlanError.single(
+                f"this is {what}, not a YAML text file. Point sendplan at the plan's .yaml file.",
+                Location(name, 1, 1),
+            )
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PlanError.single(f"the file is saved as UTF-32. {_SAVE_AS_UTF8}", Location(name, 1, 1))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
+        raise PlanError.single(f"the file is saved as UTF-16. {_SAVE_AS_UTF8}", Location(name, 1, 1))
     nul = data.find(b"\x00")
     if nul != -1:
         line, column = _line_column(data, nul)
         raise PlanError.single(
-            "the file holds a NUL byte, so it looks binary, not a YAML text file.",
+            "the file holds a NUL byte, so it looks binary, not a YAML text file. "
+            "Point sendplan at the plan's .yaml file.",
             Location(name, line, column),
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_column(data, error.start)
+        byte = data[error.start]
+        # Word and Excel on Windows save Windows-1252: name the character the user typed.
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        typed = f' (in Windows-1252 it is "{guess}")' if guess.isprintable() and guess != "\ufffd" else ""
         raise PlanError.single(
-            f"byte 0x{data[error.start]:02x} is not UTF-8 text. Save the file as UTF-8 "
+            f"byte 0x{byte:02x} is not UTF-8 text{typed}. Save the file as UTF-8 "
             "(text pasted from Word or Excel is often Windows-1252).",
             Location(name, line, column),
         ) from None
@@ -216,80 +253,296 @@ def decode(data: bytes, name: str) -> str:
 
 
 def compose(text: str, name: str) -> yaml.Node | None:
+    """The YAML node tree with marks, or PlanError with one located, plain-English problem."""
     try:
         return yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
-        raise PlanError([_yaml_problem(error, name)]) from None
-    except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml stops at 1,000 levels
+            raise PlanError([_depth_problem(text, name)]) from None
+        raise PlanError([_yaml_problem(error, text, name)]) from None
+    except yaml.reader.ReaderError as error:
+        raise PlanError([_reader_problem(error, text, name)]) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every YAMLError PyYAML raises is handled above
         raise PlanError.single(f"this is not valid YAML: {error}", Location(name)) from None
-    except RecursionError:
-        raise PlanError.single(
-            f"the file nests deeper than {MAX_DEPTH} levels; a plan never needs that.", Location(name)
-        ) from None
+    except RecursionError:  # the pure-Python composer recurses once per level
+        raise PlanError([_depth_problem(text, name)]) from None
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
+def _line_text(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    return lines[mark.line] if 0 <= mark.line < len(lines) else ""
+
+
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    line = _line_text(text, mark)
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
+def _mark_location(name: str, mark: yaml.Mark | None) -> Location:
+    # libyaml marks are 0-based; people count from 1.
+    return Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+
+
+_QUOTE_IT = "If it is part of the text, put the whole text in double quotes."
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
+    """A YAML syntax error in words, the same whether libyaml or pure-Python PyYAML found it.
+
+    The two parsers word their errors differently ("did not find expected key" against
+    "expected <block end>"), so the message is chosen from the source text at the mark as
+    much as from the parser's wording.
+    """
     mark = error.problem_mark or error.context_mark
-    location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
-    if "'\\t'" in problem or "tab" in problem.lower():
-        message = "a tab character is used for indentation here. YAML indents with spaces only; replace the tab with spaces."
-    elif "maximum nesting depth" in problem or "nesting" in context:
-        message = f"the file nests too deeply; a plan never needs more than {MAX_DEPTH} levels."
-    elif "found duplicate anchor" in problem or "found undefined alias" in problem:
-        message = f"{problem}. sendplan does not use anchors and aliases; write the text out in full."
-    elif "mapping values are not allowed" in problem:
+    line = _line_text(text, mark) if mark else ""
+    char = _char_at(text, mark)
+    starts_line = mark is not None and not line[: mark.column].strip()
+
+    if char == "\t" or "tab character" in problem:
+        if starts_line:
+            message = "a tab character is used for indentation here. YAML indents with spaces only; replace the tab with spaces."
+        else:
+            message = "a tab character is used here where YAML needs a space. Replace the tab with a space."
+    elif "quoted scalar" in context and "end of stream" in problem:
+        quote = _char_at(text, error.context_mark) or '"'
+        mark = error.context_mark
+        message = f"this quoted text is never closed: add the closing {quote} where the text ends."
+    elif "quoted scalar" in context and "document separator" in problem:
+        quote = _char_at(text, error.context_mark) or '"'
+        mark = error.context_mark
+        message = f'this quoted text runs into a "---" line: add the closing {quote} where the text ends.'
+    elif ("escape" in problem or "hexdecimal" in problem) and mark is not None:
+        backslash = line.rfind("\\", 0, mark.column + 1)
+        mark = yaml.Mark(mark.name, mark.index, mark.line, backslash if backslash >= 0 else mark.column, None, None)
+        escape = line[mark.column : mark.column + 2]
         message = (
-            'a colon followed by a space starts a new key here. If it is part of the text, '
-            'put the whole text in double quotes.'
+            f'a backslash in double-quoted text starts an escape, and "{escape}" is not a whole one. '
+            'Write "\\\\" for each backslash, or use single quotes around the text.'
         )
-    elif "could not find expected ':'" in problem or "expected ':'" in problem:
-        message = "a key is missing its colon, or a line is indented wrongly. Each line needs \"key: value\"."
-    elif problem.startswith("expected <block end>") or "did not find expected key" in problem:
-        message = "the indentation is inconsistent here: line up this key with the others at its level."
+    elif "mapping values are not allowed" in problem:
+        if mark is not None and ": " not in line[: mark.column] and not line[: mark.column].rstrip().endswith(":"):
+            message = (
+                "YAML reads this line as more of the text on the line above. Line this key up with the "
+                'keys around it, and check that the line above has its colon ("key: value").'
+            )
+        else:
+            message = f"a colon followed by a space starts a new key here. {_QUOTE_IT}"
+    elif "mapping keys are not allowed" in problem:
+        message = f'a "?" followed by a space starts a complex key here. {_QUOTE_IT}'
     elif "found character" in problem and "cannot start any token" in problem:
-        message = f"{problem}. Put text that starts with this character in double quotes."
-    elif "found unexpected end of stream" in problem:
-        message = "the file ends inside a quoted text. Close the quotes."
+        message = f'text cannot start with "{char}" in YAML. Put the whole text in double quotes.'
+    elif context.startswith("while parsing a flow"):
+        opening = "[" if "sequence" in context else "{"
+        closing = "]" if opening == "[" else "}"
+        opened = error.context_mark.line + 1 if error.context_mark else None
+        at = f" at line {opened}" if opened else ""
+        message = (
+            f'the "{opening}"{at} is not closed where YAML expects: add the "{closing}", '
+            f'or put text that holds a comma, colon or bracket in double quotes.'
+        )
+    elif context.startswith(("while parsing a block mapping", "while parsing a block collection")):
+        if char == "-" and "mapping" in context:
+            message = (
+                'a list entry ("- ") appears among "key: value" lines here. Indent it under the key '
+                "it belongs to."
+            )
+        elif starts_line:
+            what = "keys" if "mapping" in context else "lines"
+            message = f"this line is not lined up with the {what} above it. Check its indentation (spaces only)."
+        else:
+            message = (
+                "YAML does not expect anything more on this line here. If the value has quotes, "
+                "the whole value must be inside them."
+            )
+    elif context.startswith("while parsing a block node") or "node content" in problem:
+        message = f'a value cannot start with "{char}" here. Put the whole text in double quotes.'
+    elif "expected a single document" in context:
+        message = (
+            'a second YAML document starts here (after a "---" line). A plan file holds one document: '
+            'remove the "---" line or move the second part to its own file.'
+        )
+    elif "alias" in problem:
+        alias = re.match(r"\*[^\s,\[\]{}]*", line[mark.column :] if mark else "")
+        shown = f'"{alias[0]}" ' if alias else ""
+        message = (
+            f'YAML reads {shown}as an alias (a reference to an "&" anchor), and there is none. '
+            f"{_QUOTE_IT} sendplan does not use anchors and aliases."
+        )
+    elif "anchor" in context:
+        message = (
+            'this "&" anchor name is used twice. sendplan does not use anchors and aliases: '
+            f"write the text out in full. {_QUOTE_IT}"
+        )
+    elif "simple key" in context:
+        mark = error.context_mark or mark
+        message = 'this line has no colon after its key: write "key: value", with a space after the colon.'
+    elif "block scalar" in context:
+        message = 'after "|" or ">" only a comment may follow on the line. Start the text on the next line, indented.'
+    elif "incompatible YAML document" in problem or "directive" in context:
+        message = 'this "%" line is a YAML directive sendplan cannot use. Delete the line.'
     else:
         parts = [part for part in (context, problem) if part]
         message = "this is not valid YAML: " + "; ".join(parts) + "."
-    return Problem(message, location)
+    return Problem(message, _mark_location(name, mark))
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Problem:
+    """A character YAML refuses (control characters, U+FFFE): say which, and where."""
+    character = chr(error.character) if isinstance(error.character, int) else str(error.character)
+    # libyaml counts bytes and PyYAML characters; the first such character is the one reported.
+    offset = text.find(character)
+    location = Location(name)
+    if offset != -1:
+        lines = text[:offset].splitlines(keepends=True) or [""]
+        if lines[-1].endswith(("\n", "\r")):  # the character starts a new line
+            lines.append("")
+        location = Location(name, len(lines), len(lines[-1]) + 1)
+    return Problem(
+        f"the file holds the control character U+{ord(character):04X}, which YAML does not allow. "
+        "Delete it (such characters come in with text pasted from other programs).",
+        location,
+    )
+
+
+def _depth_problem(text: str, name: str) -> Problem:
+    """Where the nesting first goes past MAX_DEPTH, found from the event stream (no recursion).
+
+    Depth counts like to_data: the top-level node is depth 0 and each list or mapping adds one.
+    """
+    message = f"the file nests deeper than {MAX_DEPTH} levels here; a plan never needs that."
+
+    def first_too_deep(source: str, loader: Any) -> yaml.Mark | None:
+        depth = 0
+        for event in yaml.parse(source, Loader=loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.NodeEvent):
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+        return None
+
+    try:
+        mark = first_too_deep(text, YamlLoader)
+    except yaml.YAMLError as error:
+        # libyaml looks ahead through "[[[[…" and stops at 1,000 levels before it hands over the
+        # events; the pure-Python parser has no such limit and the deep point lies before the stop.
+        stop = getattr(error, "problem_mark", None)
+        try:
+            mark = first_too_deep(text[: stop.index + 1] if stop else text, yaml.SafeLoader)
+        except yaml.YAMLError:
+            mark = stop
+    return Problem(message, _mark_location(name, mark))
+
+
+def _alias_problem(text: str, name: str) -> Problem:
+    """The first alias (*name) in the file, found from the event stream without expanding anything."""
+    aliases = [event for event in yaml.parse(text, Loader=YamlLoader) if isinstance(event, yaml.AliasEvent)]
+    first = aliases[0] if aliases else None
+    more = f" (this file has {len(aliases)} of them)" if len(aliases) > 1 else ""
+    shown = f'"*{first.anchor}" ' if first is not None else ""
+    return Problem(
+        f"the alias {shown}repeats a value anchored elsewhere{more}. sendplan does not use anchors "
+        "(&name) and aliases (*name): write the text out in full.",
+        _mark_location(name, first.start_mark if first is not None else None),
+    )
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+# The tags YAML resolves plain text to, and the ones "!!str" and friends spell out: the text is kept.
+_PLAIN_TAGS = frozenset(
+    _YAML_TAG + kind for kind in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "seq", "map")
+)
+# An anchor is "&name" at the start of a value; this finds every place one could be, and more.
+_MAYBE_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
+
+
+def _tag_problem(name: str, node: yaml.Node) -> Problem:
+    tag = node.tag
+    shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+    return Problem(
+        f'YAML reads "{shown}" as a tag and would drop it from the text. sendplan does not use tags. '
+        f"{_QUOTE_IT}",
+        _loc(name, node),
+    )
+
+
+def anchor_problems(text: str, name: str) -> list[Problem]:
+    """Every "&name" anchor: YAML drops it from the text, so "&Co partners" would lose "&Co".
+
+    Aliases are refused in to_data; an anchor without an alias is harmless to YAML but silently
+    cuts words from the plan. The event scan runs only when the text could hold an anchor.
+    """
+    if "&" not in text or not _MAYBE_ANCHOR.search(text):
+        return []
+    problems = []
+    for event in yaml.parse(text, Loader=YamlLoader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+            problems.append(
+                Problem(
+                    f'YAML reads "&{anchor}" as an anchor and would drop it from the text. '
+                    f"sendplan does not use anchors. {_QUOTE_IT}",
+                    _mark_location(name, event.start_mark),
+                )
+            )
+    return problems
 
 
 def _loc(name: str, node: yaml.Node) -> Location:
     return Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def to_data(root: yaml.Node, name: str) -> tuple[Any, list[Problem]]:
-    """Plain dicts, lists, strings and None from the node tree, and the problems found on the way."""
+def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any, list[Problem]]:
+    """Plain dicts, lists, strings and None from the node tree, and the problems found on the way.
+
+    Raises PlanError at once for an alias (the data would have holes; with *text* the message
+    points at the alias itself) and for nesting deeper than MAX_DEPTH.
+    """
     problems: list[Problem] = []
     seen: set[int] = set()
 
+    def too_deep(node: yaml.Node) -> PlanError:
+        return PlanError.single(
+            f"the file nests deeper than {MAX_DEPTH} levels here; a plan never needs that.",
+            _loc(name, node),
+        )
+
     def build(node: yaml.Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise PlanError.single(
-                f"the file nests deeper than {MAX_DEPTH} levels here; a plan never needs that.",
-                _loc(name, node),
-            )
-        # compose() hands back the same node object wherever an alias repeats it.
+            raise too_deep(node)
+        # compose() hands back the same node object wherever an alias repeats it, so an alias
+        # bomb is a small graph: stop at the first repeat instead of expanding it.
         if id(node) in seen:
-            problems.append(
-                Problem(
-                    "this value is repeated elsewhere with an alias (*name). sendplan does not "
-                    "use anchors and aliases; write the text out in full.",
-                    _loc(name, node),
-                )
+            if text is not None:
+                raise PlanError([*problems, _alias_problem(text, name)])
+            raise PlanError(
+                [
+                    *problems,
+                    Problem(
+                        "this value is repeated elsewhere with an alias (*name). sendplan does not "
+                        "use anchors (&name) and aliases (*name): write the text out in full.",
+                        _loc(name, node),
+                    ),
+                ]
             )
-            return None
         seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            problems.append(_tag_problem(name, node))
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.tag == _NULL_TAG and _NULL.fullmatch(node.value):
+            # libyaml gives plain scalars style "" where PyYAML gives None.
+            if not node.style and node.tag == _NULL_TAG and _NULL.fullmatch(node.value):
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [build(child, depth + 1) for child in node.value]
+        if depth + 1 > MAX_DEPTH and node.value:  # keys count as a level too, as in _depth_problem
+            raise too_deep(node.value[0][0])
         mapping: dict[str, Any] = {}
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -374,15 +627,53 @@ _TYPE_MESSAGES = {
     "int_parsing": "should be a whole number",
     "int_type": "should be a whole number",
     "int_from_float": "should be a whole number",
+    "int_parsing_size": "should be a whole number of sensible size",
 }
+
+
+_SINGULAR = {"tasks": "task", "deliverables": "deliverable", "items": "item", "updates": "update"}
+
+
+def _container(path: Sequence[str | int]) -> str:
+    """Where a missing key belongs, in words: ' in "plan"', ' in this task', ' in lead AG'."""
+    parent = path[:-1]
+    if not parent:
+        return " at the top of the file"
+    if isinstance(parent[-1], int) and len(parent) >= 2 and parent[-2] in _SINGULAR:
+        return f" in this {_SINGULAR[str(parent[-2])]}"
+    if len(parent) >= 2 and parent[-2] == "leads":
+        return f" in lead {parent[-1]}"
+    return f' in "{parent[-1]}"'
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value)
+    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"'
 
 
 def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
     from sendplan.model import Plan
 
-    problems = []
+    details = []
+    key_errors: set[tuple[str | int, ...]] = set()
     for detail in error.errors(include_url=False):
-        path = tuple(part for part in detail["loc"] if part != "[key]")
+        path = tuple(detail["loc"])
+        # pydantic ends the path of a bad dictionary key (a lead code, whose validator raises
+        # ValueError) with "[key]"; a key the user wrote as "[key]" ends other errors' paths.
+        if len(path) >= 3 and path[-1] == "[key]" and detail["type"] == "value_error":
+            path = path[:-1]
+            key_errors.add(path)
+        details.append((path, detail))
+    # A misspelt required key ("titel") is reported once, as the unknown key with its guess.
+    guessed: set[tuple[str | int, ...]] = set()
+    problems = []
+    for path, detail in details:
         kind = detail["type"]
         item_id = _item_id_at(data, path)
         where = f" in item {item_id}" if item_id else ""
@@ -393,23 +684,28 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             allowed = list(model.model_fields) if model is not None else []
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
+            if guess:
+                guessed.add((*path[:-1], guess[0]))
             message = f'unknown key "{key}"{where}{hint}'
             location = locate(name, root, path, key=True)
         elif kind == "missing":
-            message = f'{_describe(path)} is missing{where}: add it.'
-            location = locate(name, root, path[:-1])
+            continue  # after the loop, once every guess is known
         else:
             text = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
             if kind in _TYPE_MESSAGES:
-                shown = "nothing" if value is None else ("a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value))
-                text = f"{_describe(path)}{where} {_TYPE_MESSAGES[kind]}, not {shown}."
+                text = f"{_describe(path)}{where} {_TYPE_MESSAGES[kind]}, not {_shown(value)}."
             elif kind == "value_error" and item_id and "item" not in text:
                 text = f"{_describe(path)}{where}: {text}"
             elif kind == "value_error":
                 text = f"{_describe(path)}: {text}"
             message = text
-            location = locate(name, root, path)
+            location = locate(name, root, path, key=path in key_errors)
         problems.append(Problem(message, location, item_id))
+    for path, detail in details:
+        if detail["type"] == "missing" and path not in guessed:
+            item_id = _item_id_at(data, path)
+            where = f" in item {item_id}" if item_id else _container(path)
+            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", locate(name, root, path[:-1]), item_id))
     return problems
 
 
@@ -425,7 +721,7 @@ def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
                 if item.id in first_place:
                     problems.append(
                         Problem(
-                            f'item id "{item.id}" is used twice (first at {first_place[item.id]}). '
+                            f'item id "{item.id}" is used twice (first at line {first_place[item.id].line}). '
                             "Each item needs its own id; give this one a new id.",
                             loaded.locate((*path, "id")),
                             item.id,
@@ -493,6 +789,9 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
             "the file is empty. A plan needs at least \"plan:\" with a title, and \"tasks:\".",
             Location(name, 1, 1),
         )
+    # Nesting and aliases first, so both YAML loaders give the same answer for a deep list.
+    data, problems = to_data(root, name, text=text)
+    problems.extend(anchor_problems(text, name))
     if not isinstance(root, yaml.MappingNode):
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         if isinstance(root, yaml.ScalarNode) and root.tag == _NULL_TAG:
@@ -504,7 +803,6 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
             f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\".",
             _loc(name, root),
         )
-    data, problems = to_data(root, name)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:

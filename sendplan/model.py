@@ -122,7 +122,12 @@ def _text_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
+# JSON Schema: one text or a list of texts; editors then accept what the loader accepts.
+TextList = Annotated[
+    list[str],
+    BeforeValidator(_text_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 
 
 class Status(enum.StrEnum):
@@ -245,6 +250,12 @@ class CheckSettings(Strict):
     """Plan health check settings kept in the plan itself."""
 
     ignore: list[str] = Field(default_factory=list, description="Check codes to silence, e.g. SP104.")
+    grace_months: int = Field(
+        default=3, ge=0, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
+    )
+    horizon_years: int = Field(
+        default=5, ge=1, description="A deadline more than this many years after the plan's date is implausible (SP108)."
+    )
 
 
 class Item(Strict):
@@ -263,7 +274,11 @@ class Item(Strict):
     revision_reason: str | None = None
     updates: list[Update] = Field(default_factory=list)
     evidence: TextList = Field(default_factory=list)
-    depends_on: Annotated[list[ItemId], BeforeValidator(_text_list)] = Field(default_factory=list)
+    depends_on: Annotated[
+        list[ItemId],
+        BeforeValidator(_text_list),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+    ] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _reasons_given(self) -> Item:
@@ -284,7 +299,8 @@ class Deliverable(Strict):
 
 
 class Task(Strict):
-    number: int
+    # The loader hands pydantic "1" (every scalar a string) and an editor sees 1: accept both.
+    number: Annotated[int, WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]})]
     title: str
     deliverables: list[Deliverable] = Field(default_factory=list)
 

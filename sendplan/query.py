@@ -61,6 +61,9 @@ class ItemRow:
 
     @property
     def finished(self) -> bool:
+        """Done with: complete or dropped, except a yearly item completed on a day, which recurs."""
+        if self.status == "complete" and self.precision == "recurring" and self.completed:
+            return False
         return self.status in ("complete", "dropped")
 
 

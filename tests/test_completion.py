@@ -84,7 +84,7 @@ def test_missing_plan_and_stdin_complete_nothing(runner: CliRunner, tmp_path: Pa
 
 def test_commands_and_options_complete(runner: CliRunner) -> None:
     """Command names and option names complete as click provides them."""
-    assert values([], "d") == ["diff", "due"]
+    assert values([], "d") == ["diff", "done", "due"]
     assert "--due-before" in values(["list"], "--due")
     assert complete(runner, "bash", "sendplan comp", 1).stdout == "plain,completion\n"
 

@@ -1,0 +1,371 @@
+"""The highlight report as one self-contained HTML page: inline CSS and SVG, no scripts, no network.
+
+It prints on A4 (print CSS with @page), and every piece of plan text goes through
+html.escape, so nothing in the plan can add markup, scripts or links.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sendplan import __version__
+from sendplan.query import ItemRow
+from sendplan.render import clean
+from sendplan.report import (
+    RAG_ORDER,
+    BoardReport,
+    due_text,
+    exception_note,
+    header_fields,
+    headline_pairs,
+    health_table,
+    label,
+    lead_text,
+    long_date,
+    show_why,
+    update_text,
+    worst_rag,
+)
+from sendplan.timeline import month_span
+
+# Colours chosen to print legibly in greyscale too; every chip also carries the word.
+RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
+
+CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "Segoe UI", Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 10pt;
+       color: #1a1a1a; line-height: 1.35; margin: 0 auto; max-width: 186mm; padding: 8mm 0; }
+h1 { font-size: 18pt; margin: 0 0 2mm; }
+h2 { font-size: 13pt; margin: 7mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #1a1a1a;
+     break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; page-break-after: avoid; }
+p { margin: 1.5mm 0; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.6mm; border-bottom: 1px solid #d0d0d0; }
+th { background: #eceff1; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.id, td.nowrap { white-space: nowrap; }
+.small { font-size: 8.5pt; }
+.muted { color: #555; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.6mm 5mm; margin: 3mm 0; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; }
+.cards { display: flex; gap: 3mm; margin: 2mm 0 3mm; }
+.card { flex: 1; border: 1px solid #c7ccd1; border-radius: 2mm; padding: 2mm 3mm; }
+.card .value { font-size: 20pt; font-weight: 700; line-height: 1.1; }
+.card .name { color: #444; }
+.card.alert .value { color: #c62828; }
+.split { display: flex; gap: 5mm; }
+.split > div { flex: 1; }
+.bar { display: flex; height: 5mm; border-radius: 1mm; overflow: hidden; margin: 1mm 0 2mm; }
+.bar span { display: block; height: 100%; }
+.chip { display: inline-block; min-width: 13mm; padding: 0.2mm 1.5mm; border-radius: 1mm; color: #fff;
+        font-weight: 700; font-size: 8pt; text-align: center; text-transform: uppercase; }
+.chip.amber { color: #1a1a1a; }
+.chip.none { background: #9e9e9e; }
+figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: 8.5pt; color: #444; }
+footer { margin-top: 8mm; font-size: 8pt; color: #666; border-top: 1px solid #d0d0d0; padding-top: 2mm; }
+@media print { body { padding: 0; max-width: none; } }
+"""
+
+
+def e(text: object) -> str:
+    """Plan text made safe for HTML: control characters removed, <, >, & and quotes escaped."""
+    return html.escape(clean(str(text)), quote=True)
+
+
+def multiline(text: str) -> str:
+    return "<br>".join(e(line) for line in clean(text).splitlines())
+
+
+def chip(rag: str | None) -> str:
+    name = rag or "none"
+    colour = RAG_COLOURS.get(name, RAG_COLOURS["none"])
+    return f'<span class="chip {e(name)}" style="background:{colour}">{e(label(rag))}</span>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequence[str] = (), *, raw: bool = False) -> str:
+    """A table; cells are escaped unless *raw* (then the caller has escaped them)."""
+    head = "".join(
+        f'<th class="{classes[i]}">{e(header)}</th>' if i < len(classes) and classes[i] else f"<th>{e(header)}</th>"
+        for i, header in enumerate(headers)
+    )
+    body = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            css = f' class="{classes[i]}"' if i < len(classes) and classes[i] else ""
+            cells.append(f"<td{css}>{cell if raw else multiline(cell)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _bar(counts: dict[str, int]) -> str:
+    total = sum(counts.values()) or 1
+    parts = [
+        f'<span style="width:{100 * count / total:.2f}%;background:{RAG_COLOURS[name]}" title="{e(name)}: {count}"></span>'
+        for name, count in counts.items()
+        if count
+    ]
+    return f'<div class="bar" role="img" aria-label="items by RAG">{"".join(parts)}</div>'
+
+
+# ---------------------------------------------------------------------------------------
+# The timeline chart
+
+
+def _x(day: date, first: date, days: int, left: float, width: float) -> float:
+    return left + width * (day - first).days / days
+
+
+def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date) -> str:
+    """Deadlines by task as an SVG chart: one lane per task, a dot per deadline, the as-of day marked.
+
+    A task's items due in the same month share a dot with their count; its colour is their
+    worst RAG, and a black ring means some are overdue.
+    """
+    months = month_span(rows, as_of)
+    first = date(months[0][0], months[0][1], 1)
+    end_year, end_month = months[-1]
+    last = date(end_year + (end_month == 12), end_month % 12 + 1, 1)
+    days = (last - first).days
+    width, left, right, top, lane = 700.0, 215.0, 10.0, 40.0, 26.0
+    plot = width - left - right
+    height = top + lane * len(tasks) + 34
+    out = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'role="img" aria-label="Deadlines by task, with the as-of day marked" font-family="Arial, sans-serif">')
+    ]
+    # Lane backgrounds first, so the month grid shows through every lane.
+    for index in range(0, len(tasks), 2):
+        out.append(f'<rect x="0" y="{top + lane * index:.1f}" width="{width:.0f}" height="{lane:.1f}" fill="#f3f5f6"/>')
+    # Month grid, with the year at January and at the start.
+    for year, month in months:
+        x = _x(date(year, month, 1), first, days, left, plot)
+        strong = month == 1
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top - 6:.1f}" x2="{x:.1f}" y2="{top + lane * len(tasks):.1f}" '
+            f'stroke="{"#9aa0a6" if strong else "#e3e6e8"}" stroke-width="{1.2 if strong else 0.8}"/>'
+        )
+        if len(months) <= 40 or month in (1, 4, 7, 10):
+            initial = date(year, month, 1).strftime("%b")[0] if len(months) > 18 else date(year, month, 1).strftime("%b")
+            mid = x + plot * 15 / days
+            out.append(f'<text x="{mid:.1f}" y="{top - 9:.1f}" font-size="8" text-anchor="middle" fill="#555">{initial}</text>')
+        if month == 1 or (year, month) == months[0]:
+            out.append(f'<text x="{x + 2:.1f}" y="{top - 22:.1f}" font-size="10" font-weight="bold" fill="#333">{year}</text>')
+    right_edge = left + plot
+    out.append(
+        f'<line x1="{right_edge:.1f}" y1="{top - 6:.1f}" x2="{right_edge:.1f}" y2="{top + lane * len(tasks):.1f}" stroke="#e3e6e8"/>'
+    )
+    # One lane per task.
+    for index, (number, title) in enumerate(tasks):
+        y = top + lane * index
+        short = " ".join(clean(title).split())
+        short = short if len(short) <= 36 else short[:35].rstrip() + "…"
+        out.append(
+            f'<text x="4" y="{y + lane / 2 + 3.5:.1f}" font-size="10" fill="#1a1a1a">'
+            f'<tspan font-weight="bold">{number}</tspan> {e(short)}<title>Task {number}: {e(title)}</title></text>'
+        )
+        by_month: dict[tuple[int, int], list[ItemRow]] = {}
+        for row in rows:
+            if row.task == number and row.due_date is not None:
+                by_month.setdefault((row.due_date.year, row.due_date.month), []).append(row)
+        for (year, month), group in sorted(by_month.items()):
+            # One dot per task and month, in the middle of the month: dots never overlap.
+            x = _x(date(year, month, 1), first, days, left, plot) + plot * 15 / days
+            rag = worst_rag([row.rag for row in group]) or "none"
+            radius = 5.5 if len(group) == 1 else 7.5
+            late = any(row.overdue for row in group)
+            ids = ", ".join(f"{row.id} ({long_date(row.due_date)})" for row in group)
+            out.append(
+                f'<circle cx="{x:.1f}" cy="{y + lane / 2:.1f}" r="{radius}" fill="{RAG_COLOURS[rag]}" '
+                f'stroke="{"#000" if late else "#fff"}" stroke-width="{1.6 if late else 1}">'
+                f"<title>{e(ids)}{' (overdue)' if late else ''}</title></circle>"
+            )
+            if len(group) > 1:
+                colour = "#1a1a1a" if rag == "amber" else "#fff"
+                out.append(
+                    f'<text x="{x:.1f}" y="{y + lane / 2 + 3.2:.1f}" font-size="9" font-weight="bold" '
+                    f'text-anchor="middle" fill="{colour}">{len(group)}</text>'
+                )
+    # The as-of day.
+    x = _x(as_of, first, days, left, plot)
+    bottom = top + lane * len(tasks)
+    out.append(
+        f'<line x1="{x:.1f}" y1="{top - 4:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="#000" '
+        'stroke-width="1.6" stroke-dasharray="4 3"/>'
+    )
+    anchor = "end" if x > left + plot * 0.75 else "start"
+    shift = -4 if anchor == "end" else 4
+    out.append(
+        f'<text x="{x + shift:.1f}" y="{bottom + 16:.1f}" font-size="9.5" font-weight="bold" text-anchor="{anchor}">'
+        f"as of {e(long_date(as_of))}</text>"
+    )
+    # Key.
+    key_x = 4.0
+    for name in (*RAG_ORDER, "none"):
+        out.append(f'<circle cx="{key_x + 5:.1f}" cy="{height - 8:.1f}" r="4.5" fill="{RAG_COLOURS[name]}"/>')
+        out.append(f'<text x="{key_x + 13:.1f}" y="{height - 5:.1f}" font-size="8.5" fill="#333">{e(label(name))}</text>')
+        key_x += 52
+    out.append(
+        f'<circle cx="{key_x + 5:.1f}" cy="{height - 8:.1f}" r="4.5" fill="#fff" stroke="#000" stroke-width="1.4"/>'
+        f'<text x="{key_x + 13:.1f}" y="{height - 5:.1f}" font-size="8.5" fill="#333">black ring = overdue; '
+        "a number = items due that month</text>"
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# The page
+
+
+def to_html(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> str:
+    """The whole report as one HTML document. *tasks* are (number, title) for the chart's lanes."""
+    f = report.figures
+    title = f"Highlight report: {report.title}"
+    meta = "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>" for name, value in header_fields(report))
+    cards = "".join(
+        f'<div class="card{" alert" if name == "Overdue" and value != "0" else ""}">'
+        f'<div class="value">{e(value)}</div><div class="name">{e(name)}</div></div>'
+        for name, value in headline_pairs(report)
+    )
+    status_table = table(["Status", "Items"], [[label(name), str(count)] for name, count in f.by_status.items()], ["", "num"])
+    rag_table = table(
+        ["RAG", "Items"], [[chip(None if name == "none" else name), str(count)] for name, count in f.by_rag.items()],
+        ["", "num"], raw=True,
+    )
+    sections = [
+        f"<h1>{e(title)}</h1>",
+        f'<dl class="meta">{meta}</dl>',
+        "<h2>Headline figures</h2>",
+        f'<div class="cards">{cards}</div>',
+        _bar(f.by_rag),
+        f'<div class="split"><div>{status_table}</div><div>{rag_table}</div></div>',
+        "<h2>Deadlines by task</h2>",
+        (f"<figure>{timeline_svg(tasks, report.rows, report.as_of)}"
+        f"<figcaption>Each dot is a month's deadlines for a task (revised deadlines where there are any); "
+        f"the dashed line is the as-of day. Items with no deadline are not shown.</figcaption></figure>"),
+        "<h2>RAG by task</h2>",
+        table(
+            ["Task", "Title", "RAG", "Items", "Reason"],
+            [
+                [e(t.task), e(t.title), chip(t.rag), e(t.items), e(t.reason)]
+                for t in report.tasks
+            ],
+            ["num", "", "nowrap", "num", ""],
+            raw=True,
+        ),
+        "<h2>Exceptions</h2>",
+        _exceptions(report),
+        f"<h2>Progress since {e(long_date(report.since))}</h2>",
+        _progress(report),
+        f"<h2>Look-ahead to {e(long_date(report.ahead_end))}, by lead</h2>",
+        _ahead(report),
+        "<h2>Dependencies</h2>",
+        _waiting(report),
+        "<h2>Plan health</h2>",
+        _health(report),
+        "<h2>Legend</h2>",
+        "<ul>" + "".join(f"<li>{e(line)}</li>" for line in report.legend) + "</ul>",
+        "<h2>Glossary</h2>",
+        _glossary(report),
+        (f'<footer>Made by sendplan {e(__version__)} from {e(report.source)} as of '
+        f"{e(report.as_of.isoformat())}.</footer>"),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)} · {e(long_date(report.as_of))}</title>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
+    )
+
+
+def _exceptions(report: BoardReport) -> str:
+    if not report.exceptions:
+        return "<p>No item is red or overdue.</p>"
+    count = len(report.exceptions)
+    intro = f"<p>{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.</p>"
+    why = show_why(report)
+    headers = ["ID", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
+    rows = [
+        [
+            e(line.row.id),
+            e(lead_text(line.row)),
+            e(due_text(line.row)),
+            e(line.row.days_overdue if line.row.overdue else ""),
+            *([e(exception_note(line))] if why else []),
+            multiline(line.row.action or ""),
+            e(update_text(line.row)),
+        ]
+        for line in report.exceptions
+    ]
+    classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small"]
+    return intro + table(headers, rows, classes, raw=True)
+
+
+def _progress(report: BoardReport) -> str:
+    if not report.progress:
+        return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>"
+    return table(
+        ["ID", "Lead", "Status", "Completed", "Updates"],
+        [
+            [
+                p.row.id,
+                lead_text(p.row),
+                label(p.row.status),
+                long_date(p.row.completed) if p.completed else "",
+                "\n".join(f"{long_date(day)}{f' {by}' if by else ''}: {text}" for day, by, text in p.updates),
+            ]
+            for p in report.progress
+        ],
+        ["id", "", "nowrap", "nowrap", "small"],
+    )
+
+
+def _ahead(report: BoardReport) -> str:
+    if not report.ahead:
+        return f"<p>Nothing unfinished falls due by {e(long_date(report.ahead_end))}.</p>"
+    parts = []
+    for lead, group in report.ahead:
+        parts.append(f"<h3>{e(lead)}</h3>")
+        parts.append(
+            table(
+                ["ID", "Due", "Status", "Action"],
+                [[row.id, due_text(row), label(row.status), row.action or ""] for row in group],
+                ["id", "nowrap", "nowrap", "small"],
+            )
+        )
+    return "".join(parts)
+
+
+def _waiting(report: BoardReport) -> str:
+    if not report.waiting:
+        return "<p>No unfinished item is waiting on another.</p>"
+    return table(
+        ["ID", "Lead", "Waiting on"],
+        [[w.row.id, lead_text(w.row), ", ".join(f"{dep} ({label(s)})" for dep, s in w.blockers)] for w in report.waiting],
+        ["id", "", ""],
+    )
+
+
+def _health(report: BoardReport) -> str:
+    if not report.health:
+        return "<p>No gaps found.</p>"
+    headers, rows = health_table(report)
+    return table(headers, rows, ["nowrap", *(["nowrap"] if len(headers) == 3 else []), ""])
+
+
+def _glossary(report: BoardReport) -> str:
+    if not report.glossary:
+        return '<p>The plan has no glossary yet (add one under "glossary:").</p>'
+    return table(["Abbreviation", "Meaning"], [[g.abbreviation, g.meaning] for g in report.glossary], ["nowrap", ""])
