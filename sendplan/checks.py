@@ -686,6 +686,21 @@ def unknown_check_code(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
+@check("SP115", "undefined-abbreviation")
+def undefined_abbreviation(ctx: CheckContext) -> Iterator[Problem]:
+    """An abbreviation is not in the glossary. An upper-case abbreviation is used in the text
+    but the plan's `glossary:` does not say what it means.
+
+    A board member outside the council cannot ask what "NCFT" means; the plan should say. The
+    finding points at the first use and counts the others.
+
+    Fix: add the abbreviation under `glossary:` with its meaning (`NCFT: what it stands for`).
+    """
+    from sendplan.glossary import undefined_abbreviations
+
+    yield from undefined_abbreviations(ctx.loaded)
+
+
 # ---------------------------------------------------------------------------------------
 # Running the checks
 

@@ -71,9 +71,13 @@ def defined_terms(plan: Any) -> set[str]:
     return terms
 
 
+# Placeholders are reported as such (SP109), not as words missing from the glossary.
+NOT_ABBREVIATIONS = frozenset({"TBC", "TBD", "TBA"})
+
+
 def abbreviations_in(text: str) -> list[str]:
     """The upper-case abbreviations in *text*, in order, plural "s" dropped: "SENDCOs" → "SENDCO"."""
-    return ABBREVIATION.findall(text)
+    return [word for word in ABBREVIATION.findall(text) if word not in NOT_ABBREVIATIONS]
 
 
 def undefined_abbreviations(loaded: Any) -> Iterator[Problem]:
@@ -98,5 +102,6 @@ def undefined_abbreviations(loaded: Any) -> Iterator[Problem]:
             f'the abbreviation "{word}" is used here{also} but is not in the glossary. '
             f'Add it under "glossary:" with its meaning, for example  {word}: what it stands for',
             location,
+            code="SP115",
             severity=Severity.WARNING,
         )

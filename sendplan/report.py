@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from sendplan.dates import add_months, period_end
-from sendplan.errors import Problem, sort_problems
-from sendplan.glossary import GlossaryRow, glossary_rows, undefined_abbreviations
+from sendplan.errors import Problem
+from sendplan.glossary import GlossaryRow, glossary_rows
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
 from sendplan.render import md_escape, md_table
 
@@ -243,7 +243,7 @@ def health_findings(loaded: Any, as_of: date) -> list[Problem]:
     plan does not silence), and abbreviations used but missing from the glossary."""
     from sendplan.checks import run_checks
 
-    return list(sort_problems([*run_checks(loaded, as_of).shown, *undefined_abbreviations(loaded)]))
+    return list(run_checks(loaded, as_of).shown)
 
 
 def board_report(

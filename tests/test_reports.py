@@ -242,7 +242,7 @@ def test_report_look_ahead_dependencies_and_health(run: Callable[..., Result], p
     by_code = {(row[0], row[1]): row[2] for row in health[1:]}
     assert by_code[("line 63", "SP101")].startswith("item 2.3 has no lead")
     assert by_code[("line 60", "SP105")].startswith('item 2.2 is led by "ZZ"')
-    assert by_code[("line 39", "")].startswith('the abbreviation "DSG" is used here')
+    assert by_code[("line 39", "SP115")].startswith('the abbreviation "DSG" is used here')
 
 
 def test_report_markdown_escapes_plan_text(run: Callable[..., Result], progress_plan: Path) -> None:
