@@ -436,22 +436,27 @@ def _md_exceptions(report: BoardReport) -> str:
     return f"{intro}\n\n{table}"
 
 
+PROGRESS_HEADERS = ["ID", "Lead", "Status", "Completed", "Updates"]
+
+
+def progress_cells(report: BoardReport) -> list[list[str]]:
+    """The rows of "progress since", as text: one table for Markdown and HTML alike."""
+    return [
+        [
+            p.row.id,
+            lead_text(p.row),
+            label(p.row.status),
+            long_date(p.row.completed) if p.completed else "",
+            "\n".join(f"{long_date(day)}{f' {by}' if by else ''}: {text}" for day, by, text in p.updates),
+        ]
+        for p in report.progress
+    ]
+
+
 def _md_progress(report: BoardReport) -> str:
     if not report.progress:
         return f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}."
-    return md_table(
-        ["ID", "Lead", "Status", "Completed", "Updates"],
-        [
-            [
-                p.row.id,
-                lead_text(p.row),
-                label(p.row.status),
-                long_date(p.row.completed) if p.completed else "",
-                "\n".join(f"{long_date(day)}{f' {by}' if by else ''}: {text}" for day, by, text in p.updates),
-            ]
-            for p in report.progress
-        ],
-    )
+    return md_table(PROGRESS_HEADERS, progress_cells(report))
 
 
 def _md_ahead(report: BoardReport) -> str:

@@ -14,6 +14,7 @@ from sendplan import __version__
 from sendplan.query import ItemRow
 from sendplan.render import clean
 from sendplan.report import (
+    PROGRESS_HEADERS,
     RAG_ORDER,
     BoardReport,
     due_text,
@@ -24,6 +25,7 @@ from sendplan.report import (
     label,
     lead_text,
     long_date,
+    progress_cells,
     show_why,
     update_text,
     worst_rag,
@@ -316,20 +318,7 @@ def _exceptions(report: BoardReport) -> str:
 def _progress(report: BoardReport) -> str:
     if not report.progress:
         return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>"
-    return table(
-        ["ID", "Lead", "Status", "Completed", "Updates"],
-        [
-            [
-                p.row.id,
-                lead_text(p.row),
-                label(p.row.status),
-                long_date(p.row.completed) if p.completed else "",
-                "\n".join(f"{long_date(day)}{f' {by}' if by else ''}: {text}" for day, by, text in p.updates),
-            ]
-            for p in report.progress
-        ],
-        ["id", "", "nowrap", "nowrap", "small"],
-    )
+    return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"])
 
 
 def _ahead(report: BoardReport) -> str:
