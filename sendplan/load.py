@@ -19,14 +19,24 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sendplan.errors import Location, PlanError, Problem
 
-try:  # libyaml is far faster; the pure-Python loader gives the same nodes and marks.
-    from yaml import CSafeLoader as YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+if typing.TYPE_CHECKING:
+    import yaml
+
+# yaml is imported inside the functions that parse: a plan read back from the cache needs none
+# of it. None means libyaml's CSafeLoader where PyYAML has it (far faster), else the pure-Python
+# SafeLoader, which gives the same nodes and marks; tests set this to compare the two.
+YamlLoader: Any = None
+
+
+def yaml_loader() -> Any:
+    """The YAML loader class in use."""
+    if YamlLoader is not None:
+        return YamlLoader
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Big enough for a 100,000-item plan (about 20 MB); a larger file is more likely a mistake.
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -107,6 +117,8 @@ class LoadedPlan:
 
 
 def locate(source: str, root: yaml.Node | None, path: Path_, *, key: bool = False) -> Location:
+    import yaml
+
     node = root
     key_node: yaml.Node | None = None
     for part in path:
@@ -254,8 +266,10 @@ def decode(data: bytes, name: str) -> str:
 
 def compose(text: str, name: str) -> yaml.Node | None:
     """The YAML node tree with marks, or PlanError with one located, plain-English problem."""
+    import yaml
+
     try:
-        return yaml.compose(text, Loader=YamlLoader)
+        return yaml.compose(text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as error:
         if "maximum nesting depth" in str(error.problem):  # libyaml stops at 1,000 levels
             raise PlanError([_depth_problem(text, name)]) from None
@@ -295,6 +309,8 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
     "expected <block end>"), so the message is chosen from the source text at the mark as
     much as from the parser's wording.
     """
+    import yaml
+
     mark = error.problem_mark or error.context_mark
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
@@ -413,6 +429,8 @@ def _depth_problem(text: str, name: str) -> Problem:
 
     Depth counts like to_data: the top-level node is depth 0 and each list or mapping adds one.
     """
+    import yaml
+
     message = f"the file nests deeper than {MAX_DEPTH} levels here; a plan never needs that."
 
     def first_too_deep(source: str, loader: Any) -> yaml.Mark | None:
@@ -428,7 +446,7 @@ def _depth_problem(text: str, name: str) -> Problem:
         return None
 
     try:
-        mark = first_too_deep(text, YamlLoader)
+        mark = first_too_deep(text, yaml_loader())
     except yaml.YAMLError as error:
         # libyaml looks ahead through "[[[[…" and stops at 1,000 levels before it hands over the
         # events; the pure-Python parser has no such limit and the deep point lies before the stop.
@@ -442,7 +460,9 @@ def _depth_problem(text: str, name: str) -> Problem:
 
 def _alias_problem(text: str, name: str) -> Problem:
     """The first alias (*name) in the file, found from the event stream without expanding anything."""
-    aliases = [event for event in yaml.parse(text, Loader=YamlLoader) if isinstance(event, yaml.AliasEvent)]
+    import yaml
+
+    aliases = [event for event in yaml.parse(text, Loader=yaml_loader()) if isinstance(event, yaml.AliasEvent)]
     first = aliases[0] if aliases else None
     more = f" (this file has {len(aliases)} of them)" if len(aliases) > 1 else ""
     shown = f'"*{first.anchor}" ' if first is not None else ""
@@ -478,10 +498,12 @@ def anchor_problems(text: str, name: str) -> list[Problem]:
     Aliases are refused in to_data; an anchor without an alias is harmless to YAML but silently
     cuts words from the plan. The event scan runs only when the text could hold an anchor.
     """
+    import yaml
+
     if "&" not in text or not _MAYBE_ANCHOR.search(text):
         return []
     problems = []
-    for event in yaml.parse(text, Loader=YamlLoader):
+    for event in yaml.parse(text, Loader=yaml_loader()):
         anchor = getattr(event, "anchor", None)
         if anchor is not None and not isinstance(event, yaml.AliasEvent):
             problems.append(
@@ -504,6 +526,8 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
     Raises PlanError at once for an alias (the data would have holes; with *text* the message
     points at the alias itself) and for nesting deeper than MAX_DEPTH.
     """
+    import yaml
+
     problems: list[Problem] = []
     seen: set[int] = set()
 
@@ -779,6 +803,7 @@ def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterat
 
 def parse_plan(text: str, name: str) -> LoadedPlan:
     """Text of a plan file → LoadedPlan, or PlanError with every problem found."""
+    import yaml
     from pydantic import ValidationError
 
     from sendplan.model import Plan
