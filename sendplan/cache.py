@@ -305,8 +305,10 @@ class CachedPlan(LoadedPlan):
 
     def locate(self, path: Path_, *, key: bool = False) -> Any:
         if self.root is None and self.text:
-            # Warnings need FILE:LINE:COL; compose only now, and only once.
-            self.root = compose(self.text, self.source)
+            # Warnings need FILE:LINE:COL; compose only now, and only once (a node tree is
+            # as much a burst of containers as a fresh load).
+            with gc_paused():
+                self.root = compose(self.text, self.source)
         return super().locate(path, key=key)
 
 

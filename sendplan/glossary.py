@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sendplan.errors import Location, Problem, Severity
+from sendplan.errors import Problem, Severity
 
 # Two or more capitals (digits and & allowed inside), with an optional plural "s": EHCP,
 # SENDCOs, HNB. Lower-case words and "I" or "A" are not abbreviations.
@@ -46,20 +46,19 @@ def _item_texts(item: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("updates", index, "text"), update.text
 
 
-def plan_texts(loaded: Any) -> Iterator[tuple[str, Location]]:
-    """Every piece of free text in the plan with where it is, in file order."""
-    plan = loaded.plan
+def plan_texts(plan: Any) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Every piece of free text in the plan with its YAML path, in file order."""
     for code, lead in plan.leads.items():
         if lead.title:
-            yield lead.title, loaded.locate(("leads", code, "title"))
+            yield lead.title, ("leads", code, "title")
     for t, task in enumerate(plan.tasks):
-        yield task.title, loaded.locate(("tasks", t, "title"))
+        yield task.title, ("tasks", t, "title")
         for d, deliverable in enumerate(task.deliverables):
-            yield deliverable.title, loaded.locate(("tasks", t, "deliverables", d, "title"))
+            yield deliverable.title, ("tasks", t, "deliverables", d, "title")
             for i, item in enumerate(deliverable.items):
                 base = ("tasks", t, "deliverables", d, "items", i)
                 for path, text in _item_texts(item):
-                    yield text, loaded.locate(base + path)
+                    yield text, base + path
 
 
 def defined_terms(plan: Any) -> set[str]:
@@ -87,15 +86,17 @@ def undefined_abbreviations(loaded: Any) -> Iterator[Problem]:
     The warning points at the first use and counts the others.
     """
     known = defined_terms(loaded.plan)
-    first: dict[str, Location] = {}
+    first: dict[str, tuple[str | int, ...]] = {}
     uses: dict[str, int] = {}
-    for text, location in plan_texts(loaded):
+    for text, path in plan_texts(loaded.plan):
         for word in abbreviations_in(text):
             if word in known:
                 continue
-            first.setdefault(word, location)
+            first.setdefault(word, path)
             uses[word] = uses.get(word, 0) + 1
-    for word, location in first.items():
+    # Positions are looked up only for the words reported: that may mean parsing the YAML again.
+    for word, path in first.items():
+        location = loaded.locate(path)
         more = uses[word] - 1
         also = f" (and {more} more time{'s' if more != 1 else ''})" if more else ""
         yield Problem(
