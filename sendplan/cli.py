@@ -81,7 +81,7 @@ class SendplanGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
 
 
-def plan_option(function: F) -> F:
+def _plan_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--plan",
         "plan_path",
@@ -89,8 +89,13 @@ def plan_option(function: F) -> F:
         type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
-        help="The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.",
-    )(function)
+        help=help_text,
+    )
+
+
+plan_option = _plan_option("The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.")
+# An edit needs a file to write back to, so standard input is not offered.
+edited_plan_option = _plan_option("The plan file to edit. Default: ./plan.yaml.")
 
 
 def as_of_option(function: F) -> F:
@@ -717,7 +722,7 @@ def note_options(function: F) -> F:
               help="A revised deadline (the baseline deadline is kept); needs --reason.")
 @click.option("--reason", metavar="TEXT", help="Why the RAG is set by hand, or why the deadline is revised.")
 @dry_run_option
-@plan_option
+@edited_plan_option
 @as_of_option
 def update_command(
     item_id: str,
@@ -788,7 +793,7 @@ def update_command(
 @click.argument("item_id", metavar="ID")
 @note_options
 @dry_run_option
-@plan_option
+@edited_plan_option
 @as_of_option
 def done_command(
     item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: str | None, as_of: date | None
