@@ -28,7 +28,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -366,6 +365,8 @@ def store(text: str, plan: Any) -> None:
         schema, data = snapshot(plan)
         payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile  # only when a snapshot is written, not on every read
+
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
         try:
             with os.fdopen(handle, "wb") as stream:

@@ -48,8 +48,14 @@ def dumps(value: Any, indent: int = 2, pad: str = "") -> str:
                     append(",\n" + inner)
                 first = False
                 append(encode_basestring(key if isinstance(key, str) else _key(key)))
-                append(": ")
-                write(item, inner)
+                # Text and null are most values: write them here rather than through a call.
+                if type(item) is str:
+                    append(": " + encode_basestring(item))
+                elif item is None:
+                    append(": null")
+                else:
+                    append(": ")
+                    write(item, inner)
             append("\n" + pad + "}")
         elif kind is list or kind is tuple:
             if not value:
@@ -62,7 +68,10 @@ def dumps(value: Any, indent: int = 2, pad: str = "") -> str:
                 if not first:
                     append(",\n" + inner)
                 first = False
-                write(item, inner)
+                if type(item) is str:
+                    append(encode_basestring(item))
+                else:
+                    write(item, inner)
             append("\n" + pad + "]")
         else:  # anything unusual (a str or int subclass…): let the standard library decide
             append(json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad))

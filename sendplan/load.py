@@ -8,14 +8,12 @@ and deep nesting, builds plain data in which every scalar is a string (so YAML 1
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +51,8 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 
 def bundled_plan() -> Path:
     """The West Northamptonshire plan shipped inside the package."""
+    from importlib import resources  # only when no plan is named: its import is not free
+
     return Path(str(resources.files("sendplan") / "data" / BUNDLED_NAME))
 
 
@@ -706,6 +706,8 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             key = str(path[-1])
             model = _model_at(Plan, path[:-1])
             allowed = list(model.model_fields) if model is not None else []
+            import difflib  # only on a mistake
+
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
             if guess:
@@ -757,6 +759,8 @@ def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
     for item_id, needs in depends.items():
         for position, needed in enumerate(needs):
             if needed not in depends:
+                import difflib  # only on a mistake
+
                 guess = difflib.get_close_matches(needed, list(depends), n=3, cutoff=0.5)
                 hint = f" Did you mean {', '.join(guess)}?" if guess else ""
                 path = loaded.item_path(item_id) or ()

@@ -29,7 +29,9 @@ class LastUpdate:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which makes
+# building 10,000 rows about twice as slow. Rows are still never changed once built.
+@dataclass(slots=True)
 class ItemRow:
     """One item as of a day: exactly the JSON contract's fields, in the README's order."""
 

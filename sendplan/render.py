@@ -265,7 +265,13 @@ def record(row: Any) -> Any:
     if names is None and is_dataclass(row) and not isinstance(row, type):
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(row))
     if names is not None:
-        return {name: record(getattr(row, name)) for name in names}
+        # Most fields are scalars: keep them without a call each (10,000 rows × 19 fields).
+        scalars = _SCALARS
+        data = {}
+        for name in names:
+            value = getattr(row, name)
+            data[name] = value if type(value) in scalars else record(value)
+        return data
     if isinstance(row, list):
         return [record(value) for value in row]
     if isinstance(row, date):
