@@ -93,9 +93,14 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-plan_option = _plan_option("The plan file; '-' reads standard input. Default: ./plan.yaml, else the bundled plan.")
+plan_option = _plan_option(
+    "The plan file; '-' reads standard input. Default: ./plan.yaml, else one at the top of the "
+    "git repository, else the bundled plan."
+)
 # An edit needs a file to write back to, so standard input is not offered.
-edited_plan_option = _plan_option("The plan file to edit. Default: ./plan.yaml.")
+edited_plan_option = _plan_option(
+    "The plan file to edit. Default: ./plan.yaml, else one at the top of the git repository."
+)
 
 
 def as_of_option(function: F) -> F:
@@ -706,13 +711,13 @@ def dry_run_option(function: F) -> F:
 
 
 def note_options(function: F) -> F:
-    function = click.option("--by", metavar="CODE", help="Who reports the note (a lead code); needed with --note.")(function)
+    function = click.option("--by", metavar="CODE", shell_complete=complete_lead_codes, help="Who reports the note (a lead code); needed with --note.")(function)
     return click.option("--note", metavar="TEXT", help="Add a dated progress note (dated --as-of).")(function)
 
 
 @cli.command("update")
-@click.argument("item_id", metavar="ID")
-@click.option("--status", metavar="STATUS", help="not_started, on_track, at_risk, off_track, complete or dropped "
+@click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
+@click.option("--status", metavar="STATUS", shell_complete=complete_statuses, help="not_started, on_track, at_risk, off_track, complete or dropped "
               "(done, in progress, behind schedule, blocked, cancelled… are accepted).")
 @click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
 @note_options
@@ -790,7 +795,7 @@ def update_command(
 
 
 @cli.command("done")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
 @note_options
 @dry_run_option
 @edited_plan_option
@@ -936,7 +941,7 @@ def report_command(
 @cli.command("timeline")
 @plan_option
 @as_of_option
-@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes, help="Only this lead's items (repeatable).")
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
 @click.option(
     "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -997,7 +1002,7 @@ def timeline_command(
 @cli.command("ics")
 @plan_option
 @as_of_option
-@click.option("--lead", "leads", metavar="CODE", multiple=True, help="Only this lead's items (repeatable).")
+@click.option("--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes, help="Only this lead's items (repeatable).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
 def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
     """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.

@@ -57,13 +57,32 @@ def bundled_plan() -> Path:
 
 
 def choose_plan(plan_option: str | None, cwd: Path | None = None) -> str:
-    """--plan (or $SENDPLAN_PLAN, which click folds into it), else ./plan.yaml, else bundled."""
+    """--plan (or $SENDPLAN_PLAN, which click folds into it), else ./plan.yaml, else the nearest
+    plan.yaml in a folder above, up to the top of the git repository, else the bundled plan."""
     if plan_option:
         return plan_option
-    local = (cwd or Path.cwd()) / "plan.yaml"
+    here = cwd or Path.cwd()
+    local = here / "plan.yaml"
     if local.is_file():
         return "plan.yaml" if cwd is None else str(local)
-    return str(bundled_plan())
+    found = _plan_in_repository(here)
+    return str(found) if found is not None else str(bundled_plan())
+
+
+def _plan_in_repository(start: Path) -> Path | None:
+    # A team keeps plan.yaml at the top of its repository and works in subfolders; without
+    # this, a command run in docs/ would quietly answer from the bundled example instead.
+    # Outside a git work tree only the current folder counts, so a stray plan.yaml in a
+    # home folder is never picked up by surprise.
+    folders = [start, *start.parents]
+    top = next((index for index, folder in enumerate(folders) if (folder / ".git").exists()), None)
+    if top is None:
+        return None
+    for folder in folders[1 : top + 1]:
+        candidate = folder / "plan.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def max_plan_bytes() -> int:

@@ -158,6 +158,34 @@ def test_plan_choice_precedence(run: Callable[..., Result], write_plan: Callable
     assert ids(result) == ["7.7"]
 
 
+def test_plan_found_at_the_top_of_a_git_repository(
+    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a subfolder of a repository, the repository's plan.yaml is used, not the bundled one."""
+    repo = tmp_path / "team"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "plan.yaml").write_text(MINIMAL_PLAN, encoding="utf-8")
+    deep = repo / "docs" / "minutes"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert ids(run("list", "--as-of", AS_OF, "--json")) == ["1.1"]
+    # A nearer plan.yaml, in a folder between, wins.
+    (repo / "docs" / "plan.yaml").write_text(MINIMAL_PLAN.replace('"1.1"', '"2.2"'), encoding="utf-8")
+    assert ids(run("list", "--as-of", AS_OF, "--json")) == ["2.2"]
+
+
+def test_plan_not_sought_outside_the_repository(
+    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan.yaml above the repository's top, or above a folder not in git, is never picked up."""
+    (tmp_path / "plan.yaml").write_text(MINIMAL_PLAN, encoding="utf-8")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "loose").mkdir()
+    for folder in ("repo", "loose"):
+        monkeypatch.chdir(tmp_path / folder)
+        assert len(json.loads(run("list", "--as-of", AS_OF, "--json").stdout)) == 57  # the bundled plan
+
+
 def test_piped_output_is_tsv(run: Callable[..., Result], bundled_plan: Path) -> None:
     """Not a terminal: a header and one tab-separated line per item, nothing cut, no escapes."""
     result = run("by-lead", "BB", "--plan", str(bundled_plan), "--as-of", AS_OF)

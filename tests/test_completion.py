@@ -96,20 +96,23 @@ def test_task_numbers_and_statuses_complete(write_plan: Callable[..., Path]) -> 
     assert values(["list", "--status"], "o") == ["on_track", "off_track"]
 
 
-def test_complete_item_ids_is_reusable(write_plan: Callable[..., Path]) -> None:
-    """complete_item_ids, attached to any command's ID argument, offers the plan's ids with their actions."""
+def test_done_and_update_complete_item_ids(write_plan: Callable[..., Path]) -> None:
+    """`sendplan done <TAB>` and `sendplan update <TAB>` offer the plan's ids, each with its action."""
     plan = MINIMAL_PLAN + '          - id: "1.10"\n            action: Another thing\n'
     path = str(write_plan(plan))
+    for command in ("done", "update"):
+        found = ShellComplete(cli.cli, {}, "sendplan", "_X").get_completions([command, "--plan", path], "1.")
+        assert [(item.value, item.help) for item in found] == [("1.1", "Do the thing"), ("1.10", "Another thing")]
+        assert values([command, "--plan", path], "2") == []
 
-    @click.command()
-    @click.argument("item_id", shell_complete=cli.complete_item_ids)
-    @cli.plan_option
-    def update(item_id: str, plan_path: str | None) -> None:
-        """A command shaped like `sendplan update ID`."""
 
-    found = ShellComplete(update, {}, "update", "_X").get_completions(["--plan", path], "1.")
-    assert [(item.value, item.help) for item in found] == [("1.1", "Do the thing"), ("1.10", "Another thing")]
-    assert ShellComplete(update, {}, "update", "_X").get_completions(["--plan", path], "2") == []
+def test_update_options_complete(write_plan: Callable[..., Path]) -> None:
+    """update's --status offers the statuses, --by and the --lead of timeline and ics the lead codes."""
+    path = str(write_plan(MINIMAL_PLAN))
+    assert values(["update", "1.1", "--status"], "a") == ["at_risk"]
+    assert values(["update", "1.1", "--plan", path, "--by"], "") == ["AG"]
+    assert values(["timeline", "--plan", path, "--lead"], "a") == ["AG"]
+    assert values(["ics", "--plan", path, "--lead"], "") == ["AG"]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
