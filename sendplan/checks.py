@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from sendplan.dates import add_months, has_lookalikes, without_lookalikes
-from sendplan.errors import Location, Problem, Severity, sort_problems
+from sendplan.errors import Location, Problem, Severity, quoted, sort_problems
 from sendplan.load import LoadedPlan
 
 Path_ = tuple[str | int, ...]
@@ -442,7 +442,7 @@ def placeholder(ctx: CheckContext) -> Iterator[Problem]:
         for match in PLACEHOLDER.finditer(text):
             yield _finding(
                 "SP109",
-                f'{what} holds the placeholder "{match[0]}". Write the real figure or words.',
+                f'{what} holds the placeholder "{_excerpt(match[0], 20)}". Write the real figure or words.',
                 _located(ctx, yaml_path, match.start()),
                 item_id,
             )
@@ -598,7 +598,7 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
         latin = without_lookalikes(node.value)
         yield _finding(
             "SP111",
-            f'the {field_name} "{node.value}"{where} has letters that only look Latin: {_letters(node.value)}. '
+            f'the {field_name} {quoted(node.value)}{where} has letters that only look Latin: {_letters(node.value)}. '
             f'Retype it in Latin letters: "{latin}".',
             Location(ctx.loaded.source, node.start_mark.line + 1, node.start_mark.column + 1),
             item_id,
@@ -680,7 +680,7 @@ def unknown_check_code(ctx: CheckContext) -> Iterator[Problem]:
         if normalise_code(text) not in CHECKS:
             yield _finding(
                 "SP114",
-                f'"checks: ignore" names "{text}", which is not a check, so it silences nothing.{suggest_code(text)} '
+                f'"checks: ignore" names {quoted(text)}, which is not a check, so it silences nothing.{suggest_code(text)} '
                 f"Checks are {min(CHECKS)} to {max(CHECKS)}.",
                 _located(ctx, ("checks", "ignore", index)),
             )

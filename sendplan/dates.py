@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sendplan.errors import quoted
+
 MONTHS: dict[str, int] = {}
 for _number in range(1, 13):
     MONTHS[calendar.month_name[_number].lower()] = _number
@@ -95,28 +97,28 @@ def _full_year(digits: str) -> int:
 def _month_number(word: str, text: str) -> int:
     month = MONTHS.get(word)
     if month is None:
-        raise DeadlineError(f'"{text}" is not a date: "{word}" is not a month. {EXAMPLES}')
+        raise DeadlineError(f'{quoted(text)} is not a date: {quoted(word)} is not a month. {EXAMPLES}')
     return month
 
 
 def _real_day(text: str, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise DeadlineError(f'"{text}" is not a date: there is no month {month}. {EXAMPLES}')
+        raise DeadlineError(f'{quoted(text)} is not a date: there is no month {month}. {EXAMPLES}')
     if not 1 <= year <= 9999:
-        raise DeadlineError(f'"{text}" is not a date: the year {year} is out of range.')
+        raise DeadlineError(f'{quoted(text)} is not a date: the year {year} is out of range.')
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DeadlineError(
-            f'"{text}" is not a real date: {calendar.month_name[month]} {year} has {last} days.'
+            f'{quoted(text)} is not a real date: {calendar.month_name[month]} {year} has {last} days.'
         )
     return date(year, month, day)
 
 
 def _month(text: str, year: int, month: int) -> Deadline:
     if not 1 <= month <= 12:
-        raise DeadlineError(f'"{text}" is not a date: there is no month {month}. {EXAMPLES}')
+        raise DeadlineError(f'{quoted(text)} is not a date: there is no month {month}. {EXAMPLES}')
     if not 1 <= year <= 9999:
-        raise DeadlineError(f'"{text}" is not a date: the year {year} is out of range.')
+        raise DeadlineError(f'{quoted(text)} is not a date: the year {year} is out of range.')
     return Deadline(text, Precision.MONTH, month_end(year, month), month)
 
 
@@ -171,9 +173,9 @@ def _parse_with_dateutil(written: str, folded: str) -> Deadline:
         first = parser.parse(folded, dayfirst=True, default=first_default)
         second = parser.parse(folded, dayfirst=True, default=second_default)
     except (ValueError, OverflowError):
-        raise DeadlineError(f'"{written}" is not a date. {EXAMPLES}') from None
+        raise DeadlineError(f'{quoted(written)} is not a date. {EXAMPLES}') from None
     if first.year != second.year or first.month != second.month:
-        raise DeadlineError(f'"{written}" needs a month and a year. {EXAMPLES}')
+        raise DeadlineError(f'{quoted(written)} needs a month and a year. {EXAMPLES}')
     if first.day != second.day:
         return _month(written, first.year, first.month)
     return _day(written, first.year, first.month, first.day)
@@ -183,14 +185,14 @@ def parse_day(text: str) -> date:
     """A single day, for --as-of, filters and completion dates: a month means its last day."""
     deadline = parse_deadline(text)
     if deadline.due_date is None:
-        raise DeadlineError(f'"{text}" recurs; give one day such as "31 Mar 2022".')
+        raise DeadlineError(f'{quoted(text)} recurs; give one day such as "31 Mar 2022".')
     return deadline.due_date
 
 
 def first_day(deadline: Deadline) -> date:
     """The first day a deadline covers: the day itself, or the first of its month."""
     if deadline.due_date is None:
-        raise DeadlineError(f'"{deadline.text}" recurs; give one month such as "Nov 2021".')
+        raise DeadlineError(f'{quoted(deadline.text)} recurs; give one month such as "Nov 2021".')
     if deadline.precision is Precision.MONTH:
         return deadline.due_date.replace(day=1)
     return deadline.due_date
@@ -252,7 +254,7 @@ def parse_period(text: str) -> tuple[int, str]:
     match = _PERIOD.fullmatch(text.strip().lower())
     if match is None:
         raise DeadlineError(
-            f'"{text}" is not a period. Write a number of days, weeks or months such as "30d", "2w" or "3m".'
+            f'{quoted(text)} is not a period. Write a number of days, weeks or months such as "30d", "2w" or "3m".'
         )
     unit = {"d": "days", "w": "weeks", "m": "months"}[match[2][0]]
     return int(match[1]), unit

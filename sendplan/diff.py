@@ -34,7 +34,8 @@ CRITERIA_SEPARATOR = " | "
 class Change:
     """One difference between two versions of a plan: exactly the JSON contract's fields, in order.
 
-    *old* and *new* are the values as text (None where there was or is none); *slip_days* is
+    *old* and *new* are the values as text (None where there was or is none; for a revised
+    deadline, *old* is the deadline it replaces: the earlier revision, else the baseline); *slip_days* is
     how many days later (negative: earlier) an item now falls due, for re-dated items whose
     dates are known; *date* is the day the plan gives for a completion or an update.
     """
@@ -98,11 +99,12 @@ def _item_changes(item_id: str, old: Any, new: Any, old_task: int, task: int) ->
             _slip(old.deadline, new.deadline),
         )  # fmt: skip
     if _deadline_key(old.revised_deadline) != _deadline_key(new.revised_deadline):
-        # The slip is against when the item fell due before: its old revised date, else its baseline.
+        # Was and the slip are when the item fell due before: its old revised date, else its
+        # baseline, so a first revision reads "JULY 2022 → Sep 2022", not "nothing → Sep 2022".
+        before = old.revised_deadline or old.deadline
         yield Change(
-            item_id, task, REDATED, "revised_deadline", _text(old.revised_deadline),
-            _text(new.revised_deadline),
-            _slip(old.revised_deadline or old.deadline, new.revised_deadline or new.deadline),
+            item_id, task, REDATED, "revised_deadline", _text(before), _text(new.revised_deadline),
+            _slip(before, new.revised_deadline or new.deadline),
         )  # fmt: skip
     newly_complete = new.status.value == "complete" and old.status != new.status
     if newly_complete:

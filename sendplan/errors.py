@@ -6,6 +6,7 @@ Nothing here prints or exits: only the CLI edge turns a PlanError into a message
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,20 @@ class Problem:
     item_id: str | None = None
     code: str | None = None
     severity: Severity = Severity.ERROR
+
+
+QUOTE_LIMIT = 60
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value the user wrote, in double quotes for a message: cut short, control characters
+    shown as escapes such as \\x1b. A value can be megabytes long (a pasted document, a hostile
+    file), and a message must stay one readable line that is safe for a terminal."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit].rstrip() + "…"
+    return '"' + _UNPRINTABLE.sub(lambda match: repr(match[0])[1:-1], text) + '"'
 
 
 def _file_order(problem: Problem) -> tuple[str, int, int]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sendplan.errors import Location, PlanError, Problem
+from sendplan.errors import Location, PlanError, Problem, quoted
 
 if typing.TYPE_CHECKING:
     import yaml
@@ -597,7 +597,7 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
                 first = first_seen[key].start_mark.line + 1
                 problems.append(
                     Problem(
-                        f'duplicate key "{key}": it is already given at line {first}. '
+                        f'duplicate key {quoted(key)}: it is already given at line {first}. '
                         "A key may appear once in each mapping; keep one and delete the other.",
                         _loc(name, key_node),
                     )
@@ -696,8 +696,7 @@ def _shown(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    text = str(value)
-    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"'
+    return quoted(value)
 
 
 def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
@@ -731,7 +730,7 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
             if guess:
                 guessed.add((*path[:-1], guess[0]))
-            message = f'unknown key "{key}"{where}{hint}'
+            message = f'unknown key {quoted(key)}{where}{hint}'
             location = locate(name, root, path, key=True)
         elif kind == "missing":
             continue  # after the loop, once every guess is known
@@ -824,6 +823,31 @@ def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterat
                 stack.append((child, iter(depends[child])))
 
 
+# The lines git writes around each side of a merge conflict (the ||||||| one with diff3).
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|\|{7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def conflict_problems(text: str, name: str) -> None:
+    """Refuse a file left half-way through a git merge, with every conflict located.
+
+    YAML would read the markers as text or stumble on them with a message about colons; the
+    person who ran `git merge` needs to hear that the merge is not finished.
+    """
+    starts = [match for match in _CONFLICT_MARKER.finditer(text) if match[0].startswith("<")]
+    if not starts:
+        return
+    problems = [
+        Problem(
+            'a git merge conflict is not resolved here: the file still holds the lines git added around it ("<<<<<<<", '
+            '"=======", ">>>>>>>"). Keep the version you want, delete the other version and the marker lines, '
+            "then run sendplan validate again.",
+            Location(name, text.count("\n", 0, match.start()) + 1, 1),
+        )
+        for match in starts
+    ]
+    raise PlanError(problems)
+
+
 def parse_plan(text: str, name: str) -> LoadedPlan:
     """Text of a plan file → LoadedPlan, or PlanError with every problem found."""
     import yaml
@@ -831,6 +855,7 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
 
     from sendplan.model import Plan
 
+    conflict_problems(text, name)
     root = compose(text, name)
     if root is None:
         raise PlanError.single(

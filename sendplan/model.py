@@ -26,6 +26,7 @@ from pydantic import (
 
 from sendplan.codes import normalise_lead_code
 from sendplan.dates import Deadline, DeadlineError, parse_day, parse_deadline
+from sendplan.errors import quoted
 
 
 class Strict(BaseModel):
@@ -87,7 +88,7 @@ def _lead_code(value: Any) -> str:
         raise ValueError(f"a lead must be a code such as AG, not {_kind(value)}.")
     if not LEAD_CODE.fullmatch(value):
         raise ValueError(
-            f'"{value}" is not a lead code: write one code of capital letters such as AG '
+            f'{quoted(value)} is not a lead code: write one code of capital letters such as AG '
             "(one lead per item; split the item if it has two)."
         )
     return value
@@ -105,7 +106,7 @@ ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 def _item_id(value: Any) -> str:
     if not isinstance(value, str) or not ITEM_ID.fullmatch(value.strip()):
         raise ValueError(
-            f"{value!r} is not an item id: use letters, digits and dots such as \"4.7\"."
+            f'{quoted(value)} is not an item id: use letters, digits and dots such as "4.7".'
         )
     return value.strip()
 
@@ -179,7 +180,7 @@ def parse_status(value: Any) -> Status:
         if key in STATUS_ALIASES:
             return STATUS_ALIASES[key]
     allowed = ", ".join(status.value for status in Status)
-    raise ValueError(f"{value!r} is not a status. Use one of: {allowed}.")
+    raise ValueError(f'{quoted(value)} is not a status. Use one of: {allowed}.')
 
 
 StatusField = Annotated[
@@ -206,7 +207,7 @@ class Rag(enum.StrEnum):
 def _rag(value: Any) -> Rag:
     if isinstance(value, str) and value.strip().lower() in Rag.__members__.values():
         return Rag(value.strip().lower())
-    raise ValueError(f"{value!r} is not a RAG rating. Use blue, green, amber or red.")
+    raise ValueError(f'{quoted(value)} is not a RAG rating. Use blue, green, amber or red.')
 
 
 RagField = Annotated[

@@ -479,11 +479,28 @@ def render_markdown(report: Report, out: IO[str] | None = None) -> None:
     stream.write("\n\n".join(parts) + "\n")
 
 
+_TRAILING_SPACES = re.compile(r" +(?=\n)")
+
+
+class _TrimmedOutput:
+    """A text stream that drops the spaces rich pads each table line with to the full width,
+    so a table saved to a file or pasted into an e-mail carries no trailing blanks."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_TRAILING_SPACES.sub("", text))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, flush…: the real stream's
+        return getattr(self._stream, name)
+
+
 def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
     from rich.console import Console
 
     # highlight=False: dates and numbers in plan text are not recoloured; rich honours NO_COLOR.
-    return Console(file=_out(out), width=width, highlight=False, emoji=False, soft_wrap=False)
+    return Console(file=_TrimmedOutput(_out(out)), width=width, highlight=False, emoji=False, soft_wrap=False)
 
 
 def render_table(report: Report, out: IO[str] | None = None, *, width: int | None = None) -> None:

@@ -94,7 +94,7 @@ def test_all_errors_are_reported_at_once_in_file_order(runner: CliRunner, monkey
     ]
     assert 'unknown key "titel" — did you mean "title"?' in lines[0]
     assert '"Smarch 2022" is not a date' in lines[1]
-    assert "'sleeping' is not a status" in lines[2]
+    assert '"sleeping" is not a status' in lines[2]
 
 
 def test_duplicate_keys_at_every_level_are_all_reported(write_plan: Callable[..., Path], run: Callable[..., Result]) -> None:
@@ -415,3 +415,25 @@ def test_raw_control_character_is_located_in_characters(
     [problem] = caught.value.problems
     assert str(problem.location) == f"plan.yaml:{where}"
     assert "which YAML does not allow" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("deadline: Mar 2022", "deadline: Smarch " + "2" * 20_000),
+        ("lead: AG", "lead: " + "A" * 20_000),
+        ("status: not_started", "status: " + "q" * 20_000),
+        ("action: Do the thing", "action: Do the " + "x" * 20_000),  # a placeholder warning
+        ("action: Do the thing", "action: Do the thing\n            " + "k" * 900 + ": 1"),  # an unknown key (YAML keys stop at 1,024)
+    ],
+    ids=["deadline", "lead", "status", "placeholder", "key"],
+)
+def test_huge_values_are_quoted_short(
+    old: str, new: str, write_plan: Callable[..., Path], run: Callable[..., Result]
+) -> None:
+    """A message quoting a 20,000-character value shows its start and "…", on one short line."""
+    path = write_plan(MINIMAL_PLAN.replace(old, new))
+    result = run("validate", str(path), "--as-of", AS_OF)
+    assert result.stderr.strip()
+    assert "…" in result.stderr
+    assert all(len(line) < 400 for line in result.stderr.splitlines())

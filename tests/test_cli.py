@@ -40,7 +40,7 @@ def test_validate_reports_every_error_on_stderr(run: Callable[..., Result], writ
     lines = result.stderr.splitlines()
     assert lines[0] == f'{path}:17:13: unknown key "deadine" in item 1.1 — did you mean "deadline"?'
     assert lines[1] == (
-        f'{path}:19:21: "status" in item 1.1: \'sort of\' is not a status. '
+        f'{path}:19:21: "status" in item 1.1: "sort of" is not a status. '
         "Use one of: not_started, on_track, at_risk, off_track, complete, dropped."
     )
     assert lines[2].startswith(f'{path}:20:13: duplicate key "status": it is already given at line 19.')

@@ -98,7 +98,7 @@ def changes(*edits: tuple[str, str]) -> list[tuple[Any, ...]]:
         ([("deadline: Jun 2022", "deadline: May 2022")], [("1.2", 1, "re-dated", "deadline", "Jun 2022", "May 2022", -30, None)]),
         (
             [(ITEM_1_2_TAIL, ITEM_1_2_TAIL + "            revised_deadline: Sep 2022\n            revision_reason: Staff left\n")],
-            [("1.2", 1, "re-dated", "revised_deadline", None, "Sep 2022", 92, None)],
+            [("1.2", 1, "re-dated", "revised_deadline", "Jun 2022", "Sep 2022", 92, None)],
         ),
         ([("every January", "every April")], [("2.1", 2, "re-dated", "deadline", "every January", "every April", None, None)]),
         ([("lead: CK", "lead: AG")], [("1.2", 1, "re-assigned", "lead", "CK", "AG", None, None)]),

@@ -114,13 +114,13 @@ def test_json_round_trips_the_text_exactly(hostile: Path, run: Callable[..., Res
 
 
 def test_validate_json_escapes_quoted_plan_text(write_plan: Callable[..., Path], run: Callable[..., Result]) -> None:
-    """`validate --json` on a bad deadline holding ESC keeps it, escaped, in the JSON message."""
+    """`validate --json` on a bad deadline holding ESC shows it as the human message does: \\x1b."""
     path = write_plan(HOSTILE_PLAN.replace("deadline: Mar 2022", 'deadline: "\\e[2J"'))
     result = run("validate", str(path), "--json")
     assert result.exit_code == 1
     assert not RAW_CONTROL.search(result.stdout)
     [problem] = json.loads(result.stdout)
-    assert problem["message"].startswith('"deadline" in item 1.1: "\x1b[2J" is not a date.')
+    assert problem["message"].startswith('"deadline" in item 1.1: "\\x1b[2J" is not a date.')
 
 
 def test_error_message_shows_control_characters_as_escapes(
@@ -141,7 +141,7 @@ def test_error_message_shows_control_characters_as_escapes(
         (["list", "--as-of", "a\x07\x9bb"], '"a\\x07\\x9bb" is not a date.'),
         (["list", "--due-before", "\x1b[2J"], '"\\x1b[2J" is not a date.'),
         (["due", "--within", "\x07\x9b"], '"\\x07\\x9b" is not a period.'),
-        (["list", "--status", "\x1b[2J"], "'\\x1b[2J' is not a status."),
+        (["list", "--status", "\x1b[2J"], '"\\x1b[2J" is not a status.'),
         (["list", "--format", "\x1b[31m"], "'\\x1b[31m' is not one of"),
     ],
     ids=["by-lead code", "as-of", "due-before", "within", "status", "format"],

@@ -83,7 +83,7 @@ def test_unknown_status_is_a_located_error() -> None:
     messages = problems('- id: "1.1"\n  status: sort of')
     assert len(messages) == 1
     assert messages[0].startswith("plan.yaml:14:")
-    assert "'sort of' is not a status" in messages[0]
+    assert '"sort of" is not a status' in messages[0]
     assert "not_started, on_track, at_risk, off_track, complete, dropped" in messages[0]
 
 
@@ -106,7 +106,7 @@ def test_status_defaults_to_not_started() -> None:
             'item 1.1 has a revised_deadline, so it needs a "revision_reason" saying why.',
             id="revised deadline needs a reason",
         ),
-        pytest.param('- id: "1.1"\n  rag: purple\n  rag_reason: x', "'purple' is not a RAG rating", id="unknown colour"),
+        pytest.param('- id: "1.1"\n  rag: purple\n  rag_reason: x', '"purple" is not a RAG rating', id="unknown colour"),
         pytest.param('- id: "1.1"\n  completed: Smarch 2022', '"smarch" is not a month', id="bad completion date"),
         pytest.param(
             '- id: "1.1"\n  updates:\n    - date: 2022-01-05\n      by: AG',

@@ -30,7 +30,7 @@ def test_table_exact_at_80_columns() -> None:
     """The item table, as a reader sees it at 80 columns."""
     out = io.StringIO()
     render_table(report(row()), out, width=80)
-    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    lines = out.getvalue().splitlines()
     assert lines == [
         "Overdue as of 2023-05-31",
         "",
@@ -44,6 +44,8 @@ def test_table_exact_at_80_columns() -> None:
         "Late = days overdue.",
     ]
     assert all(len(line) <= 80 for line in out.getvalue().splitlines())
+    # rich pads lines to the full width; saved or pasted, a table carries no trailing blanks.
+    assert not any(line.endswith(" ") for line in lines)
 
 
 def test_table_marks_recurring_and_revised() -> None:
