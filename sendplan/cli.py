@@ -160,7 +160,7 @@ def output_options(function: F) -> F:
         expose_value=False,
         callback=_keep("sendplan.output"),
         help="Write to FILE (replacing it) instead of the screen; the format follows its extension: "
-        ".csv .json .jsonl .md .tsv .txt.",
+        ".csv .json .jsonl .md .tsv .txt .xlsx.",
     )(function)
 
 
@@ -300,7 +300,7 @@ def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: dat
 
 def show(report: Report, output_format: str | None) -> None:
     """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
-    from sendplan.render import FieldError, check_fields, emit, parse_fields
+    from sendplan.render import BINARY_FORMATS, FieldError, check_fields, emit, parse_fields
 
     ctx = click.get_current_context()
     fmt = resolve_format(output_format)
@@ -311,6 +311,8 @@ def show(report: Report, output_format: str | None) -> None:
             raise click.BadParameter(str(error), param_hint="'--fields'") from None
     path = ctx.meta.get("sendplan.output")
     if path is None or path == "-":
+        if fmt in BINARY_FORMATS and sys.stdout.isatty():
+            raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
         emit(report, fmt)
         return
     try:

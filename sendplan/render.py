@@ -26,6 +26,7 @@ class OutputFormat(enum.StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
     MARKDOWN = "markdown"
+    XLSX = "xlsx"
 
 
 # What `-o FILE` writes when --format is not given, by the file's extension.
@@ -39,7 +40,10 @@ EXTENSIONS: dict[str, OutputFormat] = {
     ".csv": OutputFormat.CSV,
     ".md": OutputFormat.MARKDOWN,
     ".markdown": OutputFormat.MARKDOWN,
+    ".xlsx": OutputFormat.XLSX,
 }
+# Formats that are bytes, not text: never written to a terminal.
+BINARY_FORMATS = frozenset({OutputFormat.XLSX})
 
 
 # C0 controls but tab and newline, DEL, and C1 controls: ESC, BEL, CSI and friends must never
@@ -435,6 +439,96 @@ def render_csv(report: Report, out: IO[str] | None = None) -> None:
         writer.writerow([_csv_cell(getattr(row, name)) for name in names])
 
 
+# Fields that hold an ISO day: real dates in a spreadsheet, so they sort and filter as dates.
+_DAY_FIELDS = frozenset({"deadline", "revised_deadline", "completed", "next_deadline", "date"})
+_XLSX_WIDEST = 60  # characters; longer text wraps inside its cell
+
+
+def _xlsx_value(name: str, value: Any) -> Any:
+    """A cell's value: numbers, booleans and days as themselves, everything else as text."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as in the CSV; spreadsheets disagree on showing booleans
+    if value is None or isinstance(value, int | float):
+        return value
+    if name in _DAY_FIELDS and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, date):
+        return value
+    if isinstance(value, list):
+        return "\n".join(clean(str(part)).strip() for part in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return " ".join(clean(str(part)) for part in record(value).values() if part)
+    return clean(str(value))
+
+
+def _wrapped_lines(value: Any, width: int) -> int:
+    if not isinstance(value, str):
+        return 1
+    return sum(max(1, -(-len(line) // max(width, 1))) for line in value.split("\n"))
+
+
+def render_xlsx(report: Report, out: IO[bytes] | None = None) -> None:
+    """An Excel workbook, for the spreadsheets councils run on.
+
+    A CSV leaves every cell to the spreadsheet's guessing: opened in Excel or LibreOffice, the
+    id 4.10 becomes the number 4.1 and "Sep 2021" the date 1 September. Here each cell has its
+    type: ids and plan text are text (never a formula, whatever they start with), counts are
+    numbers and days are dates. The header row is frozen and filtered, long text wraps.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    names = chosen_names(report)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = report.kind.capitalize()[:31]
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(name) for name in names]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for row in report.rows:
+        values = [_xlsx_value(name, getattr(row, name)) for name in names]
+        sheet.append(values)
+        for column, (cell, value) in enumerate(zip(sheet[sheet.max_row], values, strict=True)):
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that starts with "=" stays text, not a formula
+                longest = max((len(line) for line in value.split("\n")), default=0)
+                cell.alignment = wrap if longest > _XLSX_WIDEST or "\n" in value else top
+            elif isinstance(value, date):
+                cell.number_format = "d mmm yyyy"
+                cell.alignment = top
+                longest = 11
+            else:
+                cell.alignment = top
+                longest = len(str(value)) if value is not None else 0
+            widths[column] = max(widths[column], min(longest, _XLSX_WIDEST))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    # Spreadsheets do not always grow a row to fit wrapped text when they open a file (LibreOffice
+    # does not), so each row is given the height of its tallest cell.
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
+        lines = max((_wrapped_lines(cell.value, widths[i]) for i, cell in enumerate(cells)), default=1)
+        if lines > 1:
+            sheet.row_dimensions[number].height = min(15 * lines, 409)  # points; 409 is Excel's most
+    sheet.freeze_panes = "A2"
+    # Printed, it fits the page's width on landscape A4 with the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    if report.rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(report.rows) + 1}"
+    book.save(out if out is not None else sys.stdout.buffer)
+
+
 # Markdown punctuation that could turn plan text into emphasis, links, HTML or a new cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 
@@ -544,6 +638,7 @@ RENDERERS: dict[OutputFormat, Callable[..., None]] = {
     OutputFormat.JSONL: render_jsonl,
     OutputFormat.CSV: render_csv,
     OutputFormat.MARKDOWN: render_markdown,
+    OutputFormat.XLSX: render_xlsx,
 }
 
 
@@ -563,7 +658,7 @@ def _file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_file(path: str, write: Callable[[IO[str]], None]) -> None:
+def write_file(path: str, write: Callable[[Any], None], *, binary: bool = False) -> None:
     """Write a file all at once: into a temporary file beside it, then renamed over it.
 
     A reader (or Excel) never sees half a file, and a failure leaves any old file as it was.
@@ -574,7 +669,9 @@ def write_file(path: str, write: Callable[[IO[str]], None]) -> None:
     target = Path(path)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with (
+            os.fdopen(descriptor, "wb") if binary else os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        ) as handle:
             write(handle)
         os.chmod(temporary, _file_mode(target))
         os.replace(temporary, target)
@@ -588,7 +685,7 @@ def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None, *, path:
     if path is None or path == "-":
         RENDERERS[fmt](report, out)
     else:
-        write_file(path, lambda handle: RENDERERS[fmt](report, handle))
+        write_file(path, lambda handle: RENDERERS[fmt](report, handle), binary=fmt in BINARY_FORMATS)
 
 
 def format_problem(problem: Problem) -> str:

@@ -8,8 +8,11 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import Result
 from helpers import MINIMAL_PLAN
@@ -17,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sendplan
+from sendplan import cli
 from sendplan.render import (
     BOM,
     RENDERERS,
@@ -197,10 +201,10 @@ def test_output_file_is_replaced_and_format_wins(run: Callable[..., Result], bun
 
 def test_output_file_unknown_extension_is_a_usage_error(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
     """-o with an extension sendplan cannot write exits 2 and names the ones it can."""
-    result = run("tasks", "--plan", str(bundled_plan), "--as-of", AS_OF, "-o", str(tmp_path / "out.xlsx"))
+    result = run("tasks", "--plan", str(bundled_plan), "--as-of", AS_OF, "-o", str(tmp_path / "out.docx"))
     assert result.exit_code == 2
     assert "End it with one of .txt .tsv" in result.stderr
-    assert not (tmp_path / "out.xlsx").exists()
+    assert not (tmp_path / "out.docx").exists()
 
 
 def test_output_file_in_missing_folder_exits_1(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
@@ -285,3 +289,62 @@ def test_neutralised_text_never_starts_a_formula(text: str) -> None:
     cell = neutralise(text)
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert cell.removeprefix("'") == text or cell == text
+
+
+def read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_xlsx_keeps_each_cell_its_type(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
+    """-o items.xlsx: ids stay text (4.10 is not 4.1), days are dates, counts are numbers."""
+    target = tmp_path / "items.xlsx"
+    result = run("list", "--plan", str(bundled_plan), "--as-of", AS_OF, "-o", str(target))
+    assert result.exit_code == 0
+    rows = read_xlsx(target)
+    header, body = rows[0], rows[1:]
+    as_json = json.loads(run("list", "--plan", str(bundled_plan), "--as-of", AS_OF, "--json").stdout)
+    assert header == list(as_json[0])
+    assert [row[0] for row in body] == [item["id"] for item in as_json]
+    assert "4.10" in [row[0] for row in body]
+    item = dict(zip(header, body[[row[0] for row in body].index("4.2")], strict=True))
+    assert item["deadline"].date() == date(2020, 10, 31)  # a real date cell, not text
+    assert item["deadline_text"] == "Oct 2020"
+    assert item["days_overdue"] == 396 and item["task"] == 4
+    assert item["overdue"] == "TRUE"
+    recurring = dict(zip(header, body[[row[0] for row in body].index("4.11")], strict=True))
+    assert recurring["success_criteria"] == "adequate funding for all EHCPs;\nappropriate cost inflation built in."
+
+
+def test_xlsx_text_is_never_a_formula(run: Callable[..., Result], write_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """Plan text that starts with =, +, - or @ is stored as text, exactly as written."""
+    path = write_plan(
+        MINIMAL_PLAN.replace("Do the thing", '"=cmd|\' /C calc\'!A0"').replace("- The thing is done", '- "@SUM(1+1)"')
+    )
+    target = tmp_path / "out.xlsx"
+    assert run("list", "--plan", str(path), "--as-of", AS_OF, "-o", str(target)).exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    action, criteria = sheet["E2"], sheet["F2"]
+    assert (action.value, action.data_type) == ("=cmd|' /C calc'!A0", "s")
+    assert (criteria.value, criteria.data_type) == ("@SUM(1+1)", "s")
+
+
+def test_xlsx_never_goes_to_a_terminal(run: Callable[..., Result], bundled_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook is bytes: on a terminal --format xlsx asks for -o; piped, the bytes flow."""
+    piped = run("leads", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "xlsx")
+    assert piped.exit_code == 0
+    assert piped.stdout_bytes.startswith(b"PK")  # a zip, as every .xlsx is
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    with click.Context(cli.cli), pytest.raises(click.UsageError, match=r"add -o FILE\.xlsx"):
+        cli.show(Report(kind="leads", rows=[], title="x"), "xlsx")
