@@ -521,7 +521,8 @@ def duplicate_text(ctx: CheckContext) -> Iterator[Problem]:
     for repeat, first in found:
         yield _finding(
             "SP110",
-            f'{repeat.what} ("{_excerpt(repeat.text)}") repeats {first.what} at {_located(ctx, first.path)}. '
+            # The first place is in the same file: its line is enough, and reads well in a report.
+            f'{repeat.what} ("{_excerpt(repeat.text)}") repeats {first.what} at line {_located(ctx, first.path).line}. '
             "Delete the repeat, or reword one to say what is different.",
             _located(ctx, repeat.path),
             repeat.item_id,
@@ -699,6 +700,43 @@ def undefined_abbreviation(ctx: CheckContext) -> Iterator[Problem]:
     from sendplan.glossary import undefined_abbreviations
 
     yield from undefined_abbreviations(ctx.loaded)
+
+
+@check("SP116", "nothing-tracked")
+def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
+    """A plan, task or deliverable holds no items. Nothing in it can fall due, be overdue or be done.
+
+    A plan with only its title is valid YAML, and a half-written task is easy to miss among
+    many; either way every question sendplan answers about it comes back empty.
+
+    Fix: add the items (each with an id, action, success criteria, deadline and lead), or delete the empty task or deliverable.
+    """
+    tasks = ctx.loaded.plan.tasks
+    if not tasks:
+        yield _finding(
+            "SP116",
+            'the plan has no tasks, so nothing in it can fall due. Add "tasks:" with deliverables and items.',
+            ctx.loaded.locate(("tasks",), key=True),
+            None,
+        )
+    for t, task in enumerate(tasks):
+        if not task.deliverables:
+            yield _finding(
+                "SP116",
+                f'task {task.number} has no deliverables, so nothing in it can fall due. Add "deliverables:" with items, '
+                "or delete the task.",
+                ctx.loaded.locate(("tasks", t)),
+                None,
+            )
+        for d, deliverable in enumerate(task.deliverables):
+            if not deliverable.items:
+                yield _finding(
+                    "SP116",
+                    f'a deliverable of task {task.number} ("{_excerpt(deliverable.title)}") has no items. Add "items:", '
+                    "or delete the deliverable.",
+                    ctx.loaded.locate(("tasks", t, "deliverables", d)),
+                    None,
+                )
 
 
 # ---------------------------------------------------------------------------------------

@@ -353,6 +353,10 @@ def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     return tuple(codes)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _warnings(findings: Any) -> str:
     """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
     count, ignored = len(findings.shown), len(findings.ignored)
@@ -446,7 +450,7 @@ def validate_command(
             # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
             healthy = not findings.shown and not findings.ignored
             click.echo(
-                f"{visible(loaded.source)}: valid ({len(loaded.plan.tasks)} tasks, {items} items)"
+                f"{visible(loaded.source)}: valid ({_count(len(loaded.plan.tasks), 'task')}, {_count(items, 'item')})"
                 + ("" if healthy else f", {_warnings(findings)}")
             )
     # A summary replaces the list of findings, unless a plan could not be read at all.

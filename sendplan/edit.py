@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem
-from sendplan.load import STDIN, LoadedPlan, bundled_plan, decode, parse_plan
+from sendplan.load import STDIN, LoadedPlan, decode, is_bundled, parse_plan
 
 BOM = "\ufeff"
 # Candidate (mapping, sequence, offset) indentations: the one whose dump of the untouched file
@@ -96,7 +96,7 @@ def writable_path(path: str) -> str:
             "with --plan FILE.",
         )
     real = os.path.realpath(path)
-    if os.path.realpath(bundled_plan()) == real:
+    if is_bundled(path):
         raise PlanError.single(
             "this is the example plan bundled with sendplan; it is replaced whenever sendplan is "
             "reinstalled, so it is not edited. Copy it and update the copy: "

@@ -43,8 +43,7 @@ def _shorten(text: str, limit: int) -> str:
 def summary(row: ItemRow) -> str:
     """"4.2 (BB): complete an exercise to ensure that…": id and lead first, as calendars cut it short."""
     lead = row.lead or "no lead"
-    action = f": {_shorten(row.action, SUMMARY_ACTION_CHARS)}" if row.action else ""
-    return f"{row.id} ({lead}){action}"
+    return f"{row.id} ({lead}): {_shorten(row.headline, SUMMARY_ACTION_CHARS)}"
 
 
 def description(row: ItemRow) -> str:

@@ -56,6 +56,17 @@ def bundled_plan() -> Path:
     return Path(str(resources.files("sendplan") / "data" / BUNDLED_NAME))
 
 
+def is_bundled(path: str) -> bool:
+    """Whether *path* is the example plan shipped inside the package."""
+    return path != STDIN and os.path.realpath(path) == os.path.realpath(bundled_plan())
+
+
+def display_name(path: str) -> str:
+    """How a plan file is named to a reader (a report's header): the bundled example by its
+    file name and what it is, not the folder deep inside an installation it lives in."""
+    return f"{BUNDLED_NAME} (the example bundled with sendplan)" if is_bundled(path) else path
+
+
 def choose_plan(plan_option: str | None, cwd: Path | None = None) -> str:
     """--plan (or $SENDPLAN_PLAN, which click folds into it), else ./plan.yaml, else the nearest
     plan.yaml in a folder above, up to the top of the git repository, else the bundled plan."""

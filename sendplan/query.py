@@ -62,6 +62,15 @@ class ItemRow:
         return date.fromisoformat(chosen) if chosen else None
 
     @property
+    def headline(self) -> str:
+        """What the item is about, for a report line or a calendar entry: its action, else its
+        first success criterion (marked ✓), else its deliverable (8.6 of the seed has no action)."""
+        if self.action and self.action.strip():
+            return self.action
+        criterion = next((text for text in self.success_criteria if text.strip()), None)
+        return f"✓ {criterion}" if criterion else self.deliverable
+
+    @property
     def finished(self) -> bool:
         """Done with: complete or dropped, except a yearly item completed on a day, which recurs."""
         if self.status == "complete" and self.precision == "recurring" and self.completed:

@@ -387,10 +387,12 @@ def _tsv_cell(value: Any) -> str:
 
 
 def render_tsv(report: Report, out: IO[str] | None = None) -> None:
-    """Tab-separated, a header then one row per line, every field in full, no colour."""
+    """Tab-separated, a header then one row per line, every field in full, no colour.
+
+    With no rows the header is still written, as the CSV does: a script reading the columns by
+    name, or a person checking a cron mail, can tell "nothing matched" from "nothing ran".
+    """
     stream = _out(out)
-    if not report.rows:
-        return
     names = chosen_names(report)
     lines = ["\t".join(names)]
     lines += ["\t".join(_tsv_cell(getattr(row, name)) for name in names) for row in report.rows]

@@ -17,6 +17,7 @@ from typing import Any
 from sendplan.dates import add_months, period_end
 from sendplan.errors import Problem
 from sendplan.glossary import GlossaryRow, glossary_rows
+from sendplan.load import display_name
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
 from sendplan.render import md_escape, md_table
 
@@ -270,7 +271,7 @@ def board_report(
         organisation=info.organisation,
         service=info.service,
         plan_date=info.date.text if info.date else None,
-        source=loaded.source,
+        source=display_name(loaded.source),
         as_of=as_of,
         since=since,
         ahead_end=ahead_end,
@@ -426,7 +427,7 @@ def _md_exceptions(report: BoardReport) -> str:
                 due_text(line.row),
                 str(line.row.days_overdue or ""),
                 *([exception_note(line)] if why else []),
-                line.row.action or "",
+                line.row.headline,
                 update_text(line.row),
             ]
             for line in report.exceptions
@@ -466,7 +467,7 @@ def _md_ahead(report: BoardReport) -> str:
     for lead, group in report.ahead:
         table = md_table(
             ["ID", "Due", "Status", "Action"],
-            [[row.id, due_text(row), label(row.status), row.action or ""] for row in group],
+            [[row.id, due_text(row), label(row.status), row.headline] for row in group],
         )
         parts.append(f"### {md_escape(lead)}\n\n{table}")
     return "\n\n".join(parts)

@@ -167,6 +167,14 @@ def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_o
     out.append(
         f'<line x1="{right_edge:.1f}" y1="{top - 6:.1f}" x2="{right_edge:.1f}" y2="{top + lane * len(tasks):.1f}" stroke="#e3e6e8"/>'
     )
+    # The as-of day: drawn before the dots, so a dot in the as-of month and its count stay
+    # readable on top of the line.
+    as_of_x = _x(as_of, first, days, left, plot)
+    bottom = top + lane * len(tasks)
+    out.append(
+        f'<line x1="{as_of_x:.1f}" y1="{top - 4:.1f}" x2="{as_of_x:.1f}" y2="{bottom + 4:.1f}" stroke="#000" '
+        'stroke-width="1.6" stroke-dasharray="4 3"/>'
+    )
     # One lane per task.
     for index, (number, title) in enumerate(tasks):
         y = top + lane * index
@@ -198,13 +206,8 @@ def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_o
                     f'<text x="{x:.1f}" y="{y + lane / 2 + 3.2:.1f}" font-size="9" font-weight="bold" '
                     f'text-anchor="middle" fill="{colour}">{len(group)}</text>'
                 )
-    # The as-of day.
-    x = _x(as_of, first, days, left, plot)
-    bottom = top + lane * len(tasks)
-    out.append(
-        f'<line x1="{x:.1f}" y1="{top - 4:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="#000" '
-        'stroke-width="1.6" stroke-dasharray="4 3"/>'
-    )
+    # The as-of day's label (its line is under the dots, drawn before them).
+    x = as_of_x
     anchor = "end" if x > left + plot * 0.75 else "start"
     shift = -4 if anchor == "end" else 4
     out.append(
@@ -306,7 +309,7 @@ def _exceptions(report: BoardReport) -> str:
             e(due_text(line.row)),
             e(line.row.days_overdue if line.row.overdue else ""),
             *([e(exception_note(line))] if why else []),
-            multiline(line.row.action or ""),
+            multiline(line.row.headline),
             e(update_text(line.row)),
         ]
         for line in report.exceptions
@@ -330,7 +333,7 @@ def _ahead(report: BoardReport) -> str:
         parts.append(
             table(
                 ["ID", "Due", "Status", "Action"],
-                [[row.id, due_text(row), label(row.status), row.action or ""] for row in group],
+                [[row.id, due_text(row), label(row.status), row.headline] for row in group],
                 ["id", "nowrap", "nowrap", "small"],
             )
         )

@@ -261,7 +261,7 @@ def test_repeated_criterion_names_both_places() -> None:
     text = HEAD + item(criteria=("Costs reduced;",)) + item("1.2", action="Other", criteria=("costs  REDUCED",))
     assert found(text) == [("SP110", "23:17", "1.2")]
     assert messages(text) == [
-        ('a success criterion of item 1.2 ("costs REDUCED") repeats a success criterion of item 1.1 at p.yaml:16:17. '
+        ('a success criterion of item 1.2 ("costs REDUCED") repeats a success criterion of item 1.1 at line 16. '
         "Delete the repeat, or reword one to say what is different.")
     ]
 
@@ -274,7 +274,7 @@ def test_shared_action_within_a_deliverable_is_not_a_repeat_but_across_is() -> N
     )
     assert found(HEAD + item() + second) == []
     assert found(HEAD + item() + second + other_deliverable) == [("SP110", "30:21", "1.3")]
-    assert "repeats the action of item 1.1 at p.yaml:14:21" in messages(HEAD + item() + second + other_deliverable)[0]
+    assert "repeats the action of item 1.1 at line 14" in messages(HEAD + item() + second + other_deliverable)[0]
 
 
 def test_repeated_deliverable_with_filler_words_folded() -> None:
@@ -284,7 +284,7 @@ def test_repeated_deliverable_with_filler_words_folded() -> None:
     repeat = "      - title: A  Deliverable!\n        items:\n" + item("1.2", action="Other", criteria=("Other",))
     assert found(HEAD + item() + repeat) == [("SP110", "20:16", None)]
     assert messages(HEAD + item() + repeat)[0].startswith(
-        'a deliverable of task 1 ("A Deliverable!") repeats a deliverable of task 1 at p.yaml:11:16.'
+        'a deliverable of task 1 ("A Deliverable!") repeats a deliverable of task 1 at line 11.'
     )
 
 
@@ -348,7 +348,7 @@ def test_unknown_code_in_the_plans_ignore_list() -> None:
     assert found(text) == [("SP106", "5:3", None), ("SP114", "8:12", None)]
     assert messages(text)[1:] == [
         ('"checks: ignore" names "SP11O", which is not a check, so it silences nothing. '
-        "Did you mean SP110? Checks are SP101 to SP115.")
+        "Did you mean SP110? Checks are SP101 to SP116.")
     ]
 
 
@@ -486,7 +486,7 @@ def test_ignore_option_and_plan_section(run: Callable[..., Result], write_plan: 
     assert result.exit_code == 0
     assert result.stderr == f"{path}:15:13: warning: item 1.1 has no deadline, so it can never show as due or overdue. " \
         'Add "deadline:" with a month such as "Mar 2022". [SP102]\n'
-    assert result.stdout == f"{path}: valid (1 tasks, 1 items), 1 warning (3 more ignored)\n"
+    assert result.stdout == f"{path}: valid (1 task, 1 item), 1 warning (3 more ignored)\n"
     assert run("validate", str(path), "--as-of", AS_OF, "--ignore", "SP102", "--ignore", "SP101", "--ignore", "SP106",
                "--strict").exit_code == 0  # fmt: skip
 
@@ -563,7 +563,7 @@ def test_summary_counts_per_check_and_per_task(run: Callable[..., Result], bundl
     counts = {row["code"]: row["findings"] for row in data["checks"]}
     assert counts == {
         "SP101": 5, "SP102": 2, "SP103": 1, "SP104": 4, "SP105": 1, "SP106": 0, "SP107": 1,
-        "SP108": 0, "SP109": 3, "SP110": 4, "SP111": 0, "SP112": 0, "SP113": 0, "SP114": 0, "SP115": 0,
+        "SP108": 0, "SP109": 3, "SP110": 4, "SP111": 0, "SP112": 0, "SP113": 0, "SP114": 0, "SP115": 0, "SP116": 0,
     }  # fmt: skip
     assert [row["code"] for row in data["checks"] if row["ignored"]] == ["SP110"]
     assert [(row["task"], row["findings"]) for row in data["tasks"]] == [
@@ -635,8 +635,8 @@ def test_several_files_one_json_array_and_strict(run: Callable[..., Result], wri
     assert run("validate", str(good), str(gappy), "--as-of", AS_OF, "--strict").exit_code == 1
     text = run("validate", str(good), str(gappy), "--as-of", AS_OF)
     assert text.stdout.splitlines() == [
-        f"{good}: valid (1 tasks, 1 items)",
-        f"{gappy}: valid (1 tasks, 1 items), 1 warning",
+        f"{good}: valid (1 task, 1 item)",
+        f"{gappy}: valid (1 task, 1 item), 1 warning",
     ]
     assert run("validate", str(good), str(gappy), "--as-of", AS_OF, "--summary").exit_code == 2
 
@@ -646,7 +646,7 @@ def test_verdict_when_everything_is_ignored(run: Callable[..., Result], write_pl
     path = write_plan(HEAD + item(deadline=None))
     result = run("validate", str(path), "--as-of", AS_OF, "--ignore", "no-deadline", "--strict")
     assert result.exit_code == 0
-    assert result.stdout == f"{path}: valid (1 tasks, 1 items), no warnings (1 ignored)\n"
+    assert result.stdout == f"{path}: valid (1 task, 1 item), no warnings (1 ignored)\n"
     assert result.stderr == ""
 
 
@@ -666,3 +666,16 @@ def test_lookalikes_in_glossary_terms_and_ignore_codes() -> None:
     assert found(text) == [("SP106", "5:3", None), ("SP111", "8:3", None), ("SP111", "10:12", None)]
     assert messages(text)[1].startswith('the glossary term "SЕND" has letters that only look Latin: Cyrillic Е (U+0415).')
     assert messages(text)[2].endswith('Retype it in Latin letters: "SP101".')
+
+
+def test_nothing_tracked() -> None:
+    """SP116: a plan with no tasks, a task with no deliverables, a deliverable with no items."""
+    assert found("plan:\n  title: Only a title\n") == [("SP116", "1:1", None)]
+    assert messages("plan:\n  title: Only a title\n") == [
+        'the plan has no tasks, so nothing in it can fall due. Add "tasks:" with deliverables and items.'
+    ]
+    empty_task = "  - number: 2\n    title: Second task\n"
+    empty_deliverable = "  - number: 3\n    title: Third task\n    deliverables:\n      - title: Still to write\n"
+    text = HEAD + item() + empty_task + empty_deliverable
+    assert found(text) == [("SP116", "20:5", None), ("SP116", "25:9", None)]
+    assert messages(text)[1].startswith('a deliverable of task 3 ("Still to write") has no items.')

@@ -216,6 +216,8 @@ def test_empty_results_say_so(run: Callable[..., Result], bundled_plan: Path) ->
     result = run("overdue", "--plan", str(bundled_plan), "--as-of", "2020-10-01", "--format", "table")
     assert result.stdout.strip() == "Nothing is overdue as of 2020-10-01."
     assert json.loads(run("overdue", "--plan", str(bundled_plan), "--as-of", "2020-10-01", "--json").stdout) == []
+    piped = run("overdue", "--plan", str(bundled_plan), "--as-of", "2020-10-01")  # tab-separated: the header alone
+    assert piped.stdout.splitlines() == ["\t".join(json.loads(run("list", "--as-of", AS_OF, "--json").stdout)[0])]
 
 
 def test_plan_text_is_never_markup_or_escapes(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:

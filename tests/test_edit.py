@@ -19,7 +19,7 @@ import pytest
 from click.testing import Result
 
 import sendplan
-from sendplan import edit
+from sendplan import edit, load
 from sendplan.edit import ItemEdit, Note, update_item
 from sendplan.errors import PlanError
 from sendplan.load import load_plan
@@ -406,7 +406,7 @@ def test_twenty_concurrent_updates_all_land(seed_copy: Path) -> None:
 def test_edit_works_on_a_copy_of_the_bundled_plan(tmp_path: Path) -> None:
     """A plain copy of the bundled plan is editable (only the bundled file itself is refused)."""
     copy = tmp_path / "copy.yaml"
-    shutil.copy(edit.bundled_plan(), copy)
+    shutil.copy(load.bundled_plan(), copy)
     assert update_item(str(copy), ItemEdit("8.1", status="dropped")).written
 
 

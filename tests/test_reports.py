@@ -404,6 +404,17 @@ def test_ics_parses_back_with_every_dated_item(run: Callable[..., Result], bundl
     assert uids[0] == "1.1@west-northamptonshire-council-send-recovery-plan.sendplan"
 
 
+def test_item_with_no_action_is_named_by_its_criterion(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """8.6 has no action in the seed: its calendar entry and report line use its criterion."""
+    events = read_calendar(run("ics", "--plan", str(bundled_plan), "--as-of", AS_OF).stdout_bytes).walk("VEVENT")
+    entry = next(event for event in events if str(event["uid"]).startswith("8.6@"))
+    assert str(entry["summary"]).startswith("8.6 (DA): ✓ Any unsatisfactory placements are remedied")
+    assert "Action: (none given)" in str(entry["description"])
+    report = run("report", "--plan", str(bundled_plan), "--as-of", "2022-03-01").stdout
+    [line] = [line for line in report.splitlines() if line.startswith("| 8.6 |")]
+    assert "✓ Any unsatisfactory placements are remedied" in line
+
+
 def test_ics_recurring_item_repeats_yearly(run: Callable[..., Result], bundled_plan: Path) -> None:
     """The "every January" item repeats on the last day of January each year."""
     events = read_calendar(run("ics", "--plan", str(bundled_plan), "--as-of", AS_OF).stdout_bytes).walk("VEVENT")

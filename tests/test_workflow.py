@@ -62,7 +62,7 @@ def test_hook_passes_a_good_plan(run: Callable[..., Result], write_plan: Callabl
     path = write_plan(MINIMAL_PLAN)
     result = run(*hook_command([str(path)]))
     assert result.exit_code == 0
-    assert result.stdout == f"{path}: valid (1 tasks, 1 items)\n"
+    assert result.stdout == f"{path}: valid (1 task, 1 item)\n"
     assert result.stderr == ""
 
 
@@ -72,7 +72,7 @@ def test_hook_refuses_a_broken_deadline(run: Callable[..., Result], write_plan: 
     bad = write_plan(BROKEN_DEADLINE, "plan.yaml")
     result = run(*hook_command([str(good), str(bad)]))
     assert result.exit_code == 1
-    assert result.stdout == f"{good}: valid (1 tasks, 1 items)\n"
+    assert result.stdout == f"{good}: valid (1 task, 1 item)\n"
     assert result.stderr.startswith(f'{bad}:17:23: "deadline" in item 1.1: "Smarch 2022" is not a date')
 
 
@@ -82,11 +82,11 @@ def test_validate_several_files_reports_each(run: Callable[..., Result], write_p
     second = write_plan(MINIMAL_PLAN.replace("Test plan", "Second plan"), "b.yaml")
     both_good = run("validate", str(first), str(second))
     assert both_good.exit_code == 0
-    assert both_good.stdout.splitlines() == [f"{first}: valid (1 tasks, 1 items)", f"{second}: valid (1 tasks, 1 items)"]
+    assert both_good.stdout.splitlines() == [f"{first}: valid (1 task, 1 item)", f"{second}: valid (1 task, 1 item)"]
     broken = write_plan(BROKEN_DEADLINE, "c.yaml")
     mixed = run("validate", str(broken), str(first))
     assert mixed.exit_code == 1
-    assert mixed.stdout == f"{first}: valid (1 tasks, 1 items)\n"
+    assert mixed.stdout == f"{first}: valid (1 task, 1 item)\n"
     assert [line.split(": ", 1)[0] for line in mixed.stderr.splitlines()] == [f"{broken}:17:23"]
 
 
@@ -111,9 +111,9 @@ def test_validate_with_no_file_still_uses_the_chosen_plan(
 ) -> None:
     """With no FILE, validate checks the plan --plan (or ./plan.yaml) chooses, as before."""
     path = write_plan(MINIMAL_PLAN, "chosen.yaml")
-    assert run("validate", "--plan", str(path)).stdout == f"{path}: valid (1 tasks, 1 items)\n"
+    assert run("validate", "--plan", str(path)).stdout == f"{path}: valid (1 task, 1 item)\n"
     write_plan(MINIMAL_PLAN)
-    assert run("validate").stdout == "plan.yaml: valid (1 tasks, 1 items)\n"
+    assert run("validate").stdout == "plan.yaml: valid (1 task, 1 item)\n"
 
 
 @pytest.mark.parametrize(
@@ -138,8 +138,8 @@ def test_every_command_reads_the_plan_from_stdin(run: Callable[..., Result], arg
 
 def test_validate_reads_stdin_as_file_or_plan(run: Callable[..., Result]) -> None:
     """`validate -` and `validate --plan -` both check standard input and call it <stdin>."""
-    assert run("validate", "-", input=MINIMAL_PLAN).stdout == "<stdin>: valid (1 tasks, 1 items)\n"
-    assert run("validate", "--plan", "-", input=MINIMAL_PLAN).stdout == "<stdin>: valid (1 tasks, 1 items)\n"
+    assert run("validate", "-", input=MINIMAL_PLAN).stdout == "<stdin>: valid (1 task, 1 item)\n"
+    assert run("validate", "--plan", "-", input=MINIMAL_PLAN).stdout == "<stdin>: valid (1 task, 1 item)\n"
 
 
 def test_stdin_problems_are_located_as_stdin(run: Callable[..., Result]) -> None:
