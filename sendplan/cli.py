@@ -17,7 +17,7 @@ import click
 
 from sendplan import __version__
 from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
-from sendplan.errors import PlanError
+from sendplan.errors import Location, PlanError
 from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report, visible
 
 if TYPE_CHECKING:
@@ -1033,6 +1033,39 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
         write_output(output, data.decode("utf-8"))
+
+
+@cli.command("init")
+@click.argument("file", default="plan.yaml", type=click.Path(dir_okay=False))
+@click.option("--example", is_flag=True, help="Copy the bundled West Northamptonshire plan instead.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@as_of_option
+def init_command(file: str, example: bool, force: bool, as_of: date | None) -> None:
+    """Start a plan file: a small commented plan to fill in, or a copy of the example.
+
+    The new plan is dated --as-of's month (default: this month). An existing file is never
+    replaced unless --force is given.
+
+    \b
+    Examples:
+      sendplan init                    writes plan.yaml, ready to fill in
+      sendplan init --example          a copy of the bundled plan, to try updates on
+    """
+    from sendplan.render import write_file
+    from sendplan.starter import example_text, starter_text
+
+    if os.path.exists(file) and not force:
+        raise PlanError.single(
+            "this file already exists, so nothing was written. Give another name, or add --force to replace it.",
+            Location(file),
+        )
+    text = example_text() if example else starter_text(_as_of(as_of))
+    try:
+        write_file(file, lambda handle: handle.write(text))
+    except OSError as error:
+        raise click.FileError(file, hint=error.strerror or str(error)) from None
+    what = "a copy of the example plan bundled with sendplan" if example else "a new plan with one item to fill in"
+    click.echo(f"Wrote {visible(file)}: {what}. Edit it, then check it with: sendplan validate {visible(file)}")
 
 
 @cli.command("schema")

@@ -99,8 +99,8 @@ def writable_path(path: str) -> str:
     if is_bundled(path):
         raise PlanError.single(
             "this is the example plan bundled with sendplan; it is replaced whenever sendplan is "
-            "reinstalled, so it is not edited. Copy it and update the copy: "
-            f'cp "{path}" plan.yaml, then add --plan plan.yaml (or run in that folder).',
+            "reinstalled, so it is not edited. Make a copy to update with: sendplan init --example "
+            "(it writes plan.yaml in this folder, which later commands then use).",
             Location(path),
         )
     if not os.path.isfile(real):

@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from helpers import MINIMAL_PLAN, REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sendplan.checks import CHECKS, fold, run_checks
 from sendplan.errors import Location, Problem, Severity
 from sendplan.load import load_plan, parse_plan
 from sendplan.render import format_github, format_parsable
+from sendplan.starter import starter_text
 
 AS_OF = "2021-11-01"
 DAY = date(2021, 11, 1)
@@ -679,3 +682,11 @@ def test_nothing_tracked() -> None:
     text = HEAD + item() + empty_task + empty_deliverable
     assert found(text) == [("SP116", "20:5", None), ("SP116", "25:9", None)]
     assert messages(text)[1].startswith('a deliverable of task 3 ("Still to write") has no items.')
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_starter_plan_is_healthy_on_any_day(day: date) -> None:
+    """What `sendplan init` writes on any day loads and passes every check, glossary included."""
+    loaded = parse_plan(starter_text(day), "plan.yaml")
+    assert run_checks(loaded, day).shown == ()

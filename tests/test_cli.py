@@ -259,3 +259,30 @@ def test_bundled_copy_is_identical_to_plan_yaml(bundled_plan: Path) -> None:
     from sendplan.load import bundled_plan as packaged
 
     assert packaged().read_bytes() == bundled_plan.read_bytes()
+
+
+def test_init_writes_a_starter_plan_that_validates_cleanly(run: Callable[..., Result], tmp_path: Path) -> None:
+    """`sendplan init` writes plan.yaml here: dated the as-of month, one item, no warnings."""
+    result = run("init", "--as-of", "2026-11-29")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Wrote plan.yaml: a new plan with one item to fill in. Edit it, then check it with: sendplan validate plan.yaml\n"
+    )
+    text = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
+    assert "  date: Nov 2026  #" in text
+    assert "            deadline: Feb 2027  #" in text
+    checked = run("validate", "--as-of", "2026-11-29")
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "plan.yaml: valid (1 task, 1 item)\n", "")
+    assert run("validate", "--strict", "--as-of", "2026-11-29").exit_code == 0
+
+
+def test_init_never_replaces_a_file_unless_forced(run: Callable[..., Result], tmp_path: Path) -> None:
+    """An existing plan is left alone (exit 1, located message); --force replaces it; --example copies."""
+    mine = tmp_path / "plan.yaml"
+    mine.write_text(MINIMAL_PLAN, encoding="utf-8")
+    refused = run("init", "--as-of", AS_OF)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("plan.yaml: this file already exists, so nothing was written.")
+    assert mine.read_text(encoding="utf-8") == MINIMAL_PLAN
+    assert run("init", "--example", "--force").exit_code == 0
+    assert mine.read_bytes() == (Path(sendplan.__file__).parent / "data" / "plan.yaml").read_bytes()

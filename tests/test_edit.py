@@ -207,7 +207,7 @@ def test_bundled_plan_is_not_edited(run: Callable[..., Result]) -> None:
     result = run("done", "1.1", "--as-of", "2022-03-20")
     assert result.exit_code == 1
     assert "this is the example plan bundled with sendplan" in result.stderr
-    assert "--plan plan.yaml" in result.stderr
+    assert "sendplan init --example" in result.stderr
     assert bundled.read_bytes() == before
 
 

@@ -1,0 +1,28 @@
+"""The text of a new plan file: a commented starter, or a copy of the bundled example."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sendplan.dates import add_months
+
+STARTER = Path(__file__).parent / "data" / "starter.yaml"
+
+
+def starter_text(as_of: date) -> str:
+    """A small plan that validates with no warnings: dated as_of's month, its one item due
+    three months on, every field commented."""
+    due = add_months(as_of, 3)
+    return (
+        STARTER.read_text(encoding="utf-8")
+        .replace("PLAN_MONTH", as_of.strftime("%b %Y"))
+        .replace("FIRST_DEADLINE", due.strftime("%b %Y"))
+    )
+
+
+def example_text() -> str:
+    """The West Northamptonshire plan bundled with sendplan, byte for byte."""
+    from sendplan.load import bundled_plan
+
+    return bundled_plan().read_text(encoding="utf-8")
