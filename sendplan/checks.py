@@ -401,7 +401,7 @@ def _texts(ctx: CheckContext) -> Iterator[tuple[Path_, str, str, str | None]]:
                     yield (*path, "success_criteria", k), f"success criterion {k + 1} of item {item.id}", text, item.id
                 for k, text in enumerate(item.evidence):
                     yield (*path, "evidence", k), f"evidence {k + 1} of item {item.id}", text, item.id
-                for name in ("rag_reason", "revision_reason"):
+                for name in ("rag_reason", "revision_reason", "recovery", "impact", "decision"):
                     text = getattr(item, name)
                     if text is not None:
                         yield (*path, name), f"the {name.replace('_', ' ')} of item {item.id}", text, item.id

@@ -732,6 +732,9 @@ def note_options(function: F) -> F:
 @click.option("--revise", type=DeadlineTextParam(), metavar="DATE",
               help="A revised deadline (the baseline deadline is kept); needs --reason.")
 @click.option("--reason", metavar="TEXT", help="Why the RAG is set by hand, or why the deadline is revised.")
+@click.option("--recovery", metavar="TEXT", help="For the exception report: what is being done to recover.")
+@click.option("--impact", metavar="TEXT", help="For the exception report: what happens if nothing is done.")
+@click.option("--decision", metavar="TEXT", help="For the exception report: what the board is asked to decide.")
 @dry_run_option
 @edited_plan_option
 @as_of_option
@@ -744,6 +747,9 @@ def update_command(
     rag: str | None,
     revise: str | None,
     reason: str | None,
+    recovery: str | None,
+    impact: str | None,
+    decision: str | None,
     dry_run: bool,
     plan_path: str | None,
     as_of: date | None,
@@ -760,6 +766,7 @@ def update_command(
       sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
       sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
+      sendplan update 5.1 --recovery "Briefings booked for 10 Jan" --impact "Top-slice vote delayed"
     """
     from sendplan.model import Status, parse_status
 
@@ -782,8 +789,15 @@ def update_command(
         wanted = Status.COMPLETE.value
     # Completing an item records --as-of as its completion day, unless it already has one.
     completed_unless_set = day if wanted == Status.COMPLETE.value and completed is None else None
-    if not any(value is not None for value in (wanted, completed, the_note, rag, revise)):
-        raise click.UsageError("nothing to change: give --status, --completed, --note, --rag or --revise.")
+    exception_note = {
+        "recovery": _one_line_option(recovery, "--recovery"),
+        "impact": _one_line_option(impact, "--impact"),
+        "decision": _one_line_option(decision, "--decision"),
+    }
+    if not any(value is not None for value in (wanted, completed, the_note, rag, revise, *exception_note.values())):
+        raise click.UsageError(
+            "nothing to change: give --status, --completed, --note, --rag, --revise, --recovery, --impact or --decision."
+        )
     why = _one_line_option(reason, "--reason")
     _apply_update(
         plan_path,
@@ -797,6 +811,7 @@ def update_command(
         revision_reason=why if revise else None,
         note=the_note,
         completed_unless_set=completed_unless_set,
+        **exception_note,
     )
 
 

@@ -61,6 +61,9 @@ class ItemEdit:
     rag_reason: str | None = None
     revised_deadline: str | None = None
     revision_reason: str | None = None
+    recovery: str | None = None
+    impact: str | None = None
+    decision: str | None = None
     note: Note | None = None
     # Recorded as `completed` unless the item is already complete with a completion day.
     completed_unless_set: date | None = None
@@ -422,6 +425,10 @@ def _planned(edit: ItemEdit) -> list[tuple[str, Any, str]]:
         planned.append(("revised_deadline", _deadline_value(edit.revised_deadline), edit.revised_deadline))
     if edit.revision_reason is not None:
         planned.append(("revision_reason", _prose(edit.revision_reason), edit.revision_reason))
+    for key in ("recovery", "impact", "decision"):
+        text = getattr(edit, key)
+        if text is not None:
+            planned.append((key, _prose(text), text))
     return planned
 
 

@@ -273,6 +273,10 @@ class Item(Strict):
     rag_reason: str | None = None
     revised_deadline: DeadlineText | None = None
     revision_reason: str | None = None
+    # The exception note a board reads beside a red or overdue item.
+    recovery: str | None = Field(default=None, description="What is being done to bring the item back on course.")
+    impact: str | None = Field(default=None, description="What happens if nothing is done.")
+    decision: str | None = Field(default=None, description="What the board is asked to decide, if anything.")
     updates: list[Update] = Field(default_factory=list)
     evidence: TextList = Field(default_factory=list)
     depends_on: Annotated[

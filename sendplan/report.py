@@ -77,6 +77,13 @@ class ExceptionLine:
     row: ItemRow
     rag_reason: str | None
     revision_reason: str | None
+    recovery: str | None = None
+    impact: str | None = None
+    decision: str | None = None
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.recovery or self.impact or self.decision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +198,17 @@ def exception_lines(plan: Any, rows: Sequence[ItemRow]) -> list[ExceptionLine]:
     items = _items_by_id(plan)
     chosen = [row for row in rows if row.overdue or row.rag == "red"]
     chosen.sort(key=lambda row: -(row.days_overdue or 0))
-    return [ExceptionLine(row, items[row.id].rag_reason, items[row.id].revision_reason) for row in chosen]
+    return [
+        ExceptionLine(
+            row,
+            items[row.id].rag_reason,
+            items[row.id].revision_reason,
+            items[row.id].recovery,
+            items[row.id].impact,
+            items[row.id].decision,
+        )
+        for row in chosen
+    ]
 
 
 def progress_since(plan: Any, rows: Sequence[ItemRow], since: date, as_of: date) -> list[Progress]:
@@ -359,6 +376,17 @@ def exception_note(line: ExceptionLine) -> str:
     return "; ".join(parts) or f"rated {line.row.rag}"
 
 
+def note_parts(line: ExceptionLine) -> list[tuple[str, str]]:
+    """The exception note's parts a board reads, labelled, in the order they are asked about."""
+    parts = [("Recovery", line.recovery), ("Impact if nothing is done", line.impact), ("Decision needed", line.decision)]
+    return [(heading, text) for heading, text in parts if text]
+
+
+def without_note(report: BoardReport) -> list[str]:
+    """Ids of exceptions with no recovery step, impact or decision recorded yet."""
+    return [line.row.id for line in report.exceptions if not line.has_note]
+
+
 def show_why(report: BoardReport) -> bool:
     """A "Why" column only when some exception has more to say than "overdue"."""
     return any(exception_note(line) != "overdue" for line in report.exceptions)
@@ -434,7 +462,19 @@ def _md_exceptions(report: BoardReport) -> str:
         ],
         ["left", "left", "left", "right", *(["left"] if why else []), "left", "left"],
     )
-    return f"{intro}\n\n{table}"
+    notes = [
+        f"- **{md_escape(line.row.id)}**, {md_escape(lead_text(line.row))}. "
+        + "; ".join(f"_{heading}:_ {md_escape(text)}" for heading, text in note_parts(line))
+        for line in report.exceptions
+        if line.has_note
+    ]
+    parts = [intro, table]
+    if notes:
+        parts.append("**Recovery, impact and decisions**\n\n" + "\n".join(notes))
+    missing = without_note(report)
+    if missing:
+        parts.append(f"No recovery step is recorded yet for {md_escape(', '.join(missing))}.")
+    return "\n\n".join(parts)
 
 
 PROGRESS_HEADERS = ["ID", "Lead", "Status", "Completed", "Updates"]

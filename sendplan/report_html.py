@@ -25,9 +25,11 @@ from sendplan.report import (
     label,
     lead_text,
     long_date,
+    note_parts,
     progress_cells,
     show_why,
     update_text,
+    without_note,
     worst_rag,
 )
 from sendplan.timeline import month_span
@@ -54,6 +56,7 @@ th { background: #eceff1; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.id, td.nowrap { white-space: nowrap; }
 .small { font-size: 8.5pt; }
+ul.notes li { margin-bottom: 1.5mm; }
 .muted { color: #555; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.6mm 5mm; margin: 3mm 0; }
 dl.meta dt { font-weight: 600; }
@@ -315,7 +318,18 @@ def _exceptions(report: BoardReport) -> str:
         for line in report.exceptions
     ]
     classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small"]
-    return intro + table(headers, rows, classes, raw=True)
+    notes = "".join(
+        f"<li><b>{e(line.row.id)}</b>, {e(lead_text(line.row))}. "
+        + "; ".join(f"<i>{e(heading)}:</i> {e(text)}" for heading, text in note_parts(line))
+        + "</li>"
+        for line in report.exceptions
+        if line.has_note
+    )
+    extra = f"<h3>Recovery, impact and decisions</h3><ul class=\"notes\">{notes}</ul>" if notes else ""
+    missing = without_note(report)
+    if missing:
+        extra += f"<p class=\"small\">No recovery step is recorded yet for {e(', '.join(missing))}.</p>"
+    return intro + table(headers, rows, classes, raw=True) + extra
 
 
 def _progress(report: BoardReport) -> str:

@@ -138,6 +138,31 @@ def test_update_sets_fields(run: Callable[..., Result], seed_copy: Path, args: t
     assert {key: row[key] for key in expected} == expected
 
 
+def test_exception_note_fields(run: Callable[..., Result], seed_copy: Path) -> None:
+    """--recovery, --impact and --decision add exactly three lines to the item, in field order."""
+    before = seed_copy.read_text(encoding="utf-8").splitlines()
+    result = run(
+        "update", "5.1", "--recovery", "Briefings booked", "--impact", "Vote slips to April",
+        "--decision", "Agree the later vote", "--as-of", "2022-01-05",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "  recovery: not set → Briefings booked",
+        "  impact: not set → Vote slips to April",
+        "  decision: not set → Agree the later vote",
+    ]
+    after = seed_copy.read_text(encoding="utf-8").splitlines()
+    added = [line for line in after if line not in before]
+    assert added == [
+        '            recovery: "Briefings booked"',
+        '            impact: "Vote slips to April"',
+        '            decision: "Agree the later vote"',
+    ]
+    assert len(after) == len(before) + 3
+    item = next(item for _, _, item in load_plan(str(seed_copy)).plan.iter_items() if item.id == "5.1")
+    assert (item.recovery, item.impact, item.decision) == ("Briefings booked", "Vote slips to April", "Agree the later vote")
+
+
 def test_marking_complete_again_keeps_the_completion_day(run: Callable[..., Result], seed_copy: Path) -> None:
     """`update --status complete` on a completed item leaves its completion day alone."""
     run("done", "1.1", "--as-of", "2022-03-20")
@@ -182,6 +207,7 @@ def test_unknown_id_suggests_nearest(run: Callable[..., Result], seed_copy: Path
         pytest.param(("--status", "sort of"), "is not a status", id="bad status"),
         pytest.param(("--rag", "purple", "--reason", "x"), "'purple' is not one of", id="bad colour"),
         pytest.param(("--note", " \x1b ", "--by", "AG"), "is empty", id="empty note"),
+        pytest.param(("--recovery", "  "), "is empty", id="empty recovery"),
     ],
 )
 def test_update_usage_errors(run: Callable[..., Result], seed_copy: Path, args: tuple[str, ...], fragment: str) -> None:

@@ -70,6 +70,9 @@ tasks:
             status: at_risk
             rag: red
             rag_reason: Funding decision delayed
+            recovery: Interim budget from reserves
+            impact: Training stops in April
+            decision: Approve the use of reserves
   - number: 2
     title: Second task
     deliverables:
@@ -226,6 +229,23 @@ def test_report_exceptions_with_reasons(run: Callable[..., Result], progress_pla
     assert exceptions[2][4] == "at risk; rated red: Funding decision delayed"
 
 
+def test_report_exception_notes(run: Callable[..., Result], progress_plan: Path, tmp_path: Path) -> None:
+    """Recovery, impact and decision follow the exceptions table; exceptions without them are named."""
+    text = run("report", "--plan", str(progress_plan), "--as-of", AS_OF).stdout
+    section = text.split("## Exceptions")[1].split("## ")[0]
+    assert (
+        "- **1.3**, AG (Anthony Giles). _Recovery:_ Interim budget from reserves; "
+        "_Impact if nothing is done:_ Training stops in April; _Decision needed:_ Approve the use of reserves"
+    ) in section
+    assert section.rstrip().endswith("No recovery step is recorded yet for 1.2.")
+    target = tmp_path / "report.html"
+    run("report", "--plan", str(progress_plan), "--as-of", AS_OF, "-o", str(target))
+    page = parse_html(target.read_text(encoding="utf-8"))
+    words = " ".join(page.text)
+    assert "Recovery, impact and decisions" in words
+    assert "Approve the use of reserves" in words
+
+
 def test_report_look_ahead_dependencies_and_health(run: Callable[..., Result], progress_plan: Path) -> None:
     """Look-ahead groups by lead; a waiting item names its blocker; an unknown lead is a finding."""
     text = run("report", "--plan", str(progress_plan), "--as-of", AS_OF, "--ahead", "3m").stdout
@@ -240,8 +260,8 @@ def test_report_look_ahead_dependencies_and_health(run: Callable[..., Result], p
     where = [row[0] for row in health[1:]]
     assert where == sorted(where, key=lambda text: int(text.split()[1]))  # file order
     by_code = {(row[0], row[1]): row[2] for row in health[1:]}
-    assert by_code[("line 63", "SP101")].startswith("item 2.3 has no lead")
-    assert by_code[("line 60", "SP105")].startswith('item 2.2 is led by "ZZ"')
+    assert by_code[("line 66", "SP101")].startswith("item 2.3 has no lead")
+    assert by_code[("line 63", "SP105")].startswith('item 2.2 is led by "ZZ"')
     assert by_code[("line 39", "SP115")].startswith('the abbreviation "DSG" is used here')
 
 
