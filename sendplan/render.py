@@ -575,9 +575,6 @@ def render_markdown(report: Report, out: IO[str] | None = None) -> None:
     stream.write("\n\n".join(parts) + "\n")
 
 
-_TRAILING_SPACES = re.compile(r" +(?=\n)")
-
-
 class _TrimmedOutput:
     """A text stream that drops the spaces rich pads each table line with to the full width,
     so a table saved to a file or pasted into an e-mail carries no trailing blanks."""
@@ -586,7 +583,11 @@ class _TrimmedOutput:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(_TRAILING_SPACES.sub("", text))
+        # Only whole lines (the last piece may go on in the next write); rstrip, not a regex,
+        # as a pattern over long runs of padding backtracks.
+        lines = text.split("\n")
+        lines[:-1] = [line.rstrip(" ") for line in lines[:-1]]
+        return self._stream.write("\n".join(lines))
 
     def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, flush…: the real stream's
         return getattr(self._stream, name)
