@@ -3,7 +3,7 @@
 Items are matched by id. A change is one of: an item added or removed, moved to another task,
 re-assigned (lead), re-dated (baseline or revised deadline, with the slip in days), completed,
 a status change, a RAG rating set by hand, a progress update added or removed, or a change to
-the words of the action or the success criteria. Wording that differs only in spacing, and a
+the words of the action, the success criteria or the exception note (recovery, impact, decision). Wording that differs only in spacing, and a
 deadline respelled without moving ("Mar 2022" → "31 Mar 2022"), are not changes.
 Nothing here reads files, git or the clock.
 """
@@ -122,6 +122,9 @@ def _item_changes(item_id: str, old: Any, new: Any, old_task: int, task: int) ->
         yield Change(item_id, task, TEXT, "action", _words(old.action), _words(new.action))
     if _criteria(old) != _criteria(new):
         yield Change(item_id, task, TEXT, "success_criteria", _criteria(old), _criteria(new))
+    for name in ("recovery", "impact", "decision"):  # the exception note
+        if _words(getattr(old, name)) != _words(getattr(new, name)):
+            yield Change(item_id, task, TEXT, name, _words(getattr(old, name)), _words(getattr(new, name)))
 
 
 def _value(member: Any) -> str | None:

@@ -120,6 +120,10 @@ def changes(*edits: tuple[str, str]) -> list[tuple[Any, ...]]:
             [("- The thing is done", "- The thing is done\n              - Everyone knows")],
             [("1.1", 1, "text", "success_criteria", "The thing is done", "The thing is done | Everyone knows", None, None)],
         ),
+        (
+            [(ITEM_1_2_TAIL, ITEM_1_2_TAIL + "            recovery: Agency staff start in May\n")],
+            [("1.2", 1, "text", "recovery", None, "Agency staff start in May", None, None)],
+        ),
         ([("number: 2", "number: 3")], [("2.1", 3, "moved", "task", "2", "3", None, None)]),
         ([(ITEM_1_2, "")], [("1.2", 1, "removed", None, "Check the thing", None, None, None)]),
         (
@@ -143,6 +147,7 @@ def changes(*edits: tuple[str, str]) -> list[tuple[Any, ...]]:
         "update added",
         "action reworded",
         "criterion added",
+        "exception note added",
         "moved to another task",
         "removed",
         "added",
