@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sendplan import __version__
-from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline, parse_period, period_end
-from sendplan.errors import Location, PlanError
-from sendplan.render import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat, Report, visible
+
+# Only the format names at start-up: dates, errors and the renderers are imported where they
+# are used, so `sendplan --help` imports little beyond click.
+from sendplan.formats import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat
 
 if TYPE_CHECKING:
     from sendplan.load import LoadedPlan
     from sendplan.query import ItemRow
+    from sendplan.render import Report
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,6 +47,9 @@ class DayParam(click.ParamType):
         self.bound = bound
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from sendplan.dates import DeadlineError, first_day, parse_day, parse_deadline
+        from sendplan.render import visible
+
         if isinstance(value, date):
             return value
         try:
@@ -59,6 +64,9 @@ class PeriodParam(click.ParamType):
     name = "PERIOD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, str]:
+        from sendplan.dates import DeadlineError, parse_period
+        from sendplan.render import visible
+
         if isinstance(value, tuple):
             return value
         try:
@@ -71,6 +79,7 @@ class SendplanGroup(click.Group):
     """Turns a PlanError into located messages on stderr and exit 1: the only such place."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from sendplan.errors import PlanError
         from sendplan.render import format_problem
 
         try:
@@ -286,6 +295,7 @@ def plan_name(loaded: LoadedPlan) -> str:
 
 def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: date, empty: str) -> Report:
     from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND
+    from sendplan.render import Report
 
     count = f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
     return Report(
@@ -408,8 +418,9 @@ def validate_command(
       sendplan validate --strict --ignore SP110 --format github
     """
     from sendplan.checks import run_checks, summarise
+    from sendplan.errors import PlanError
     from sendplan.load import choose_plan, load_plan
-    from sendplan.render import emit_problems, problem_format, record, to_json
+    from sendplan.render import Report, emit_problems, problem_format, record, to_json, visible
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
@@ -530,6 +541,7 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     """
     from sendplan.codes import normalise_lead_code
     from sendplan.query import ItemFilter, known_leads, select
+    from sendplan.render import visible
 
     day = _as_of(as_of)
     loaded = load(plan_path)
@@ -577,6 +589,7 @@ def due_command(plan_path: str | None, as_of: date | None, output_format: str | 
     Example:
       sendplan due --within 3m --as-of 2022-01-01
     """
+    from sendplan.dates import period_end
     from sendplan.query import due_within
 
     day = _as_of(as_of)
@@ -597,6 +610,7 @@ def leads_command(plan_path: str | None, as_of: date | None, output_format: str 
       sendplan leads --as-of 2022-04-01
     """
     from sendplan.query import lead_summaries
+    from sendplan.render import Report
 
     day = _as_of(as_of)
     loaded = load(plan_path)
@@ -614,6 +628,7 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
       sendplan tasks --as-of 2022-04-01
     """
     from sendplan.query import task_summaries
+    from sendplan.render import Report
 
     day = _as_of(as_of)
     loaded = load(plan_path)
@@ -633,6 +648,8 @@ class DeadlineTextParam(click.ParamType):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from sendplan.dates import DeadlineError, parse_deadline
+
         try:
             return parse_deadline(value).text
         except DeadlineError as error:
@@ -851,7 +868,9 @@ def status_command(
     Example:
       sendplan status --as-of 2022-06-01
     """
+    from sendplan.dates import period_end
     from sendplan.query import RAG_LEGEND, rows
+    from sendplan.render import Report
     from sendplan.summary import status_rows
 
     day = _as_of(as_of)
@@ -1066,7 +1085,8 @@ def init_command(file: str, example: bool, force: bool, as_of: date | None) -> N
       sendplan init                    writes plan.yaml, ready to fill in
       sendplan init --example          a copy of the bundled plan, to try updates on
     """
-    from sendplan.render import write_file
+    from sendplan.errors import Location, PlanError
+    from sendplan.render import visible, write_file
     from sendplan.starter import example_text, starter_text
 
     if os.path.exists(file) and not force:
@@ -1113,7 +1133,7 @@ def glossary_command(plan_path: str | None, output_format: str | None) -> None:
       sendplan glossary
     """
     from sendplan.glossary import glossary_rows, undefined_abbreviations
-    from sendplan.render import format_problem
+    from sendplan.render import Report, format_problem
 
     loaded = load(plan_path)
     rows = glossary_rows(loaded.plan)
@@ -1149,6 +1169,7 @@ def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None,
     """
     from sendplan.diff import compare
     from sendplan.load import STDIN, choose_plan, load_plan
+    from sendplan.render import Report
 
     if rev is None:
         if len(files) != 2:

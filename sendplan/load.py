@@ -50,10 +50,11 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def bundled_plan() -> Path:
-    """The West Northamptonshire plan shipped inside the package."""
-    from importlib import resources  # only when no plan is named: its import is not free
+    """The West Northamptonshire plan shipped inside the package.
 
-    return Path(str(resources.files("sendplan") / "data" / BUNDLED_NAME))
+    A file beside this module: pip always installs the package as files, and importlib.resources
+    would cost more to import (about 10 ms) than the rest of a small command's own work."""
+    return Path(__file__).resolve().parent / "data" / BUNDLED_NAME
 
 
 def is_bundled(path: str) -> bool:

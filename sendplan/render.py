@@ -7,7 +7,6 @@ the plan is data: it goes through clean() and into rich Text objects, never into
 
 from __future__ import annotations
 
-import enum
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -18,33 +17,8 @@ from typing import IO, Any
 
 from sendplan.errors import Problem, Severity
 
-
-class OutputFormat(enum.StrEnum):
-    TABLE = "table"
-    TSV = "tsv"
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-    XLSX = "xlsx"
-
-
-# What `-o FILE` writes when --format is not given, by the file's extension.
-EXTENSIONS: dict[str, OutputFormat] = {
-    ".txt": OutputFormat.TABLE,
-    ".tsv": OutputFormat.TSV,
-    ".tab": OutputFormat.TSV,
-    ".json": OutputFormat.JSON,
-    ".jsonl": OutputFormat.JSONL,
-    ".ndjson": OutputFormat.JSONL,
-    ".csv": OutputFormat.CSV,
-    ".md": OutputFormat.MARKDOWN,
-    ".markdown": OutputFormat.MARKDOWN,
-    ".xlsx": OutputFormat.XLSX,
-}
-# Formats that are bytes, not text: never written to a terminal.
-BINARY_FORMATS = frozenset({OutputFormat.XLSX})
-
+# The format names live in a module of their own so that `--help` needs nothing else.
+from sendplan.formats import BINARY_FORMATS, EXTENSIONS, PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat
 
 # C0 controls but tab and newline, DEL, and C1 controls: ESC, BEL, CSI and friends must never
 # reach a terminal from plan text.
@@ -723,17 +697,6 @@ def problem_record(problem: Problem) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 # Problem formats for `validate`: one function per format, the CLI's choices derived from them.
 
-
-class ProblemFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    PARSABLE = "parsable"
-
-
-# Every other command takes --format table/tsv; for problems both mean the human lines, so one
-# --format can be passed to any command.
-PROBLEM_FORMAT_ALIASES: dict[str, ProblemFormat] = {"table": ProblemFormat.TEXT, "tsv": ProblemFormat.TEXT}
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:

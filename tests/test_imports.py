@@ -34,12 +34,12 @@ print(json.dumps(loaded), file=sys.stderr)
 """
 
 
-def loaded_modules(args: list[str] | None, cwd: Path, **env: str) -> set[str]:
+def loaded_modules(args: list[str] | None, cwd: Path, watch: tuple[str, ...] = HEAVY, **env: str) -> set[str]:
     # PYTHONPATH is the folder that holds the package under test, installed or a checkout.
     package_parent = str(Path(sendplan.__file__).resolve().parent.parent)
     environment = {**os.environ, "PYTHONPATH": package_parent, **env}
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(args), json.dumps(HEAVY)],
+        [sys.executable, "-c", CHILD, json.dumps(args), json.dumps(watch)],
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -63,6 +63,13 @@ def test_importing_the_cli_imports_nothing_heavy(tmp_path: Path) -> None:
 def test_help_and_version_import_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
     """--help and --version answer from click alone."""
     assert loaded_modules(args, tmp_path) == set()
+
+
+def test_help_imports_only_the_cli_and_the_format_names(tmp_path: Path) -> None:
+    """`sendplan --help` builds its option choices from sendplan.formats; it needs no dates,
+    errors, renderers or loader (each costs milliseconds of start-up)."""
+    own = ("sendplan.formats", "sendplan.dates", "sendplan.errors", "sendplan.render", "sendplan.load", "importlib.resources")
+    assert loaded_modules(["--help"], tmp_path, own) == {"sendplan.formats"}
 
 
 def test_overdue_json_never_imports_rich(tmp_path: Path, plan: str) -> None:
