@@ -656,6 +656,13 @@ class DeadlineTextParam(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
+def lead_filter_option(function: F) -> F:
+    return click.option(
+        "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
+        help="Only this lead's items (repeatable).",
+    )(function)  # fmt: skip
+
+
 def _one_line_option(value: str | None, option: str) -> str | None:
     if value is None:
         return None
@@ -734,13 +741,17 @@ def dry_run_option(function: F) -> F:
 
 
 def note_options(function: F) -> F:
-    function = click.option("--by", metavar="CODE", shell_complete=complete_lead_codes, help="Who reports the note (a lead code); needed with --note.")(function)
+    function = click.option(
+        "--by", metavar="CODE", shell_complete=complete_lead_codes,
+        help="Who reports the note (a lead code); needed with --note.",
+    )(function)  # fmt: skip
     return click.option("--note", metavar="TEXT", help="Add a dated progress note (dated --as-of).")(function)
 
 
 @cli.command("update")
 @click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
-@click.option("--status", metavar="STATUS", shell_complete=complete_statuses, help="not_started, on_track, at_risk, off_track, complete or dropped "
+@click.option("--status", metavar="STATUS", shell_complete=complete_statuses,
+              help="not_started, on_track, at_risk, off_track, complete or dropped "
               "(done, in progress, behind schedule, blocked, cancelled… are accepted).")
 @click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
 @note_options
@@ -981,7 +992,7 @@ def report_command(
 @cli.command("timeline")
 @plan_option
 @as_of_option
-@click.option("--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes, help="Only this lead's items (repeatable).")
+@lead_filter_option
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
 @click.option(
     "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -1042,7 +1053,7 @@ def timeline_command(
 @cli.command("ics")
 @plan_option
 @as_of_option
-@click.option("--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes, help="Only this lead's items (repeatable).")
+@lead_filter_option
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
 def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
     """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.

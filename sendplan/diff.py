@@ -3,8 +3,9 @@
 Items are matched by id. A change is one of: an item added or removed, moved to another task,
 re-assigned (lead), re-dated (baseline or revised deadline, with the slip in days), completed,
 a status change, a RAG rating set by hand, a progress update added or removed, or a change to
-the words of the action, the success criteria or the exception note (recovery, impact, decision). Wording that differs only in spacing, and a
-deadline respelled without moving ("Mar 2022" → "31 Mar 2022"), are not changes.
+the words of the action, the success criteria or the exception note (recovery, impact,
+decision). Wording that differs only in spacing, and a deadline respelled without moving
+("Mar 2022" → "31 Mar 2022"), are not changes.
 Nothing here reads files, git or the clock.
 """
 
@@ -35,9 +36,9 @@ class Change:
     """One difference between two versions of a plan: exactly the JSON contract's fields, in order.
 
     *old* and *new* are the values as text (None where there was or is none; for a revised
-    deadline, *old* is the deadline it replaces: the earlier revision, else the baseline); *slip_days* is
-    how many days later (negative: earlier) an item now falls due, for re-dated items whose
-    dates are known; *date* is the day the plan gives for a completion or an update.
+    deadline, *old* is the deadline it replaces: the earlier revision, else the baseline);
+    *slip_days* is how many days later (negative: earlier) an item now falls due, for re-dated
+    items whose dates are known; *date* is the day the plan gives for a completion or an update.
     """
 
     id: str

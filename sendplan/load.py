@@ -835,17 +835,17 @@ def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterat
                 stack.append((child, iter(depends[child])))
 
 
-# The lines git writes around each side of a merge conflict (the ||||||| one with diff3).
-_CONFLICT_MARKER = re.compile(r"^(?:<{7}|\|{7}|>{7})(?: |$)", re.MULTILINE)
+# The line git writes where each unresolved merge conflict starts ("<<<<<<< HEAD").
+_CONFLICT_START = re.compile(r"^<{7}(?: |\r?$)", re.MULTILINE)
 
 
-def conflict_problems(text: str, name: str) -> None:
+def refuse_merge_conflicts(text: str, name: str) -> None:
     """Refuse a file left half-way through a git merge, with every conflict located.
 
     YAML would read the markers as text or stumble on them with a message about colons; the
     person who ran `git merge` needs to hear that the merge is not finished.
     """
-    starts = [match for match in _CONFLICT_MARKER.finditer(text) if match[0].startswith("<")]
+    starts = list(_CONFLICT_START.finditer(text))
     if not starts:
         return
     problems = [
@@ -867,7 +867,7 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
 
     from sendplan.model import Plan
 
-    conflict_problems(text, name)
+    refuse_merge_conflicts(text, name)
     root = compose(text, name)
     if root is None:
         raise PlanError.single(

@@ -698,7 +698,6 @@ def problem_record(problem: Problem) -> dict[str, Any]:
 # Problem formats for `validate`: one function per format, the CLI's choices derived from them.
 
 
-
 def _github_escape(text: str, *, prop: bool = False) -> str:
     # GitHub's workflow-command escaping (visible() has already put text on one line); property
     # values also escape ":" and ",".
