@@ -103,12 +103,13 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
 
 
 plan_option = _plan_option(
-    "The plan file; '-' reads standard input. Default: ./plan.yaml, else one at the top of the "
-    "git repository, else the bundled plan."
+    "The plan file; '-' reads standard input. Default: ./plan.yaml, else the nearest one in the "
+    "folders above within the git repository, else the bundled plan."
 )
 # An edit needs a file to write back to, so standard input is not offered.
 edited_plan_option = _plan_option(
-    "The plan file to edit. Default: ./plan.yaml, else one at the top of the git repository."
+    "The plan file to edit. Default: ./plan.yaml, else the nearest one in the folders above "
+    "within the git repository."
 )
 
 
@@ -794,7 +795,7 @@ def update_command(
       sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
       sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
-      sendplan update 5.1 --recovery "Briefings booked for 10 Jan" --impact "Top-slice vote delayed"
+      sendplan update 5.1 --recovery "Briefings booked" --impact "Vote delayed"
     """
     from sendplan.model import Status, parse_status
 
@@ -1088,13 +1089,13 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
 def init_command(file: str, example: bool, force: bool, as_of: date | None) -> None:
     """Start a plan file: a small commented plan to fill in, or a copy of the example.
 
-    The new plan is dated --as-of's month (default: this month). An existing file is never
-    replaced unless --force is given.
+    Writes FILE (default: plan.yaml in this folder), dated --as-of's month (default: this
+    month). An existing file is never replaced unless --force is given.
 
     \b
     Examples:
-      sendplan init                    writes plan.yaml, ready to fill in
-      sendplan init --example          a copy of the bundled plan, to try updates on
+      sendplan init                  writes plan.yaml, ready to fill in
+      sendplan init --example        a copy of the bundled plan, to try updates on
     """
     from sendplan.errors import Location, PlanError
     from sendplan.render import visible, write_file

@@ -493,12 +493,10 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> None:
         if lines > 1:
             sheet.row_dimensions[number].height = min(15 * lines, 409)  # points; 409 is Excel's most
     sheet.freeze_panes = "A2"
-    # Printed, it fits the page's width on landscape A4 with the header on every page.
+    # Printed: landscape A4 with the header on every page (fitting 19 columns to one page's
+    # width made the text too small to read).
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
     if report.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(report.rows) + 1}"

@@ -383,8 +383,9 @@ def note_parts(line: ExceptionLine) -> list[tuple[str, str]]:
 
 
 def without_note(report: BoardReport) -> list[str]:
-    """Ids of exceptions with no recovery step, impact or decision recorded yet."""
-    return [line.row.id for line in report.exceptions if not line.has_note]
+    """Ids of exceptions with no recovery step recorded yet (an impact or decision alone does
+    not say what is being done)."""
+    return [line.row.id for line in report.exceptions if not line.recovery]
 
 
 def show_why(report: BoardReport) -> bool:
@@ -463,8 +464,8 @@ def _md_exceptions(report: BoardReport) -> str:
         ["left", "left", "left", "right", *(["left"] if why else []), "left", "left"],
     )
     notes = [
-        f"- **{md_escape(line.row.id)}**, {md_escape(lead_text(line.row))}. "
-        + "; ".join(f"_{heading}:_ {md_escape(text)}" for heading, text in note_parts(line))
+        f"- **{md_escape(line.row.id)}**, {md_escape(lead_text(line.row))}"
+        + "".join(f"\n  - _{heading}:_ {md_escape(text)}" for heading, text in note_parts(line))
         for line in report.exceptions
         if line.has_note
     ]

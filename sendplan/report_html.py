@@ -319,8 +319,8 @@ def _exceptions(report: BoardReport) -> str:
     ]
     classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small"]
     notes = "".join(
-        f"<li><b>{e(line.row.id)}</b>, {e(lead_text(line.row))}. "
-        + "; ".join(f"<i>{e(heading)}:</i> {e(text)}" for heading, text in note_parts(line))
+        f"<li><b>{e(line.row.id)}</b>, {e(lead_text(line.row))}"
+        + "".join(f"<br><i>{e(heading)}:</i> {e(text)}" for heading, text in note_parts(line))
         + "</li>"
         for line in report.exceptions
         if line.has_note

@@ -234,8 +234,8 @@ def test_report_exception_notes(run: Callable[..., Result], progress_plan: Path,
     text = run("report", "--plan", str(progress_plan), "--as-of", AS_OF).stdout
     section = text.split("## Exceptions")[1].split("## ")[0]
     assert (
-        "- **1.3**, AG (Anthony Giles). _Recovery:_ Interim budget from reserves; "
-        "_Impact if nothing is done:_ Training stops in April; _Decision needed:_ Approve the use of reserves"
+        "- **1.3**, AG (Anthony Giles)\n  - _Recovery:_ Interim budget from reserves\n"
+        "  - _Impact if nothing is done:_ Training stops in April\n  - _Decision needed:_ Approve the use of reserves"
     ) in section
     assert section.rstrip().endswith("No recovery step is recorded yet for 1.2.")
     target = tmp_path / "report.html"
@@ -651,3 +651,12 @@ def test_health_table_shows_check_codes_when_there_are_any() -> None:
     assert health_table(report) == (["Where", "Finding"], [["line 12", "no lead"]])
     report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", "SP101", Severity.WARNING)]
     assert health_table(report) == (["Where", "Check", "Finding"], [["line 12", "SP101", "no lead"]])
+
+
+def test_a_decision_alone_is_not_a_recovery_step(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """An exception with only a decision recorded is still listed as having no recovery step."""
+    path = write_plan(PROGRESS_PLAN.replace("            recovery: Interim budget from reserves\n", ""))
+    text = run("report", "--plan", str(path), "--as-of", AS_OF).stdout
+    section = text.split("## Exceptions")[1].split("## ")[0]
+    assert "  - _Decision needed:_ Approve the use of reserves" in section
+    assert section.rstrip().endswith("No recovery step is recorded yet for 1.2, 1.3.")
