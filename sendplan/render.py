@@ -384,6 +384,17 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _spreadsheet_text(value: Any) -> str:
+    """A text cell of a CSV or a workbook: plan text cleaned, lists and records on one cell."""
+    if isinstance(value, list):
+        # One entry per line inside the cell: Excel shows them as a wrapped list, and the
+        # semicolons the plan's own text ends with stay unambiguous.
+        return "\n".join(clean(str(part)).strip() for part in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return " ".join(clean(str(part)) for part in record(value).values() if part)
+    return clean(str(value))
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -391,15 +402,7 @@ def _csv_cell(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(value)  # a number we computed, such as -3 slip days: never a formula
-    if isinstance(value, list):
-        # One entry per line inside the cell: Excel shows them as a wrapped list, and the
-        # semicolons the plan's own text ends with stay unambiguous.
-        text = "\n".join(clean(str(part)).strip() for part in value)
-    elif is_dataclass(value) and not isinstance(value, type):
-        text = " ".join(clean(str(part)) for part in record(value).values() if part)
-    else:
-        text = clean(str(value))
-    return neutralise(_NEWLINES.sub("\n", text))
+    return neutralise(_NEWLINES.sub("\n", _spreadsheet_text(value)))
 
 
 def render_csv(report: Report, out: IO[str] | None = None) -> None:
@@ -421,7 +424,7 @@ _XLSX_WIDEST = 60  # characters; longer text wraps inside its cell
 
 
 def _xlsx_value(name: str, value: Any) -> Any:
-    """A cell's value: numbers, booleans and days as themselves, everything else as text."""
+    """A cell's value: numbers and days as themselves, booleans and everything else as text."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"  # as in the CSV; spreadsheets disagree on showing booleans
     if value is None or isinstance(value, int | float):
@@ -433,11 +436,7 @@ def _xlsx_value(name: str, value: Any) -> Any:
             pass
     if isinstance(value, date):
         return value
-    if isinstance(value, list):
-        return "\n".join(clean(str(part)).strip() for part in value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return " ".join(clean(str(part)) for part in record(value).values() if part)
-    return clean(str(value))
+    return _spreadsheet_text(value)
 
 
 def _wrapped_lines(value: Any, width: int) -> int:

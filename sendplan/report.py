@@ -198,17 +198,13 @@ def exception_lines(plan: Any, rows: Sequence[ItemRow]) -> list[ExceptionLine]:
     items = _items_by_id(plan)
     chosen = [row for row in rows if row.overdue or row.rag == "red"]
     chosen.sort(key=lambda row: -(row.days_overdue or 0))
-    return [
-        ExceptionLine(
-            row,
-            items[row.id].rag_reason,
-            items[row.id].revision_reason,
-            items[row.id].recovery,
-            items[row.id].impact,
-            items[row.id].decision,
+    lines = []
+    for row in chosen:
+        item = items[row.id]
+        lines.append(
+            ExceptionLine(row, item.rag_reason, item.revision_reason, item.recovery, item.impact, item.decision)
         )
-        for row in chosen
-    ]
+    return lines
 
 
 def progress_since(plan: Any, rows: Sequence[ItemRow], since: date, as_of: date) -> list[Progress]:
