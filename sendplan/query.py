@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sendplan.dates import Deadline, Precision, days_overdue, recurring_due_date
+from sendplan.plan.dates import Deadline, Precision, days_overdue, recurring_due_date
 
 # An item not started within this many days of falling due is amber (see the RAG legend).
 AMBER_WINDOW_DAYS = 30
@@ -33,7 +33,7 @@ class LastUpdate:
 # building 10,000 rows about twice as slow. Rows are still never changed once built.
 @dataclass(slots=True)
 class ItemRow:
-    """One item as of a day: exactly the JSON contract's fields, in the README's order."""
+    """One item as of a day: exactly the JSON contract's fields, in its order (docs/json.md)."""
 
     id: str
     task: int

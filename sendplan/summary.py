@@ -1,6 +1,6 @@
 """The progress dashboard: counts by status and RAG, overdue, due soon and percent complete.
 
-Pure: item rows and the day arrive as parameters; rendering is render.py's job.
+Pure: item rows and the day arrive as parameters; the table is sendplan/outputs/columns.py's job.
 """
 
 from __future__ import annotations

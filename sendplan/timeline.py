@@ -1,22 +1,17 @@
 """Deadlines laid out month by month: the grid behind `sendplan timeline` and the report's chart.
 
-Rows are tasks and columns are months; each cell counts the items due that month. Pure data
-and plain text here; colour is added by the caller only on a terminal (rich is imported there).
+Rows are tasks and columns are months; each cell counts the items due that month. Pure data;
+the text layout and the terminal colours are sendplan/outputs/timeline.py's.
 """
 
 from __future__ import annotations
 
-import math
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sendplan.query import ItemRow
-from sendplan.render import clean
 
-LABEL_WIDTH = 20  # at 80 columns; wider terminals get more of each task's title
-CELL_WIDTH = 4  # three characters and a space: "Oct ", " 3! "
 MARK_OVERDUE = "!"
 MARK_DONE = "✓"
 MARK_EMPTY = "·"
@@ -112,88 +107,3 @@ def records(the_grid: Grid) -> list[dict[str, object]]:
         for month, cell in lane.cells.items()
         if cell.items
     ]
-
-
-def label_width(width: int) -> int:
-    return LABEL_WIDTH if width < 100 else min(40, width // 4)
-
-
-def bands(months: Sequence[Month], width: int) -> list[list[Month]]:
-    """Months split into bands that fit *width* columns, of nearly equal size."""
-    per_band = max(1, (width - label_width(width)) // CELL_WIDTH)
-    count = max(1, math.ceil(len(months) / per_band))
-    size = math.ceil(len(months) / count)
-    return [list(months[start : start + size]) for start in range(0, len(months), size)]
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(clean(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def year_row(band: Sequence[Month]) -> str:
-    """Each year over its first month in the band: "2021" where it fits, else "'21"."""
-    row = ""
-    for index, month in enumerate(band):
-        if index == 0 or month[1] == 1:
-            # The last label may run past the band's end; an earlier one must stop before the next.
-            later = next((later for later in range(index + 1, len(band)) if band[later][1] == 1), None)
-            text = str(month[0]) if later is None or later - index > 1 else f"'{month[0] % 100:02d}"
-            row = row[: index * CELL_WIDTH].ljust(index * CELL_WIDTH) + text
-    return row
-
-
-# A line is a list of (text, style) segments; style is a rich style name or "".
-Segment = tuple[str, str]
-
-
-def lines(the_grid: Grid, width: int = 80) -> list[list[Segment]]:
-    """The timeline as styled text lines, band after band, each at most *width* columns."""
-    as_of_month = month_of(the_grid.as_of)
-    label = label_width(width)
-    out: list[list[Segment]] = []
-    for band in bands(the_grid.months, width):
-        if out:
-            out.append([])
-        marker = "".join(
-            f"{MARK_AS_OF:^3} " if month == as_of_month else " " * CELL_WIDTH for month in band
-        )
-        if MARK_AS_OF in marker:
-            out.append([(" " * label, ""), (marker.rstrip(), "bold")])
-        out.append([(f"{'':<{label}}", ""), (year_row(band).rstrip(), "bold")])
-        heading: list[Segment] = [(f"{'Task':<{label}}", "bold")]
-        for month in band:
-            name = date(month[0], month[1], 1).strftime("%b")
-            heading.append((f"{name:<3}", "bold reverse" if month == as_of_month else "bold"))
-            heading.append((" ", ""))
-        out.append(heading)
-        for task in the_grid.tasks:
-            line: list[Segment] = [(f"{_short(f'{task.task} {task.title}', label - 1):<{label}}", "")]
-            for month in band:
-                cell = task.cells[month]
-                style = "bold red" if cell.overdue else "green" if cell.finished else "dim" if not cell.items else "bold"
-                line.append((f"{cell.mark:>3}", style))
-                line.append((" ", ""))
-            out.append(line)
-    return [_trim(line) for line in out]
-
-
-def _trim(line: list[Segment]) -> list[Segment]:
-    if line and not line[-1][0].strip():
-        return line[:-1]
-    return line
-
-
-def legend(the_grid: Grid, width: int = 80) -> list[str]:
-    undated = sum(task.undated for task in the_grid.tasks)
-    notes = [
-        (f"Each number counts the items due that month; {MARK_OVERDUE} = some are overdue; "
-        f"{MARK_DONE} = all finished; {MARK_AS_OF} = the as-of month ({the_grid.as_of.isoformat()})."),
-    ]
-    if undated:
-        notes.append(f"{undated} item{'s have' if undated != 1 else ' has'} no deadline and {'are' if undated != 1 else 'is'} not shown.")
-    return [line for note in notes for line in textwrap.wrap(note, width)]
-
-
-def plain_text(segments: list[list[Segment]]) -> str:
-    return "\n".join("".join(text for text, _ in line).rstrip() for line in segments)

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from helpers import REPO
 
 from sendplan import cli
+from sendplan.cli import options
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,7 @@ def _no_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse() -> date:
         raise AssertionError("a test reached the real clock: pass --as-of")
 
-    monkeypatch.setattr(cli, "today", refuse)
+    monkeypatch.setattr(options, "today", refuse)
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,9 @@ import yaml
 from click.testing import CliRunner, Result
 from helpers import MINIMAL_PLAN, REPO
 
-from sendplan import cli, load
+from sendplan import cli
 from sendplan.errors import PlanError
+from sendplan.plan import load, parse, read, source
 
 CASES = REPO / "tests" / "cases"
 BAD = sorted((CASES / "bad").glob("*.yaml"))
@@ -76,7 +77,7 @@ def test_pure_python_loader_gives_the_same_message(
     case: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without libyaml (PyYAML's pure-Python SafeLoader) every case reads exactly the same."""
-    monkeypatch.setattr(load, "YamlLoader", yaml.SafeLoader)
+    monkeypatch.setattr(parse, "YamlLoader", yaml.SafeLoader)
     result = run_in(case.parent, runner, monkeypatch, "validate", case.name)
     assert_clean_failure(result)
     assert result.stderr.splitlines()[0] == expected_line(case)
@@ -119,15 +120,15 @@ def test_duplicate_keys_at_every_level_are_all_reported(write_plan: Callable[...
 @pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
 def test_good_files_load(case: Path, loader: type, monkeypatch: pytest.MonkeyPatch) -> None:
     """A byte-order mark, CRLF line ends and YAML 1.1 words all load, with either YAML loader."""
-    monkeypatch.setattr(load, "YamlLoader", loader)
-    loaded = load.load_plan(str(case))
+    monkeypatch.setattr(parse, "YamlLoader", loader)
+    loaded = read.load_plan(str(case))
     assert loaded.plan.tasks
 
 
 @pytest.mark.parametrize("name", ["bom.yaml", "crlf.yaml", "bom-crlf.yaml"])
 def test_bom_and_crlf_keep_line_numbers_right(name: str) -> None:
     """Positions in a file with a byte-order mark or CRLF line ends are the ones an editor shows."""
-    loaded = load.load_plan(str(CASES / "good" / name))
+    loaded = read.load_plan(str(CASES / "good" / name))
     assert str(loaded.where("1.1", "deadline")) == f"{CASES / 'good' / name}:17:23"
     assert str(loaded.where("1.1")) == f"{CASES / 'good' / name}:13:13"
     assert loaded.plan.plan.title == "Test plan"  # no stray "\ufeff" or "\r"
@@ -136,7 +137,7 @@ def test_bom_and_crlf_keep_line_numbers_right(name: str) -> None:
 
 def test_yaml_1_1_words_stay_text() -> None:
     """`lead: NO`, `title: yes`, `id: 4.10`, `deadline: 2022-03-31` and `~` mean what a person means."""
-    plan = load.load_plan(str(CASES / "good" / "yaml11-words.yaml")).plan
+    plan = read.load_plan(str(CASES / "good" / "yaml11-words.yaml")).plan
     task = plan.tasks[0]
     first, second, third = task.deliverables[0].items
     assert plan.plan.title == "yes"
@@ -216,7 +217,7 @@ def test_errors_opening_the_file(
 def test_name_with_nul_character() -> None:
     """A name no file can have (it holds a NUL) is a PlanError, not a ValueError."""
     with pytest.raises(PlanError) as caught:
-        load.load_plan("plan\x00.yaml")
+        read.load_plan("plan\x00.yaml")
     assert caught.value.problems[0].message == "this is not a usable file name. Check the name."
 
 
@@ -232,7 +233,7 @@ def test_binary_on_standard_input(run: Callable[..., Result]) -> None:
 
 def test_cap_is_generous_enough_for_a_big_plan() -> None:
     """The default cap leaves room for the 100,000-item benchmark plan (about 20 MB)."""
-    assert load.MAX_PLAN_BYTES >= 20 * 1024 * 1024
+    assert source.MAX_PLAN_BYTES >= 20 * 1024 * 1024
 
 
 def test_size_cap_from_environment(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
@@ -288,7 +289,7 @@ def test_standard_input_is_read_only_up_to_the_cap(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SENDPLAN_MAX_BYTES", "1000")
     stream = CountingStream(100_000_000)
     with pytest.raises(PlanError) as caught:
-        load.read_source("-", stdin=stream)  # type: ignore[arg-type]
+        source.read_source("-", stdin=stream)  # type: ignore[arg-type]
     assert stream.handed_out == 1001
     assert str(caught.value.problems[0].location) == "<stdin>"
     assert caught.value.problems[0].message.startswith("the file is larger than 1,000 bytes")
@@ -329,9 +330,9 @@ def billion_laughs(levels: int, width: int) -> str:
 @pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
 def test_alias_bomb_is_refused_without_expanding(loader: type, monkeypatch: pytest.MonkeyPatch) -> None:
     """20 levels of 20 aliases (20**20 strings if expanded) stop at the first alias, located."""
-    monkeypatch.setattr(load, "YamlLoader", loader)
+    monkeypatch.setattr(parse, "YamlLoader", loader)
     text = billion_laughs(20, 20)
-    root = load.compose(text, "bomb.yaml")
+    root = parse.compose(text, "bomb.yaml")
     distinct: set[int] = set()
     stack = [root]
     while stack:  # the composed graph shares nodes: it stays as small as the text
@@ -369,7 +370,7 @@ def test_deep_nesting_is_a_located_message(
     text: str, where: str, loader: type, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Nesting far past any plan stops where it passes 64 levels, with either loader, never a RecursionError."""
-    monkeypatch.setattr(load, "YamlLoader", loader)
+    monkeypatch.setattr(parse, "YamlLoader", loader)
     with pytest.raises(PlanError) as caught:
         load.parse_plan(text, "deep.yaml")
     [problem] = caught.value.problems
@@ -409,7 +410,7 @@ def test_raw_control_character_is_located_in_characters(
     text: str, where: str, loader: type, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A raw control character is placed by line and character column (libyaml counts bytes)."""
-    monkeypatch.setattr(load, "YamlLoader", loader)
+    monkeypatch.setattr(parse, "YamlLoader", loader)
     with pytest.raises(PlanError) as caught:
         load.parse_plan(text, "plan.yaml")
     [problem] = caught.value.problems

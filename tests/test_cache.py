@@ -16,7 +16,7 @@ from click.testing import Result
 from helpers import MINIMAL_PLAN, REPO
 from pydantic import BaseModel
 
-from sendplan import cache, load, model
+from sendplan.plan import cache, load, model
 
 AS_OF = "2022-06-01"
 

@@ -15,11 +15,13 @@ from helpers import MINIMAL_PLAN, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sendplan.checks import CHECKS, fold, run_checks
 from sendplan.errors import Location, Problem, Severity
-from sendplan.load import load_plan, parse_plan
-from sendplan.render import format_github, format_parsable
-from sendplan.starter import starter_text
+from sendplan.outputs.problems import format_github, format_parsable
+from sendplan.plan.checks.registry import CHECKS, run_checks
+from sendplan.plan.checks.words import fold
+from sendplan.plan.load import parse_plan
+from sendplan.plan.read import load_plan
+from sendplan.plan.starter import starter_text
 
 AS_OF = "2021-11-01"
 DAY = date(2021, 11, 1)
@@ -591,11 +593,11 @@ def test_pure_python_loader_gives_the_same_columns(monkeypatch: pytest.MonkeyPat
     """libyaml marks plain scalars with style "" and the pure loader with None: columns agree."""
     import yaml
 
-    import sendplan.load
+    import sendplan.plan.parse
 
     text = HEAD + item(action="Create xxx places", criteria=('"Cost £x m"',))
     with_libyaml = found(text)
-    monkeypatch.setattr(sendplan.load, "YamlLoader", yaml.SafeLoader)
+    monkeypatch.setattr(sendplan.plan.parse, "YamlLoader", yaml.SafeLoader)
     assert found(text) == with_libyaml == [("SP109", "14:28", "1.1"), ("SP109", "16:23", "1.1")]
 
 

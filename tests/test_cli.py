@@ -256,7 +256,7 @@ def test_installed_entry_point_from_empty_folder(tmp_path: Path) -> None:
 
 def test_bundled_copy_is_identical_to_plan_yaml(bundled_plan: Path) -> None:
     """The plan inside the package is byte-for-byte the repository's plan.yaml."""
-    from sendplan.load import bundled_plan as packaged
+    from sendplan.plan.source import bundled_plan as packaged
 
     assert packaged().read_bytes() == bundled_plan.read_bytes()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sendplan.dates import (
+from sendplan.plan.dates import (
     DeadlineError,
     Precision,
     add_months,

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from sendplan.diff import compare, id_order
-from sendplan.load import parse_plan
-from sendplan.render import record
+from sendplan.outputs.rows import record
+from sendplan.plan.diff import compare, id_order
+from sendplan.plan.load import parse_plan
 
 BASE = textwrap.dedent(
     """\

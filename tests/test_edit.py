@@ -19,10 +19,10 @@ import pytest
 from click.testing import Result
 
 import sendplan
-from sendplan import edit, load
-from sendplan.edit import ItemEdit, Note, update_item
 from sendplan.errors import PlanError
-from sendplan.load import load_plan
+from sendplan.plan import edit, source, write
+from sendplan.plan.edit import ItemEdit, Note, update_item
+from sendplan.plan.read import load_plan
 
 COMMENT = "            # checked with AG at the March board: keep this line\n"
 
@@ -256,7 +256,7 @@ def test_failed_write_leaves_file_and_no_temp(seed_copy: Path, monkeypatch: pyte
     def refuse(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(edit.os, "replace", refuse)
+    monkeypatch.setattr(write.os, "replace", refuse)
     with pytest.raises(PlanError, match=r"No space left on device\. The plan was not changed\."):
         update_item(str(seed_copy), ItemEdit("1.1", status="complete"))
     assert seed_copy.read_bytes() == before
@@ -275,7 +275,7 @@ def test_read_only_plan_is_refused(seed_copy: Path, monkeypatch: pytest.MonkeyPa
     """A plan file we may not write is not replaced behind its owner's back."""
     before = seed_copy.read_bytes()
     # Tests may run as root, who may write anything: ask os.access for the answer a user gets.
-    monkeypatch.setattr(edit.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(write.os, "access", lambda path, mode: False)
     with pytest.raises(PlanError, match="the plan file is read-only, so it was not changed"):
         update_item(str(seed_copy), ItemEdit("1.1", status="on_track"))
     assert seed_copy.read_bytes() == before
@@ -386,7 +386,7 @@ def test_windows_line_endings_and_bom_are_kept(tmp_path: Path) -> None:
 
 def test_lock_file_sits_beside_the_plan(seed_copy: Path) -> None:
     """The lock is a hidden sidecar file next to the plan, named after it."""
-    assert edit.lock_path(str(seed_copy)) == str(seed_copy.parent / ".plan.yaml.lock")
+    assert write.lock_path(str(seed_copy)) == str(seed_copy.parent / ".plan.yaml.lock")
     update_item(str(seed_copy), ItemEdit("1.1", status="on_track"))
     assert (seed_copy.parent / ".plan.yaml.lock").exists()
 
@@ -432,7 +432,7 @@ def test_twenty_concurrent_updates_all_land(seed_copy: Path) -> None:
 def test_edit_works_on_a_copy_of_the_bundled_plan(tmp_path: Path) -> None:
     """A plain copy of the bundled plan is editable (only the bundled file itself is refused)."""
     copy = tmp_path / "copy.yaml"
-    shutil.copy(load.bundled_plan(), copy)
+    shutil.copy(source.bundled_plan(), copy)
     assert update_item(str(copy), ItemEdit("8.1", status="dropped")).written
 
 

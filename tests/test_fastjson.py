@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sendplan.fastjson import dumps
-from sendplan.load import load_plan
+from sendplan.outputs.json import dumps, render_json, to_json
+from sendplan.outputs.rows import Report, record
+from sendplan.plan.read import load_plan
 from sendplan.query import rows
-from sendplan.render import Report, record, render_json, to_json
 
 SCALARS = (
     st.none()

@@ -21,16 +21,11 @@ from hypothesis import strategies as st
 
 import sendplan
 from sendplan import cli
-from sendplan.render import (
-    BOM,
-    RENDERERS,
-    OutputFormat,
-    Report,
-    md_escape,
-    md_table,
-    neutralise,
-    render_csv,
-)
+from sendplan.cli import options
+from sendplan.outputs.delimited import BOM, neutralise, render_csv
+from sendplan.outputs.markdown import md_escape, md_table
+from sendplan.outputs.registry import RENDERERS, OutputFormat
+from sendplan.outputs.rows import Report
 
 AS_OF = "2021-12-01"
 LISTING = [["list"], ["by-lead", "CK"], ["overdue"], ["due", "--within", "3m"], ["leads"], ["tasks"]]
@@ -347,4 +342,4 @@ def test_xlsx_never_goes_to_a_terminal(run: Callable[..., Result], bundled_plan:
 
     monkeypatch.setattr(sys, "stdout", Terminal())
     with click.Context(cli.cli), pytest.raises(click.UsageError, match=r"add -o FILE\.xlsx"):
-        cli.show(Report(kind="leads", rows=[], title="x"), "xlsx")
+        options.show(Report(kind="leads", rows=[], title="x"), "xlsx")

@@ -66,10 +66,20 @@ def test_help_and_version_import_nothing_heavy(tmp_path: Path, args: list[str]) 
 
 
 def test_help_imports_only_the_cli_and_the_format_names(tmp_path: Path) -> None:
-    """`sendplan --help` builds its option choices from sendplan.formats; it needs no dates,
-    errors, renderers or loader (each costs milliseconds of start-up)."""
-    own = ("sendplan.formats", "sendplan.dates", "sendplan.errors", "sendplan.render", "sendplan.load", "importlib.resources")
-    assert loaded_modules(["--help"], tmp_path, own) == {"sendplan.formats"}
+    """`sendplan --help` builds its option choices from sendplan.outputs.registry; it needs no
+    dates, errors, writers or loader (each costs milliseconds of start-up)."""
+    own = (
+        "sendplan.outputs.registry",
+        "sendplan.plan.dates",
+        "sendplan.errors",
+        "sendplan.outputs.rows",
+        "sendplan.outputs.table",
+        "sendplan.outputs.json",
+        "sendplan.plan.load",
+        "sendplan.plan.read",
+        "importlib.resources",
+    )
+    assert loaded_modules(["--help"], tmp_path, own) == {"sendplan.outputs.registry"}
 
 
 def test_overdue_json_never_imports_rich(tmp_path: Path, plan: str) -> None:

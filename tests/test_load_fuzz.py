@@ -14,9 +14,9 @@ from helpers import MINIMAL_PLAN, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sendplan import load
 from sendplan.errors import PlanError
-from sendplan.render import format_problem
+from sendplan.outputs.problems import format_problem
+from sendplan.plan import load, source
 
 SEED_TEXT = (REPO / "plan.yaml").read_text(encoding="utf-8")
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -69,7 +69,7 @@ def assert_reported_well(result: load.LoadedPlan | PlanError, text: str) -> None
 def test_arbitrary_bytes(data: bytes) -> None:
     """Any bytes at all decode and parse to a plan or a PlanError."""
     try:
-        text = load.decode(data, "fuzz.yaml")
+        text = source.decode(data, "fuzz.yaml")
     except PlanError as error:
         assert error.problems
         return
@@ -84,7 +84,7 @@ def test_arbitrary_bytes_from_a_file(data: bytes) -> None:
         path = Path(folder) / "plan.yaml"
         path.write_bytes(data)
         try:
-            name, text = load.read_source(str(path))
+            name, text = source.read_source(str(path))
         except PlanError as error:
             assert str(error.problems[0].location).startswith(str(path))
             return

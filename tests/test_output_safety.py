@@ -11,7 +11,8 @@ import pytest
 from click.testing import Result
 
 from sendplan.errors import Location, Problem
-from sendplan.render import format_problem, visible
+from sendplan.outputs.problems import format_problem
+from sendplan.outputs.text import visible
 
 AS_OF = "2022-06-01"
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

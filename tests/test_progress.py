@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sendplan.errors import PlanError
-from sendplan.load import parse_plan
-from sendplan.model import STATUS_ALIASES, Status, parse_status
+from sendplan.plan.load import parse_plan
+from sendplan.plan.model import STATUS_ALIASES, Status, parse_status
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, derive_rag, due_within, overdue, rows
 
 HEADER = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendplan.load import parse_plan
+from sendplan.plan.load import parse_plan
 from sendplan.query import ItemFilter, due_within, lead_summaries, overdue, rows, select, task_summaries
 
 PLAN = """\

@@ -6,8 +6,13 @@ import io
 import json
 
 from sendplan.errors import Location, Problem, Severity
+from sendplan.outputs.delimited import render_tsv
+from sendplan.outputs.json import render_json
+from sendplan.outputs.problems import format_problem
+from sendplan.outputs.rows import Report
+from sendplan.outputs.table import render_table
+from sendplan.outputs.text import clean
 from sendplan.query import ItemRow
-from sendplan.render import Report, clean, format_problem, render_json, render_table, render_tsv
 
 
 def row(**changes: object) -> ItemRow:

@@ -17,9 +17,11 @@ import yaml
 from click.testing import Result
 from helpers import MINIMAL_PLAN
 
-from sendplan.glossary import abbreviations_in, undefined_abbreviations
-from sendplan.load import compose, load_plan, parse_plan, to_data
-from sendplan.timeline import CELL_WIDTH, LABEL_WIDTH, year_row
+from sendplan.outputs.timeline import CELL_WIDTH, LABEL_WIDTH, year_row
+from sendplan.plan.glossary import abbreviations_in, undefined_abbreviations
+from sendplan.plan.load import parse_plan
+from sendplan.plan.parse import compose, to_data
+from sendplan.plan.read import load_plan
 
 AS_OF = "2021-12-01"
 
@@ -644,7 +646,8 @@ def test_html_report_escapes_every_kind_of_plan_text(run: Callable[..., Result],
 def test_health_table_shows_check_codes_when_there_are_any() -> None:
     """Findings with check codes get a Check column; findings without codes do not."""
     from sendplan.errors import Location, Problem, Severity
-    from sendplan.report import BoardReport, health_table
+    from sendplan.outputs.board import health_table
+    from sendplan.report import BoardReport
 
     report = BoardReport.__new__(BoardReport)
     report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", None, Severity.WARNING)]

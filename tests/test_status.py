@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from sendplan.load import parse_plan
+from sendplan.outputs.columns import progress_bar
+from sendplan.outputs.rows import Report
+from sendplan.outputs.table import render_table
+from sendplan.plan.load import parse_plan
 from sendplan.query import rows
-from sendplan.render import Report, progress_bar, render_table
 from sendplan.summary import StatusRow, percent, status_rows
 
 PLAN = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sendplan.dates import without_lookalikes
+from sendplan.plan.dates import without_lookalikes
 
 
 def normalise_lead_code(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 items, and
 importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
-So after a plan loads without problems, load.py hands it here and we keep a *snapshot*: each
+So after a plan loads without problems, read.py hands it here and we keep a *snapshot*: each
 model as a tuple of its field values, dates as day numbers, written with marshal (core types
 only: nothing in the file can run code when read). Loading a snapshot builds light read-only
 records with the same attribute names and values as the models, without yaml or pydantic.
@@ -35,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from sendplan import __version__
-from sendplan.dates import Deadline, Precision
-from sendplan.load import LoadedPlan, Path_, compose
+from sendplan.plan.dates import Deadline, Precision
+from sendplan.plan.load import LoadedPlan
+from sendplan.plan.locate import Path_
+from sendplan.plan.parse import compose
 
 CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
 NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
@@ -86,11 +88,16 @@ def cache_dir() -> Path | None:
 def _code_fingerprint() -> bytes:
     # __version__ stays put between releases while the code changes under it; a validation
     # rule changed in a checkout must never be skipped by an old snapshot.
-    package = Path(__file__).resolve().parent
+    # Every module of the package, in all its subpackages (os.walk: pathlib's rglob is slower).
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     parts = []
-    for module in sorted(package.glob("*.py")):
-        stat = module.stat()
-        parts.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                parts.append(f"{os.path.relpath(path, package)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts).encode()
 
 
@@ -211,7 +218,7 @@ class Record:
 
 
 class PlanRecord(Record):
-    """The cached Plan: the methods of sendplan.model.Plan that are not plain data."""
+    """The cached Plan: the methods of sendplan.plan.model.Plan that are not plain data."""
 
     def iter_items(self) -> Iterator[tuple[Any, Any, Any]]:
         for task in self.tasks:  # type: ignore[attr-defined]

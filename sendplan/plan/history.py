@@ -11,7 +11,8 @@ import subprocess
 from pathlib import Path
 
 from sendplan.errors import Location, PlanError
-from sendplan.load import MAX_BYTES_ENV, LoadedPlan, decode, max_plan_bytes, parse_plan
+from sendplan.plan.load import LoadedPlan, parse_plan
+from sendplan.plan.source import MAX_BYTES_ENV, decode, max_plan_bytes
 
 
 class RevisionError(ValueError):

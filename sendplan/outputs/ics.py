@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sendplan import __version__
-from sendplan.dates import month_end
+from sendplan.outputs.text import clean
+from sendplan.plan.dates import month_end
 from sendplan.query import ItemRow
-from sendplan.render import clean
 
 SUMMARY_ACTION_CHARS = 60
 

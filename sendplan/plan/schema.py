@@ -9,7 +9,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def plan_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of plan.yaml, as pydantic derives it from model.Plan."""
-    from sendplan.model import Plan
+    from sendplan.plan.model import Plan
 
     schema = Plan.model_json_schema()
     return {

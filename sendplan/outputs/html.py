@@ -11,12 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sendplan import __version__
-from sendplan.query import ItemRow
-from sendplan.render import clean
-from sendplan.report import (
+from sendplan.outputs.board import (
     PROGRESS_HEADERS,
-    RAG_ORDER,
-    BoardReport,
     due_text,
     exception_note,
     header_fields,
@@ -24,20 +20,23 @@ from sendplan.report import (
     health_table,
     label,
     lead_text,
-    long_date,
     note_parts,
     progress_cells,
     show_why,
     update_text,
     without_note,
-    worst_rag,
 )
+from sendplan.outputs.text import clean
+from sendplan.query import ItemRow
+from sendplan.report import RAG_ORDER, BoardReport, long_date, worst_rag
 from sendplan.timeline import month_span
 
 # Colours chosen to print legibly in greyscale too; every chip also carries the word.
 RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
 
 CSS = """
+
+
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -78,6 +77,8 @@ figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 8.5pt; color: #444; }
 footer { margin-top: 8mm; font-size: 8pt; color: #666; border-top: 1px solid #d0d0d0; padding-top: 2mm; }
+
+
 @media print { body { padding: 0; max-width: none; } }
 """
 

@@ -1,17 +1,24 @@
-"""JSON text identical to json.dumps(value, ensure_ascii=False, indent=2), about twice as fast.
+"""JSON output: an array (`--json`) or JSON Lines, UTF-8, keys in the JSON contract's order.
 
-The standard library drops to its pure-Python encoder whenever indent is set; for 10,000
-rows that is most of a `sendplan overdue --json`. This writer handles exactly the types the
-JSON output holds (dict, list, str, int, float, bool, None) with the C string escaper, and a
-test compares it byte for byte with json.dumps on arbitrary values.
+The array is written by `dumps`, whose text is identical to json.dumps(value,
+ensure_ascii=False, indent=2) and about twice as fast: the standard library drops to its
+pure-Python encoder whenever indent is set, and for 10,000 rows that is most of a `sendplan
+overdue --json`. `dumps` handles exactly the types the JSON output holds (dict, list, str, int,
+float, bool, None) with the C string escaper, and a test compares it byte for byte with
+json.dumps on arbitrary values. C1 control characters are escaped too, so no raw control
+byte reaches a terminal.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C escaper when available
-from typing import Any
+from typing import IO, Any
 
+from sendplan.outputs.rows import Report, chosen_record, out_stream, record
+
+_C1 = re.compile(r"[\x7f-\x9f]")
 _float = json.JSONEncoder(ensure_ascii=False).encode  # inf and nan spelled as json.dumps does
 
 
@@ -93,3 +100,38 @@ def _key(key: Any) -> str:
     if isinstance(key, int):
         return int.__repr__(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _escape_c1(text: str) -> str:
+    # json escapes C0 controls itself; escape C1 too so no raw control byte reaches a terminal.
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def to_json(value: Any) -> str:
+    """*value* (rows become records) as indented JSON text, as `--json` prints it."""
+    return _escape_c1(dumps(record(value)))
+
+
+def render_json(report: Report, out: IO[str] | None = None) -> None:
+    """The same text as to_json(rows), written a row at a time so 100,000 rows never sit in memory twice."""
+    stream = out_stream(out)
+    if not report.rows:
+        stream.write("[]\n")
+        return
+    separator = "[\n  "
+    for row in report.rows:
+        stream.write(separator + _escape_c1(dumps(chosen_record(report, row), pad="  ")))
+        separator = ",\n  "
+    stream.write("\n]\n")
+
+
+def to_json_line(value: Any) -> str:
+    """Compact JSON on one line (newlines in text are escaped), C1 controls escaped as in to_json."""
+    return _escape_c1(json.dumps(record(value), ensure_ascii=False))
+
+
+def render_jsonl(report: Report, out: IO[str] | None = None) -> None:
+    """JSON Lines: one compact object per line, for streaming into jq, pandas or a database."""
+    stream = out_stream(out)
+    for row in report.rows:
+        stream.write(to_json_line(chosen_record(report, row)) + "\n")

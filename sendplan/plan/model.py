@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from sendplan.codes import normalise_lead_code
-from sendplan.dates import Deadline, DeadlineError, parse_day, parse_deadline
 from sendplan.errors import quoted
+from sendplan.plan.codes import normalise_lead_code
+from sendplan.plan.dates import Deadline, DeadlineError, parse_day, parse_deadline
 
 
 class Strict(BaseModel):

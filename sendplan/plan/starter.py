@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sendplan.dates import add_months
+from sendplan.plan.dates import add_months
+from sendplan.plan.source import bundled_plan
 
-STARTER = Path(__file__).parent / "data" / "starter.yaml"
+STARTER = Path(__file__).resolve().parent.parent / "data" / "starter.yaml"
 
 
 def starter_text(as_of: date) -> str:
@@ -23,6 +24,4 @@ def starter_text(as_of: date) -> str:
 
 def example_text() -> str:
     """The West Northamptonshire plan bundled with sendplan, byte for byte."""
-    from sendplan.load import bundled_plan
-
     return bundled_plan().read_text(encoding="utf-8")

@@ -1,0 +1,221 @@
+"""Checking commands: validate (errors and plan health warnings) and diff (what changed).
+
+validate turns each plan's problems into lines (or JSON, GitHub annotations, parsable lines)
+and decides the exit code itself, once, from every file it was given.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+import click
+
+from sendplan.cli.options import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    as_of_option,
+    day_or_clock,
+    format_options,
+    plan_name,
+    plan_option,
+    set_json,
+    show,
+)
+from sendplan.outputs.registry import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat
+
+
+def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from sendplan.plan.checks.registry import CHECKS, normalise_code, suggest_code
+
+    codes = []
+    for value in values:
+        code = normalise_code(value)
+        if code not in CHECKS:
+            raise click.BadParameter(
+                f'"{value}" is not a check code.{suggest_code(value)} Checks are {min(CHECKS)} to {max(CHECKS)}.'
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _warnings(findings: Any) -> str:
+    """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
+    count, ignored = len(findings.shown), len(findings.ignored)
+    if not count:
+        return f"no warnings ({ignored} ignored)" if ignored else "no warnings"
+    return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
+@plan_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, expose_value=False, callback=set_json, help="Shorthand for --format json.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([*(fmt.value for fmt in ProblemFormat), *PROBLEM_FORMAT_ALIASES]),
+    help="text (FILE:LINE:COL lines; table and tsv mean the same), json, github (Actions annotations) "
+    "or parsable (as yamllint). Default: text.",
+)
+
+
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option(
+    "--ignore", "ignore", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Silence a check by code (SP104) or name (no-action); repeatable.",
+)  # fmt: skip
+
+
+@click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
+def validate_command(
+    files: tuple[str, ...],
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    strict: bool,
+    ignore: tuple[str, ...],
+    summary: bool,
+) -> None:
+    """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
+
+    With no FILE, checks the plan chosen by --plan; several files may be named, as a
+    pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
+    check code (docs/checks.md has the table of plan health checks). Exits 1 on errors,
+    and on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
+    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
+    "checks: ignore:" list.
+
+    \b
+    Examples:
+      sendplan validate plan.yaml
+      sendplan validate --summary --as-of 2021-11-01
+      sendplan validate --strict --ignore SP110 --format github
+    """
+    from sendplan.errors import PlanError
+    from sendplan.outputs.json import to_json
+    from sendplan.outputs.problems import emit_problems, problem_format
+    from sendplan.outputs.rows import Report, record
+    from sendplan.outputs.text import visible
+    from sendplan.plan.checks.registry import run_checks
+    from sendplan.plan.checks.summary import summarise
+    from sendplan.plan.read import load_plan
+    from sendplan.plan.source import choose_plan
+
+    ctx = click.get_current_context()
+    fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
+    paths = [choose_plan(file) for file in files] or [choose_plan(plan_path)]
+    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or len(paths) > 1):
+        raise click.BadParameter(
+            "--summary counts the findings of one plan, as text or json; name one file and leave out --format "
+            "or use json.",
+            param_hint="--summary",
+        )
+    reported: list[Any] = []  # every problem, for the machine formats: one array or stream
+    failed = unreadable = False
+    for path in paths:
+        try:
+            loaded = load_plan(path)
+        except PlanError as error:
+            failed = unreadable = True
+            reported += error.problems
+            if fmt is ProblemFormat.TEXT:
+                emit_problems(error.problems, fmt)
+            continue
+        # The clock is passed, not read: only a check that needs the day reads it.
+        findings = run_checks(loaded, day_or_clock(as_of), ignore)
+        failed = failed or bool(strict and findings.shown)
+        reported += findings.shown
+        if summary:
+            by_check, by_task = summarise(loaded, findings, ignore)
+            if fmt is ProblemFormat.JSON:
+                click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
+            else:
+                table = OutputFormat.TSV if output_format == "tsv" else OutputFormat.TABLE
+                heading = f"{plan_name(loaded)} · {_warnings(findings)}"
+                show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
+                show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
+        elif fmt is ProblemFormat.TEXT:
+            emit_problems(findings.shown, fmt)
+            items = sum(1 for _ in loaded.plan.iter_items())
+            # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
+            healthy = not findings.shown and not findings.ignored
+            click.echo(
+                f"{visible(loaded.source)}: valid ({_count(len(loaded.plan.tasks), 'task')}, {_count(items, 'item')})"
+                + ("" if healthy else f", {_warnings(findings)}")
+            )
+    # A summary replaces the list of findings, unless a plan could not be read at all.
+    if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
+        emit_problems(reported, fmt)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@click.command("diff")
+@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=click.Path(allow_dash=True))
+@click.option(
+    "--rev", metavar="REV",
+    help="Compare the plan file as committed at this git revision (HEAD~1, a tag, a commit) with the file now.",
+)  # fmt: skip
+
+
+@plan_option
+@format_options
+def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None, output_format: str | None) -> None:
+    """What changed between two versions of a plan, item by item.
+
+    Reports items added and removed, re-dated (with the slip in days), re-assigned,
+    completed, status and RAG changes, progress updates, and changes to the words of
+    an action or its success criteria. Give two plan files (either may be '-' for
+    standard input), or --rev REV to compare a file with its version in git; with
+    --rev the file is FILE or the plan chosen by --plan.
+
+    \b
+    Example:
+      sendplan diff --rev HEAD~1 plan.yaml
+    """
+    from sendplan.outputs.rows import Report
+    from sendplan.plan.diff import compare
+    from sendplan.plan.read import load_plan
+    from sendplan.plan.source import STDIN, choose_plan
+
+    if rev is None:
+        if len(files) != 2:
+            raise click.UsageError(
+                "give two plan files to compare (sendplan diff OLD NEW), "
+                "or --rev REV to compare a plan file with its version in git."
+            )
+        if files == (STDIN, STDIN):
+            raise click.UsageError("only one of OLD and NEW can be '-' (standard input).")
+        old, new = load_plan(files[0]), load_plan(files[1])
+    else:
+        from sendplan.plan.history import RevisionError, load_at_revision
+
+        if len(files) > 1:
+            raise click.UsageError("with --rev, give at most one plan file: the one to compare with its history.")
+        path = files[0] if files else choose_plan(plan_path)
+        if path == STDIN:
+            raise click.UsageError("--rev reads the file's history from git, so name the file; '-' has none.")
+        new = load_plan(path)
+        try:
+            old = load_at_revision(path, rev)
+        except RevisionError as error:
+            raise click.BadParameter(str(error), param_hint="--rev") from None
+    changes = compare(old.plan, new.plan)
+    count = f"{len(changes)} change{'s' if len(changes) != 1 else ''}"
+    report = Report(
+        "changes",
+        changes,
+        f"Changes from {old.source} to {new.source} · {count}",
+        empty=f"No changes to items from {old.source} to {new.source}.",
+        notes=["Slip = days later (+) or earlier (-) than the item fell due before."],
+    )
+    show(report, output_format)
+
+
+COMMANDS = (validate_command, diff_command)

@@ -1,0 +1,278 @@
+"""What every command shares: the clock, exit codes, parameter types, options declared once, and
+handing a command's rows to an output (`show`, `write_output`).
+
+`today()` is the one place sendplan reads the real clock, and only to fill in --as-of when it
+is not given (a test checks no other module calls date.today). Heavy modules are imported
+inside the functions, so `sendplan --help` imports little beyond click and the format names.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from sendplan.cli.completion import complete_lead_codes
+
+# Only the format names at start-up: dates, errors and the writers are imported where they
+# are used, so `sendplan --help` imports little beyond click.
+from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for
+
+if TYPE_CHECKING:
+    from sendplan.outputs.rows import Report
+    from sendplan.plan.load import LoadedPlan
+    from sendplan.query import ItemRow
+
+    # click's parameter types are generic from click 8.4; older clicks cannot subscript them.
+    DateType = click.ParamType[date]
+    PeriodType = click.ParamType[tuple[int, str]]
+    TextType = click.ParamType[str]
+else:
+    DateType = PeriodType = TextType = click.ParamType
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today() -> date:
+    """The real clock, read only to fill in --as-of. Tests replace this and never reach it."""
+    return date.today()
+
+
+def day_or_today(as_of: date | None) -> date:
+    """--as-of if given, else the real clock's day."""
+    return as_of if as_of is not None else today()
+
+
+def day_or_clock(as_of: date | None) -> date | Callable[[], date]:
+    """--as-of if given, else the clock itself, for work that reads the day only if it needs it."""
+    return as_of if as_of is not None else today
+
+
+class DayParam(DateType):
+    """A day written in any deadline spelling. *bound* says which end of a month it means."""
+
+    name = "DATE"
+
+    def __init__(self, bound: str = "end") -> None:
+        self.bound = bound
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from sendplan.outputs.text import visible
+        from sendplan.plan.dates import DeadlineError, first_day, parse_day, parse_deadline
+
+        if isinstance(value, date):
+            return value
+        try:
+            if self.bound == "start":
+                return first_day(parse_deadline(value))
+            return parse_day(value)
+        except DeadlineError as error:
+            self.fail(visible(str(error)), param, ctx)
+
+
+class PeriodParam(PeriodType):
+    name = "PERIOD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, str]:
+        from sendplan.outputs.text import visible
+        from sendplan.plan.dates import DeadlineError, parse_period
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_period(value)
+        except DeadlineError as error:
+            self.fail(visible(str(error)), param, ctx)
+
+
+class DeadlineTextParam(TextType):
+    """A deadline in any spelling, kept as written (a revised deadline reads like the plan's own)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from sendplan.plan.dates import DeadlineError, parse_deadline
+
+        try:
+            return parse_deadline(value).text
+        except DeadlineError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _plan_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--plan",
+        "plan_path",
+        metavar="FILE",
+        type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
+        envvar="SENDPLAN_PLAN",
+        show_envvar=True,
+        help=help_text,
+    )
+
+
+plan_option = _plan_option(
+    "The plan file; '-' reads standard input. Default: ./plan.yaml, else the nearest one in the "
+    "folders above within the git repository, else the bundled plan."
+)
+# An edit needs a file to write back to, so standard input is not offered.
+edited_plan_option = _plan_option(
+    "The plan file to edit. Default: ./plan.yaml, else the nearest one in the folders above "
+    "within the git repository."
+)
+
+
+def as_of_option(function: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=DayParam(),
+        help='The day to answer as of, in any deadline spelling ("2022-03-01", "Mar 2022"). Default: today.',
+    )(function)
+
+
+def set_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["sendplan.json"] = True
+    return value
+
+
+def format_options(function: F) -> F:
+    function = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=False,
+        callback=set_json,
+        help="Shorthand for --format json.",
+    )(function)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice([fmt.value for fmt in OutputFormat]),
+        help="Output format. Default: table on a terminal, tsv when piped.",
+    )(function)
+
+
+def _keep(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def output_options(function: F) -> F:
+    """-o/--output and --fields; show() reads them, so command signatures stay as they are."""
+    function = click.option(
+        "--fields",
+        metavar="NAMES",
+        expose_value=False,
+        callback=_keep("sendplan.fields"),
+        help="Only these columns, in this order, comma-separated (e.g. id,lead,deadline).",
+    )(function)
+    return click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        expose_value=False,
+        callback=_keep("sendplan.output"),
+        help="Write to FILE (replacing it) instead of the screen; the format follows its extension: "
+        ".csv .json .jsonl .md .tsv .txt .xlsx.",
+    )(function)
+
+
+def common_options(function: F) -> F:
+    """--plan, --as-of, --format/--json, -o and --fields, which every listing command takes."""
+    return plan_option(as_of_option(format_options(output_options(function))))
+
+
+# Shell completion reads the plan the command would read; any failure means no completions,
+
+def lead_filter_option(function: F) -> F:
+    return click.option(
+        "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
+        help="Only this lead's items (repeatable).",
+    )(function)  # fmt: skip
+
+
+def resolve_format(output_format: str | None) -> OutputFormat:
+    """--json, else --format, else the -o file's extension, else table on a terminal and tsv in a pipe."""
+    ctx = click.get_current_context()
+    if ctx.meta.get("sendplan.json"):
+        return OutputFormat.JSON
+    if output_format:
+        return OutputFormat(output_format)
+    path = ctx.meta.get("sendplan.output")
+    if path and path != "-":
+        chosen = format_for(path)
+        if chosen is None:
+            known = " ".join(EXTENSIONS)
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{path}". End it with one of {known}, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+        return chosen
+    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+
+
+def load(plan_path: str | None) -> LoadedPlan:
+    from sendplan.plan.read import load_plan
+    from sendplan.plan.source import choose_plan
+
+    return load_plan(choose_plan(plan_path))
+
+
+def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
+    from sendplan.query import rows
+
+    return rows(loaded.plan, as_of)
+
+
+def plan_name(loaded: LoadedPlan) -> str:
+    return str(loaded.plan.plan.title)
+
+
+def show(report: Report, output_format: str | None) -> None:
+    """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
+    from sendplan.outputs.registry import emit
+    from sendplan.outputs.rows import FieldError, check_fields, parse_fields
+
+    ctx = click.get_current_context()
+    fmt = resolve_format(output_format)
+    if "sendplan.fields" in ctx.meta:
+        try:
+            report.fields = check_fields(report, parse_fields(ctx.meta["sendplan.fields"]))
+        except FieldError as error:
+            raise click.BadParameter(str(error), param_hint="'--fields'") from None
+    path = ctx.meta.get("sendplan.output")
+    if path is None or path == "-":
+        if fmt.binary and sys.stdout.isatty():
+            raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
+        emit(report, fmt)
+        return
+    try:
+        emit(report, fmt, path=path)
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Text to stdout, or all at once to the file *path* (replacing it)."""
+    from sendplan.files import write_file
+
+    if path is None or path == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_file(path, lambda handle: handle.write(text))
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None

@@ -1,0 +1,183 @@
+"""Report and file commands: the board report, the timeline and the calendar.
+
+Each gathers rows as of the day and hands them to a writer in sendplan/outputs (Markdown or
+HTML, the terminal timeline, iCalendar).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+import click
+
+from sendplan.cli.options import (
+    DayParam,
+    PeriodParam,
+    as_of_option,
+    day_or_today,
+    item_rows,
+    lead_filter_option,
+    load,
+    plan_name,
+    plan_option,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from sendplan.plan.load import LoadedPlan
+
+REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
+    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.query import known_leads
+
+    known = known_leads(loaded.plan)
+    wanted = frozenset(normalise_lead_code(code) for code in codes)
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise click.BadParameter(
+            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
+        )
+    return wanted
+
+
+@click.command("report")
+@plan_option
+@as_of_option
+@click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
+@click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
+@click.option("--format", "report_format", type=click.Choice(["markdown", "html"]), help="Default: from -o's extension, else markdown.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md or .html) instead of the screen.")
+@click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
+@click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
+def report_command(
+    plan_path: str | None,
+    as_of: date | None,
+    since: date | None,
+    ahead: tuple[int, str],
+    report_format: str | None,
+    output: str | None,
+    author: str | None,
+    audience: str | None,
+) -> None:
+    """The monthly highlight report for a board or Schools Forum, in Markdown or HTML.
+
+    Sections: headline figures, a timeline chart (HTML), RAG by task, exceptions (every red
+    or overdue item), progress since --since, look-ahead by lead, dependencies, plan health,
+    legend and glossary. The HTML is one file with no scripts that prints on A4.
+
+    \b
+    Example:
+      sendplan report --as-of 2021-12-01 --since 2021-11-01 -o board.html
+    """
+    from sendplan.report import board_report
+
+    fmt = report_format
+    if fmt is None and output and output != "-":
+        fmt = REPORT_FORMATS.get(os.path.splitext(output)[1].lower())
+        if fmt is None:
+            raise click.BadParameter(
+                f'cannot tell the format from the name "{output}". End it with .md or .html, or give --format.',
+                param_hint="'-o' / '--output'",
+            )
+    day = day_or_today(as_of)
+    loaded = load(plan_path)
+    board = board_report(
+        loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
+    )
+    if fmt == "html":
+        from sendplan.outputs.html import to_html
+
+        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+    else:
+        from sendplan.outputs.markdown import to_markdown
+
+        text = to_markdown(board)
+    write_output(output, text)
+
+
+@click.command("timeline")
+@plan_option
+@as_of_option
+@lead_filter_option
+@click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
+@click.option(
+    "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="json: one record per task and month with items due.",
+)
+
+
+def timeline_command(
+    plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+) -> None:
+    """Deadlines month by month: a row per task, a column per month, overdue marked.
+
+    Each cell counts the items due that month; "!" means some are overdue and "✓" that all
+    are finished. Long plans wrap into bands of months.
+
+    \b
+    Example:
+      sendplan timeline --as-of 2021-12-01
+    """
+    import shutil
+
+    from sendplan.query import ItemFilter, select
+    from sendplan.timeline import grid, records
+
+    day = day_or_today(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    terminal = sys.stdout.isatty()
+    columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
+    # With --lead, only the tasks where that lead has items.
+    lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
+    the_grid = grid(lanes, chosen, day)
+    who = f" · {', '.join(sorted(wanted))}" if wanted else ""
+    title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    if timeline_format == "json":
+        from sendplan.outputs.json import to_json
+
+        click.echo(to_json(records(the_grid)))
+        return
+    from sendplan.outputs.timeline import write_timeline
+
+    write_timeline(the_grid, title, columns, terminal=terminal)
+
+
+@click.command("ics")
+@plan_option
+@as_of_option
+@lead_filter_option
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
+def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
+    """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.
+
+    Events keep the same UID from one export to the next, so importing again updates them;
+    yearly items repeat every year. --as-of sets the time stamp, so the file is reproducible.
+
+    \b
+    Example:
+      sendplan ics --lead AG -o ag-deadlines.ics
+    """
+    from sendplan.outputs.ics import calendar
+    from sendplan.query import ItemFilter, select
+
+    day = day_or_today(as_of)
+    loaded = load(plan_path)
+    wanted = _lead_filter(loaded, leads)
+    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    name = plan_name(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    data = calendar(loaded.plan, chosen, day, name)
+    if output is None or output == "-":
+        click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
+    else:
+        write_output(output, data.decode("utf-8"))
+
+
+COMMANDS = (report_command, timeline_command, ics_command)

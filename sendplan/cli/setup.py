@@ -1,0 +1,91 @@
+"""Setting up: init (a new plan file), schema (its JSON Schema for editors), glossary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from sendplan.cli.options import (
+    as_of_option,
+    day_or_today,
+    format_options,
+    load,
+    output_options,
+    plan_name,
+    plan_option,
+    show,
+    write_output,
+)
+
+
+@click.command("init")
+@click.argument("file", default="plan.yaml", type=click.Path(dir_okay=False))
+@click.option("--example", is_flag=True, help="Copy the bundled West Northamptonshire plan instead.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@as_of_option
+def init_command(file: str, example: bool, force: bool, as_of: date | None) -> None:
+    """Start a plan file: a small commented plan to fill in, or a copy of the example.
+
+    Writes FILE (default: plan.yaml in this folder), dated --as-of's month (default: this
+    month). An existing file is never replaced unless --force is given.
+
+    \b
+    Examples:
+      sendplan init                  writes plan.yaml, ready to fill in
+      sendplan init --example        a copy of the bundled plan, to try updates on
+    """
+    from sendplan.outputs.text import visible
+    from sendplan.plan.starter import example_text, starter_text
+    from sendplan.plan.write import create_plan
+
+    text = example_text() if example else starter_text(day_or_today(as_of))
+    try:
+        create_plan(file, text, force=force)
+    except OSError as error:
+        raise click.FileError(file, hint=error.strerror or str(error)) from None
+    what = "a copy of the example plan bundled with sendplan" if example else "a new plan with one item to fill in"
+    click.echo(f"Wrote {visible(file)}: {what}. Edit it, then check it with: sendplan validate {visible(file)}")
+
+
+@click.command("schema")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. plan.schema.json) instead of the screen.")
+def schema_command(output: str | None) -> None:
+    """The plan file's JSON Schema, so editors can check plan.yaml as you type.
+
+    \b
+    Example:
+      sendplan schema -o plan.schema.json
+    """
+    import json
+
+    from sendplan.plan.schema import plan_schema
+
+    write_output(output, json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@click.command("glossary")
+@plan_option
+@format_options
+@output_options
+def glossary_command(plan_path: str | None, output_format: str | None) -> None:
+    """The plan's abbreviations and their meanings (the "glossary:" section of the plan).
+
+    Abbreviations used in the plan's text but missing from the glossary are listed on stderr.
+
+    \b
+    Example:
+      sendplan glossary
+    """
+    from sendplan.outputs.problems import format_problem
+    from sendplan.outputs.rows import Report
+    from sendplan.plan.glossary import glossary_rows, undefined_abbreviations
+
+    loaded = load(plan_path)
+    rows = glossary_rows(loaded.plan)
+    show(Report("glossary", rows, f"Glossary · {plan_name(loaded)}", empty='The plan has no "glossary:" section.'), output_format)
+    for problem in undefined_abbreviations(loaded):
+        click.echo(format_problem(problem), err=True)
+
+
+COMMANDS = (init_command, schema_command, glossary_command)

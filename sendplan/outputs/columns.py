@@ -1,0 +1,184 @@
+"""The columns of each kind of report, for the table and the Markdown table: header, accessor,
+wrapping and alignment. JSON, TSV, CSV and the workbook use the row's fields instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sendplan.outputs.rows import Report, chosen_names, flat_text
+from sendplan.outputs.text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    value: Callable[[Any], str]
+    no_wrap: bool = False
+    justify: str = "left"
+    ratio: int | None = None
+    max_width: int | None = None
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else value
+
+
+def _item_text(row: Any) -> str:
+    parts = [row.action] if row.action else []
+    parts += [f"✓ {criterion}" for criterion in row.success_criteria if criterion.strip()]
+    return "\n".join(parts) or "—"
+
+
+def _due_text(row: Any) -> str:
+    due = row.due_date
+    if due is None:
+        return "no deadline"
+    text = due.isoformat()
+    if row.precision == "recurring":
+        text += " ↻"
+    if row.revised_deadline:
+        text += " (rev.)"
+    return text
+
+
+def _code_counts(counts: dict[str, int]) -> str:
+    return ", ".join(code if count == 1 else f"{code} ×{count}" for code, count in counts.items())
+
+
+def _late_text(row: Any) -> str:
+    return f"{row.days_overdue}d" if row.overdue else ""
+
+
+BAR_WIDTH = 6
+# Task titles are cut to this in the status table, so the numbers fit 80 columns.
+STATUS_NAME_WIDTH = 23
+
+
+def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
+    """"██░░░░  40%": the bar is full only at 100%."""
+    if percent is None:
+        return "—"
+    filled = percent * width // 100
+    return "█" * filled + "░" * (width - filled) + f" {percent:>3}%"
+
+
+def _status_name(row: Any) -> str:
+    """The task or lead on the first line, then a line per status it has items in."""
+    if row.group == "plan":
+        name = "All items"
+    elif row.group == "lead" and row.key is None:
+        name = "(no lead)"
+    else:
+        title = row.title or ("not in the key" if row.group == "lead" else "")
+        name = f"{row.key} {title}".strip()
+    name = one_line(name)
+    if len(name) > STATUS_NAME_WIDTH:
+        name = name[: STATUS_NAME_WIDTH - 1].rstrip() + "…"
+    return "\n  ".join([name, *_status_counts(row).split(", ")])
+
+
+def _status_counts(row: Any) -> str:
+    from sendplan.summary import STATUSES
+
+    parts = [f"{getattr(row, status)} {status.replace('_', ' ')}" for status in STATUSES if getattr(row, status)]
+    return ", ".join(parts) or "no items"
+
+
+def _count(header: str, name: str) -> Column:
+    return Column(header, lambda row: str(getattr(row, name)), no_wrap=True, justify="right")
+
+
+TABLE_COLUMNS: dict[str, list[Column]] = {
+    "items": [
+        Column("ID", lambda row: row.id, no_wrap=True),
+        Column("Due", _due_text, no_wrap=True),
+        Column("Late", _late_text, no_wrap=True, justify="right"),
+        Column("Lead", lambda row: _text(row.lead), no_wrap=True),
+        Column("Status", lambda row: row.status.replace("_", " ")),
+        Column("RAG", lambda row: _text(row.rag), no_wrap=True),
+        Column("Action / ✓ criteria", _item_text, ratio=1),
+    ],
+    "leads": [
+        Column("Lead", lambda row: row.lead or "(none)", no_wrap=True),
+        Column("Name", lambda row: _text(row.name) or ("items with no lead" if row.lead is None else "not in the key")),
+        Column("Items", lambda row: str(row.items), justify="right"),
+        Column("Done", lambda row: str(row.finished), justify="right"),
+        Column("Overdue", lambda row: str(row.overdue), justify="right"),
+        Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+        Column("Next", lambda row: _text(row.next_item), no_wrap=True),
+    ],
+    # validate --summary: findings per check and per task (rows from sendplan.plan.checks.summary)
+    "checks": [
+        Column("Code", lambda row: row.code, no_wrap=True),
+        Column("Check", lambda row: row.name, no_wrap=True),
+        Column("Found", lambda row: "ignored" if row.ignored else str(row.findings), justify="right"),
+        Column("Meaning", lambda row: row.meaning, ratio=1),
+    ],
+    "task_findings": [
+        Column("Task", lambda row: "—" if row.task is None else str(row.task), no_wrap=True, justify="right"),
+        Column("Title", lambda row: row.title, ratio=1),
+        Column("Found", lambda row: str(row.findings), justify="right"),
+        Column("By check", lambda row: _code_counts(row.checks)),
+    ],
+    "tasks": [
+        Column("Task", lambda row: str(row.task), no_wrap=True, justify="right"),
+        Column("Title", lambda row: row.title, ratio=1),
+        Column("Items", lambda row: str(row.items), justify="right"),
+        Column("Done", lambda row: str(row.finished), justify="right"),
+        Column("Overdue", lambda row: str(row.overdue), justify="right"),
+        Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+    ],
+    "status": [
+        Column("Task / lead", _status_name, max_width=STATUS_NAME_WIDTH),
+        _count("Items", "items"),
+        Column("Complete", lambda row: progress_bar(row.percent_complete), no_wrap=True),
+        # One letter each: the RAG legend under the table says what the colours mean.
+        _count("B", "blue"),
+        _count("G", "green"),
+        _count("A", "amber"),
+        _count("R", "red"),
+        _count("Late", "overdue"),
+        _count("Soon", "due_soon"),
+    ],
+}
+TABLE_COLUMNS["glossary"] = [
+    Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
+    Column("Meaning", lambda row: row.meaning, ratio=1),
+]
+
+
+def _was_now(row: Any, value: str | None) -> str:
+    if value is None:
+        return "—"
+    return value.replace("_", " ") if row.field in ("status", "lead") else value
+
+
+def _now_text(row: Any) -> str:
+    text = _was_now(row, row.new)
+    if row.date and row.change in ("completed", "update") and row.new is not None:
+        text += f" ({row.date})"
+    return text
+
+
+def _slip_text(row: Any) -> str:
+    return "" if row.slip_days is None else f"{row.slip_days:+d}d"
+
+
+# Columns for `diff` (sendplan.plan.diff.Change rows).
+TABLE_COLUMNS["changes"] = [
+    Column("ID", lambda row: row.id, no_wrap=True),
+    Column("Change", lambda row: row.change, no_wrap=True),
+    Column("What", lambda row: (row.field or "item").replace("_", " ")),
+    Column("Was", lambda row: _was_now(row, row.old), ratio=1),
+    Column("Now", _now_text, ratio=1),
+    Column("Slip", _slip_text, no_wrap=True, justify="right"),
+]
+
+
+def report_columns(report: Report) -> list[Column]:
+    """The report's column spec; with --fields (or a kind with no spec), one column per field."""
+    if report.fields or report.kind not in TABLE_COLUMNS:
+        return [Column(name, lambda row, name=name: flat_text(getattr(row, name))) for name in chosen_names(report)]
+    return TABLE_COLUMNS[report.kind]

@@ -1,0 +1,99 @@
+"""The output formats: their names, the file extensions that choose them, and the one `emit`.
+
+Each OutputFormat member names its writer ("module:function" under sendplan/outputs/) and the
+extensions `-o FILE` recognises, so a new format is one new module plus one line here. The CLI
+builds its --format choices from this module at start-up, and `--help` must not pay for
+importing the writers: they are imported only when `emit` (or RENDERERS[fmt]) needs one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from sendplan.outputs.rows import Report
+
+Writer = Callable[..., None]
+
+
+class OutputFormat(enum.StrEnum):
+    """A listing's output format: its name, writer and file extensions."""
+
+    _value_: str
+    writer: str
+    extensions: tuple[str, ...]
+    binary: bool
+
+    def __new__(cls, name: str, writer: str, extensions: tuple[str, ...] = (), binary: bool = False) -> Self:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.writer = writer
+        member.extensions = extensions
+        member.binary = binary  # bytes, not text: never written to a terminal
+        return member
+
+    # name, "module:function" in sendplan/outputs, extensions -o recognises, binary
+    TABLE = "table", "table:render_table", (".txt",)
+    TSV = "tsv", "delimited:render_tsv", (".tsv", ".tab")
+    JSON = "json", "json:render_json", (".json",)
+    JSONL = "jsonl", "json:render_jsonl", (".jsonl", ".ndjson")
+    CSV = "csv", "delimited:render_csv", (".csv",)
+    MARKDOWN = "markdown", "markdown:render_markdown", (".md", ".markdown")
+    XLSX = "xlsx", "xlsx:render_xlsx", (".xlsx",), True
+
+
+# What `-o FILE` writes when --format is not given, by the file's extension.
+EXTENSIONS: dict[str, OutputFormat] = {extension: fmt for fmt in OutputFormat for extension in fmt.extensions}
+# Formats that are bytes, not text: never written to a terminal.
+BINARY_FORMATS = frozenset(fmt for fmt in OutputFormat if fmt.binary)
+
+
+class ProblemFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    PARSABLE = "parsable"
+
+
+# Every other command takes --format table/tsv; for problems both mean the human lines, so one
+# --format can be passed to any command.
+PROBLEM_FORMAT_ALIASES: dict[str, ProblemFormat] = {"table": ProblemFormat.TEXT, "tsv": ProblemFormat.TEXT}
+
+
+class _Writers(Mapping[OutputFormat, Writer]):
+    """Each format's writer function, imported the first time it is looked up."""
+
+    def __getitem__(self, fmt: OutputFormat) -> Writer:
+        module, _, function = OutputFormat(fmt).writer.partition(":")
+        # __import__, not importlib: importlib.import_module is no faster and is one more import.
+        found: Writer = getattr(__import__(f"sendplan.outputs.{module}", fromlist=[function]), function)
+        return found
+
+    def __iter__(self) -> Iterator[OutputFormat]:
+        return iter(OutputFormat)
+
+    def __len__(self) -> int:
+        return len(OutputFormat)
+
+
+RENDERERS: Mapping[OutputFormat, Writer] = _Writers()
+
+
+def format_for(path: str) -> OutputFormat | None:
+    """The format a file name asks for by its extension (".csv" → csv), or None."""
+    from pathlib import PurePath
+
+    return EXTENSIONS.get(PurePath(path).suffix.lower())
+
+
+def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path: str | None = None) -> None:
+    """Write *report* in *fmt* to *out* (default stdout), or to the file *path* when given."""
+    writer = RENDERERS[fmt]
+    if path is None or path == "-":
+        writer(report, out)
+        return
+    from sendplan.files import write_file
+
+    write_file(path, lambda handle: writer(report, handle), binary=fmt.binary)

@@ -1,0 +1,121 @@
+"""What a command hands to an output: a Report of rows, and the rows as JSON-contract records.
+
+Rows are dataclasses; a record is the dataclass as a dict in field order, which is the order
+the JSON contract documents. `--fields` picks and orders the columns of any format.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from typing import IO, Any
+
+from sendplan.outputs.text import one_line
+
+
+@dataclass
+class Report:
+    """What a command shows: rows of one kind, a title, and notes printed under a table."""
+
+    kind: str  # "items", "leads" or "tasks": picks the table columns
+    rows: Sequence[Any]
+    title: str
+    empty: str = "Nothing to show."
+    notes: list[str] = field(default_factory=list)
+    fields: Sequence[str] | None = None  # --fields: these columns, in this order
+    highlight: Callable[[Any], bool] = lambda row: False
+    # Rows whose section differs from the next row's end a section (a rule in the table).
+    section: Callable[[Any], Any] | None = None
+
+
+_SCALARS = frozenset({str, int, bool, type(None), float})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def record(row: Any) -> Any:
+    """A dataclass as a dict in field order (the JSON contract's order), recursively."""
+    kind = type(row)
+    if kind in _SCALARS:
+        return row
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(row) and not isinstance(row, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(row))
+    if names is not None:
+        # Most fields are scalars: keep them without a call each (10,000 rows × 19 fields).
+        scalars = _SCALARS
+        data = {}
+        for name in names:
+            value = getattr(row, name)
+            data[name] = value if type(value) in scalars else record(value)
+        return data
+    if isinstance(row, list):
+        return [record(value) for value in row]
+    if isinstance(row, date):
+        return row.isoformat()
+    return row
+
+
+def out_stream(out: IO[str] | None) -> IO[str]:
+    """*out*, or standard output (looked up when writing, so a test's capture is honoured)."""
+    return out if out is not None else sys.stdout
+
+
+class FieldError(ValueError):
+    """--fields named a column the report does not have. The message lists the valid ones."""
+
+
+def _row_type(kind: str) -> Any:
+    from sendplan.plan.glossary import GlossaryRow
+    from sendplan.query import ItemRow, LeadRow, TaskRow
+
+    return {"items": ItemRow, "leads": LeadRow, "tasks": TaskRow, "glossary": GlossaryRow}.get(kind)
+
+
+def field_names(report: Report) -> list[str]:
+    """Every column a report can show: its row dataclass's fields, in JSON-contract order."""
+    if report.rows:
+        return [f.name for f in fields(report.rows[0])]
+    row_type = _row_type(report.kind)
+    return [f.name for f in fields(row_type)] if row_type is not None else []
+
+
+def parse_fields(text: str) -> list[str]:
+    """ "id, lead,deadline" → ["id", "lead", "deadline"]."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def check_fields(report: Report, wanted: Sequence[str]) -> list[str]:
+    """*wanted* if every name is a column of *report*, else FieldError naming the valid ones."""
+    valid = field_names(report)
+    unknown = [name for name in wanted if name not in valid]
+    if unknown or not wanted:
+        what = ", ".join(f'"{name}"' for name in unknown) or "no field"
+        raise FieldError(f"{what}: not a field here. Choose from: {','.join(valid)}.")
+    return list(wanted)
+
+
+def chosen_names(report: Report) -> list[str]:
+    return list(report.fields) if report.fields else field_names(report)
+
+
+def chosen_record(report: Report, row: Any) -> Any:
+    """One row as the JSON contract's dict, or only the --fields keys in the order given."""
+    data = record(row)
+    return {name: data[name] for name in report.fields} if report.fields else data
+
+
+def flat_text(value: Any) -> str:
+    """Any value of a row as one line of text: a TSV cell, or a --fields column of a table."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " | ".join(one_line(str(part)) for part in value)
+    if isinstance(value, dict):
+        return " ".join(f"{one_line(str(key))}={one_line(str(part))}" for key, part in value.items())
+    if is_dataclass(value) and not isinstance(value, type):
+        return " ".join(one_line(str(part)) for part in record(value).values() if part)
+    return one_line(str(value))

@@ -1,0 +1,72 @@
+"""The table for people on a terminal (rich), from the report's column spec.
+
+Plan text is data: it goes through clean() and into rich Text objects, never into markup, and
+the console never recolours dates or numbers. rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from sendplan.outputs.columns import report_columns
+from sendplan.outputs.rows import Report, out_stream
+from sendplan.outputs.text import clean
+
+
+class _TrimmedOutput:
+    """A text stream that drops the spaces rich pads each table line with to the full width,
+    so a table saved to a file or pasted into an e-mail carries no trailing blanks."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        # Only whole lines (the last piece may go on in the next write); rstrip, not a regex,
+        # as a pattern over long runs of padding backtracks.
+        lines = text.split("\n")
+        lines[:-1] = [line.rstrip(" ") for line in lines[:-1]]
+        return self._stream.write("\n".join(lines))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, flush…: the real stream's
+        return getattr(self._stream, name)
+
+
+def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
+    from rich.console import Console
+
+    # highlight=False: dates and numbers in plan text are not recoloured; rich honours NO_COLOR.
+    return Console(file=_TrimmedOutput(out_stream(out)), width=width, highlight=False, emoji=False, soft_wrap=False)
+
+
+def render_table(report: Report, out: IO[str] | None = None, *, width: int | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console(out, width)
+    if not report.rows:
+        console.print(Text(clean(report.empty)))
+        return
+    table = Table(title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False)
+    columns = report_columns(report)
+    for column in columns:
+        table.add_column(
+            column.header,
+            no_wrap=column.no_wrap,
+            justify=column.justify,  # type: ignore[arg-type]
+            overflow="fold",
+            ratio=column.ratio,
+            max_width=column.max_width,
+        )
+    for index, row in enumerate(report.rows):
+        style = "bold red" if report.highlight(row) else None
+        following = report.rows[index + 1] if index + 1 < len(report.rows) else None
+        end_section = (
+            report.section is not None and following is not None and report.section(row) != report.section(following)
+        )
+        table.add_row(
+            *(Text(clean(column.value(row))) for column in columns), style=style, end_section=end_section
+        )
+    console.print(table)
+    for note in report.notes if not report.fields else ():
+        console.print(Text(clean(note), style="dim"))

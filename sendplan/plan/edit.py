@@ -1,0 +1,289 @@
+"""Edits to one item of a plan file that keep everything else exactly as it was written.
+
+The item is changed in ruamel.yaml's round-trip tree and only the changed lines reach the file
+(roundtrip.py). The new text must load as a valid plan, with every other item unchanged and the
+edited one as asked, before write.py replaces the file under its lock.
+
+Nothing here prints or reads the clock: dates arrive as parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sendplan.errors import Location, PlanError, Problem
+from sendplan.plan.load import LoadedPlan, parse_plan
+from sendplan.plan.roundtrip import append, deadline_value, dump, prose, round_trip, set_key, splice, word
+from sendplan.plan.source import decode
+from sendplan.plan.write import plan_lock, writable_path, write_atomic
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A dated progress note to append to an item's updates."""
+
+    date: date
+    by: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEdit:
+    """What to set on one item; None leaves a field as it is."""
+
+    item_id: str
+    status: str | None = None
+    completed: date | None = None
+    rag: str | None = None
+    rag_reason: str | None = None
+    revised_deadline: str | None = None
+    revision_reason: str | None = None
+    recovery: str | None = None
+    impact: str | None = None
+    decision: str | None = None
+    note: Note | None = None
+    # Recorded as `completed` unless the item is already complete with a completion day.
+    completed_unless_set: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field that changed: its value as written before (None if absent) and after."""
+
+    field: str
+    before: str | None
+    after: str
+
+
+@dataclass
+class EditResult:
+    path: str
+    item_id: str
+    changes: list[Change] = field(default_factory=list)
+    diff: str = ""
+    written: bool = False
+
+
+# ---------------------------------------------------------------------------------------
+# Finding the item
+
+
+def nearest_ids(wanted: str, ids: list[str], n: int = 3) -> list[str]:
+    """The ids most like *wanted*: close spellings first, else others in the same task."""
+    close = difflib.get_close_matches(wanted, ids, n=n, cutoff=0.6)
+    if close:
+        return close
+    prefix = wanted.split(".")[0] + "."
+    same_task = [item_id for item_id in ids if item_id.startswith(prefix)]
+    return same_task[:n] or difflib.get_close_matches(wanted, ids, n=n, cutoff=0.0)
+
+
+def unknown_item_message(wanted: str, loaded: LoadedPlan) -> str:
+    ids = [item.id for _, _, item in loaded.plan.iter_items()]
+    guesses = nearest_ids(wanted, ids)
+    hint = f" Did you mean {', '.join(guesses)}?" if guesses else ""
+    return f'there is no item "{wanted}" in {loaded.source}.{hint} `sendplan list` shows every id.'
+
+
+def _field_order() -> list[str]:
+    from sendplan.plan.model import Item
+
+    return list(Item.model_fields)
+
+
+def _shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------
+# The edit itself
+
+
+def _planned(edit: ItemEdit) -> list[tuple[str, Any, str]]:
+    """(field, YAML value, value as shown) for each field the edit sets, in field order."""
+    planned: list[tuple[str, Any, str]] = []
+    if edit.status is not None:
+        planned.append(("status", word(edit.status), edit.status))
+    if edit.completed is not None:
+        planned.append(("completed", edit.completed, edit.completed.isoformat()))
+    if edit.rag is not None:
+        planned.append(("rag", word(edit.rag), edit.rag))
+    if edit.rag_reason is not None:
+        planned.append(("rag_reason", prose(edit.rag_reason), edit.rag_reason))
+    if edit.revised_deadline is not None:
+        planned.append(("revised_deadline", deadline_value(edit.revised_deadline), edit.revised_deadline))
+    if edit.revision_reason is not None:
+        planned.append(("revision_reason", prose(edit.revision_reason), edit.revision_reason))
+    for key in ("recovery", "impact", "decision"):
+        text = getattr(edit, key)
+        if text is not None:
+            planned.append((key, prose(text), text))
+    return planned
+
+
+def _note_value(note: Note) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = CommentedMap()
+    entry["date"] = note.date
+    if note.by:
+        entry["by"] = word(note.by)
+    entry["text"] = prose(note.text)
+    return entry
+
+
+def _item_node(document: Any, path: tuple[str | int, ...]) -> Any:
+    node = document
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _comparable(item: Any) -> Any:
+    return item.model_dump(mode="json")
+
+
+def _resolved(edit: ItemEdit, loaded: LoadedPlan) -> ItemEdit:
+    """*edit* with completed_unless_set turned into a completion day, or dropped."""
+    if edit.completed is not None or edit.completed_unless_set is None:
+        return edit
+    current = next(item for _, _, item in loaded.plan.iter_items() if item.id == edit.item_id)
+    if current.status == "complete" and current.completed is not None:
+        return dataclasses.replace(edit, completed_unless_set=None)
+    return dataclasses.replace(edit, completed=edit.completed_unless_set, completed_unless_set=None)
+
+
+def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
+    """The plan *text* with *edit* applied, and what changed. Raises PlanError, changing nothing.
+
+    The result has been loaded and validated; every item other than the edited one is
+    unchanged, and the edited one has the requested values.
+    """
+    loaded = parse_plan(text, name)
+    path = loaded.item_path(edit.item_id)
+    if path is None:
+        raise PlanError.single(unknown_item_message(edit.item_id, loaded), Location(name))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    plain = text.replace("\r\n", "\n")
+    # ruamel always ends its dump with a newline; give the text one too, and take it off again.
+    unterminated = not plain.endswith("\n")
+    if unterminated:
+        plain += "\n"
+    yaml, document, base = round_trip(plain)
+    edit = _resolved(edit, loaded)
+    item = _item_node(document, path)
+    order = _field_order()
+    changes: list[Change] = []
+    for key, value, shown in _planned(edit):
+        before = _shown(item.get(key))
+        if before == shown:
+            continue
+        set_key(item, key, value, order)
+        changes.append(Change(key, before, shown))
+    if edit.note is not None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        updates = item.get("updates")
+        if isinstance(updates, CommentedSeq) and not updates.fa.flow_style():
+            append(updates, _note_value(edit.note))
+        else:
+            fresh = CommentedSeq()
+            fresh.extend(updates or [])
+            fresh.append(_note_value(edit.note))
+            set_key(item, "updates", fresh, order)
+        by = f" by {edit.note.by}" if edit.note.by else ""
+        changes.append(Change("updates", None, f"{edit.note.date.isoformat()}{by}: {edit.note.text}"))
+    if not changes:
+        return text, []
+    new_text = splice(plain, base, dump(yaml, document), edit.item_id)
+    if unterminated:
+        new_text = new_text.removesuffix("\n")
+    if newline != "\n":
+        new_text = new_text.replace("\n", newline)
+    _check(loaded, new_text, name, edit)
+    return new_text, changes
+
+
+def _check(before: LoadedPlan, new_text: str, name: str, edit: ItemEdit) -> None:
+    """Load the new text; refuse it unless only the edited item changed, and as asked."""
+    try:
+        after = parse_plan(new_text, name)
+    except PlanError as error:
+        lead = Problem(
+            f"item {edit.item_id} was not changed: the result would not be a valid plan. The plan is "
+            "unchanged; fix what is said below with another update, or edit the file by hand.",
+            Location(name),
+            edit.item_id,
+        )
+        # Positions in the rejected text would point at lines that are not in the file.
+        details = [Problem(problem.message, Location(name), problem.item_id) for problem in error.problems]
+        raise PlanError([lead, *details]) from None
+    old = {item.id: _comparable(item) for _, _, item in before.plan.iter_items()}
+    new = {item.id: _comparable(item) for _, _, item in after.plan.iter_items()}
+    target = new.pop(edit.item_id, None)
+    old.pop(edit.item_id, None)
+    unchanged_rest = (
+        old == new
+        and before.plan.model_dump(mode="json", exclude={"tasks"}) == after.plan.model_dump(mode="json", exclude={"tasks"})
+    )
+    expected = {key: shown for key, _, shown in _planned(edit)}
+    as_asked = target is not None and all(
+        str(target.get(key)) == value for key, value in expected.items()
+    )
+    if edit.note is not None and target is not None:
+        last = target["updates"][-1] if target["updates"] else None
+        as_asked = as_asked and last is not None and last["text"] == edit.note.text
+    if not (unchanged_rest and as_asked):
+        raise PlanError.single(
+            f"sendplan could not change item {edit.item_id} without disturbing the rest of the file, "
+            "so the plan was not changed. Make this change by hand.",
+            Location(name),
+        )
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A unified diff, labelled as git labels a relative path."""
+    before, after = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), before, after)
+    # As git and diff(1) mark a last line that has no newline.
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _read(path: str, name: str) -> tuple[str, bool]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise PlanError.single(f"cannot read the plan: {error.strerror}.", Location(name)) from None
+    return decode(data, name), data.startswith(BOM.encode())
+
+
+def update_item(path: str, edit: ItemEdit, *, dry_run: bool = False) -> EditResult:
+    """Apply *edit* to the plan file at *path* in place (or only work out the diff, with *dry_run*).
+
+    The file is re-read after the lock is taken, so an edit made meanwhile by another
+    process is kept.
+    """
+    real = writable_path(path)
+    result = EditResult(path, edit.item_id)
+    lock = contextlib.nullcontext() if dry_run else plan_lock(real)
+    with lock:
+        text, bom = _read(real, path)
+        new_text, result.changes = edit_text(text, path, edit)
+        result.diff = unified_diff(text, new_text, path)
+        if result.changes and not dry_run:
+            write_atomic(real, ((BOM if bom else "") + new_text).encode("utf-8"))
+            result.written = True
+    return result

@@ -1,0 +1,304 @@
+"""Plain data → a typed Plan: pydantic errors turned into located Problems, and the rules that
+span items (unique ids, real dependencies, no circle of them).
+
+`parse_plan(text, name)` is the one full load of a plan's text: YAML (parse.py), then pydantic
+(model.py), every problem collected and raised at once as one PlanError. Reading a file, and
+the cache of validated plans, sit above this module (read.py); nothing here prints.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sendplan.errors import Location, PlanError, Problem, quoted
+from sendplan.plan.locate import Path_, locate, node_location
+from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, refuse_merge_conflicts, to_data
+
+if typing.TYPE_CHECKING:
+    import yaml
+
+
+@dataclass
+class LoadedPlan:
+    """A plan and where each part of it sits in the file it came from."""
+
+    plan: Any  # sendplan.plan.model.Plan; typed loosely so importing this module skips pydantic
+    source: str
+    root: yaml.Node | None = None
+    _item_paths: dict[str, Path_] = field(default_factory=dict, repr=False)
+
+    def locate(self, path: Path_, *, key: bool = False) -> Location:
+        """Where the value at *path* is (or its key, with *key*), as near as the file says."""
+        return locate(self.source, self.root, path, key=key)
+
+    def item_path(self, item_id: str) -> Path_ | None:
+        if not self._item_paths:
+            for t, task in enumerate(self.plan.tasks):
+                for d, deliverable in enumerate(task.deliverables):
+                    for i, item in enumerate(deliverable.items):
+                        self._item_paths.setdefault(
+                            item.id, ("tasks", t, "deliverables", d, "items", i)
+                        )
+        return self._item_paths.get(item_id)
+
+    def where(self, item_id: str, field_name: str | None = None) -> Location:
+        """The position of an item, or of one of its fields (the item itself if absent)."""
+        path = self.item_path(item_id)
+        if path is None:
+            return Location(self.source)
+        return self.locate(path + ((field_name,) if field_name else ()))
+
+
+# ---------------------------------------------------------------------------------------
+# Plain data → Plan, pydantic errors → located problems
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside list[X], dict[K, X], X | None and Annotated[X, …]."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        model = _inner_model(argument)
+        if model is not None:
+            return model
+    return None
+
+
+def _model_at(root_model: Any, path: Sequence[str | int]) -> Any:
+    model = root_model
+    expect_key = False
+    for part in path:
+        if expect_key:  # inside dict[str, Model]: the part is a key such as a lead code
+            expect_key = False
+            continue
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        expect_key = typing.get_origin(annotation) is dict
+        model = _inner_model(annotation)
+    return model
+
+
+def _item_id_at(data: Any, path: Sequence[str | int]) -> str | None:
+    if len(path) < 6 or path[0] != "tasks" or path[2] != "deliverables" or path[4] != "items":
+        return None
+    try:
+        item = data["tasks"][path[1]]["deliverables"][path[3]]["items"][path[5]]
+    except (KeyError, IndexError, TypeError):
+        return None
+    value = item.get("id") if isinstance(item, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _describe(path: Sequence[str | int]) -> str:
+    names = [part for part in path if isinstance(part, str)]
+    return f'"{names[-1]}"' if names else "the plan"
+
+
+_TYPE_MESSAGES = {
+    "list_type": "should be a list (lines starting with \"- \")",
+    "dict_type": "should be a mapping (lines of \"key: value\")",
+    "model_type": "should be a mapping (lines of \"key: value\")",
+    "model_attributes_type": "should be a mapping (lines of \"key: value\")",
+    "string_type": "should be text",
+    "int_parsing": "should be a whole number",
+    "int_type": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "int_parsing_size": "should be a whole number of sensible size",
+}
+
+
+_SINGULAR = {"tasks": "task", "deliverables": "deliverable", "items": "item", "updates": "update"}
+
+
+def _container(path: Sequence[str | int]) -> str:
+    """Where a missing key belongs, in words: ' in "plan"', ' in this task', ' in lead AG'."""
+    parent = path[:-1]
+    if not parent:
+        return " at the top of the file"
+    if isinstance(parent[-1], int) and len(parent) >= 2 and parent[-2] in _SINGULAR:
+        return f" in this {_SINGULAR[str(parent[-2])]}"
+    if len(parent) >= 2 and parent[-2] == "leads":
+        return f" in lead {parent[-1]}"
+    return f' in "{parent[-1]}"'
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return quoted(value)
+
+
+def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
+    from sendplan.plan.model import Plan
+
+    details = []
+    key_errors: set[tuple[str | int, ...]] = set()
+    for detail in error.errors(include_url=False):
+        path = tuple(detail["loc"])
+        # pydantic ends the path of a bad dictionary key (a lead code, whose validator raises
+        # ValueError) with "[key]"; a key the user wrote as "[key]" ends other errors' paths.
+        if len(path) >= 3 and path[-1] == "[key]" and detail["type"] == "value_error":
+            path = path[:-1]
+            key_errors.add(path)
+        details.append((path, detail))
+    # A misspelt required key ("titel") is reported once, as the unknown key with its guess.
+    guessed: set[tuple[str | int, ...]] = set()
+    problems = []
+    for path, detail in details:
+        kind = detail["type"]
+        item_id = _item_id_at(data, path)
+        where = f" in item {item_id}" if item_id else ""
+        value = detail.get("input")
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            model = _model_at(Plan, path[:-1])
+            allowed = list(model.model_fields) if model is not None else []
+            import difflib  # only on a mistake
+
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
+            if guess:
+                guessed.add((*path[:-1], guess[0]))
+            message = f'unknown key {quoted(key)}{where}{hint}'
+            location = locate(name, root, path, key=True)
+        elif kind == "missing":
+            continue  # after the loop, once every guess is known
+        else:
+            text = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            if kind in _TYPE_MESSAGES:
+                text = f"{_describe(path)}{where} {_TYPE_MESSAGES[kind]}, not {_shown(value)}."
+            elif kind == "value_error" and item_id and "item" not in text:
+                text = f"{_describe(path)}{where}: {text}"
+            elif kind == "value_error":
+                text = f"{_describe(path)}: {text}"
+            message = text
+            location = locate(name, root, path, key=path in key_errors)
+        problems.append(Problem(message, location, item_id))
+    for path, detail in details:
+        if detail["type"] == "missing" and path not in guessed:
+            item_id = _item_id_at(data, path)
+            where = f" in item {item_id}" if item_id else _container(path)
+            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", locate(name, root, path[:-1]), item_id))
+    return problems
+
+
+def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
+    """Rules that span items: ids are unique, depends_on names real items and has no cycle."""
+    problems: list[Problem] = []
+    first_place: dict[str, Location] = {}
+    depends: dict[str, list[str]] = {}
+    for t, task in enumerate(loaded.plan.tasks):
+        for d, deliverable in enumerate(task.deliverables):
+            for i, item in enumerate(deliverable.items):
+                path = ("tasks", t, "deliverables", d, "items", i)
+                if item.id in first_place:
+                    problems.append(
+                        Problem(
+                            f'item id "{item.id}" is used twice (first at line {first_place[item.id].line}). '
+                            "Each item needs its own id; give this one a new id.",
+                            loaded.locate((*path, "id")),
+                            item.id,
+                        )
+                    )
+                    continue
+                first_place[item.id] = loaded.locate((*path, "id"))
+                depends[item.id] = item.depends_on
+    for item_id, needs in depends.items():
+        for position, needed in enumerate(needs):
+            if needed not in depends:
+                import difflib  # only on a mistake
+
+                guess = difflib.get_close_matches(needed, list(depends), n=3, cutoff=0.5)
+                hint = f" Did you mean {', '.join(guess)}?" if guess else ""
+                path = loaded.item_path(item_id) or ()
+                problems.append(
+                    Problem(
+                        f'item {item_id} depends on "{needed}", which is not an item in this plan.{hint}',
+                        loaded.locate((*path, "depends_on", position)),
+                        item_id,
+                    )
+                )
+    problems.extend(_cycle_problems(loaded, depends))
+    return problems
+
+
+def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterator[Problem]:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+    for start, needs in depends.items():
+        if state.get(start):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(needs))]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif child in depends and state.get(child) == 1:
+                cycle = [name for name, _ in stack][[name for name, _ in stack].index(child) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    path = loaded.item_path(cycle[0]) or ()
+                    chain = " → ".join([*cycle, cycle[0]])
+                    yield Problem(
+                        f"items depend on each other in a circle ({chain}), so none can finish first.",
+                        loaded.locate((*path, "depends_on")),
+                        cycle[0],
+                    )
+            elif child in depends and not state.get(child):
+                state[child] = 1
+                stack.append((child, iter(depends[child])))
+
+
+def parse_plan(text: str, name: str) -> LoadedPlan:
+    """Text of a plan file → LoadedPlan, or PlanError with every problem found."""
+    import yaml
+    from pydantic import ValidationError
+
+    from sendplan.plan.model import Plan
+
+    refuse_merge_conflicts(text, name)
+    root = compose(text, name)
+    if root is None:
+        raise PlanError.single(
+            "the file is empty. A plan needs at least \"plan:\" with a title, and \"tasks:\".",
+            Location(name, 1, 1),
+        )
+    # Nesting and aliases first, so both YAML loaders give the same answer for a deep list.
+    data, problems = to_data(root, name, text=text)
+    problems.extend(anchor_problems(text, name))
+    if not isinstance(root, yaml.MappingNode):
+        what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        if isinstance(root, yaml.ScalarNode) and root.tag == NULL_TAG:
+            raise PlanError.single(
+                "the file holds no plan (only an empty value). A plan starts with \"plan:\" and \"tasks:\".",
+                node_location(name, root),
+            )
+        raise PlanError.single(
+            f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\".",
+            node_location(name, root),
+        )
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as error:
+        raise PlanError(problems + _pydantic_problems(error, data, name, root)) from None
+    loaded = LoadedPlan(plan, name, root)
+    problems.extend(consistency_problems(loaded))
+    if problems:
+        raise PlanError(problems)
+    return loaded

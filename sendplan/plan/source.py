@@ -1,0 +1,205 @@
+"""Which plan file to read, and its bytes as text: every failure of reading becomes a located Problem.
+
+The choice of path (--plan, $SENDPLAN_PLAN, ./plan.yaml, the nearest plan.yaml up to the top of
+the git repository, else the bundled plan), the size cap, and decoding to UTF-8 text with a
+message that says how to save a file that is not UTF-8. Nothing here parses YAML or prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import typing
+from pathlib import Path
+
+from sendplan.errors import Location, PlanError
+
+# Big enough for a 100,000-item plan (about 20 MB); a larger file is more likely a mistake.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+MAX_BYTES_ENV = "SENDPLAN_MAX_BYTES"
+STDIN = "-"
+BUNDLED_NAME = "plan.yaml"
+
+
+def bundled_plan() -> Path:
+    """The West Northamptonshire plan shipped inside the package.
+
+    A file in the package's data folder: pip always installs the package as files, and
+    importlib.resources would cost more to import (about 10 ms) than the rest of a small
+    command's own work."""
+    return Path(__file__).resolve().parent.parent / "data" / BUNDLED_NAME
+
+
+def is_bundled(path: str) -> bool:
+    """Whether *path* is the example plan shipped inside the package."""
+    return path != STDIN and os.path.realpath(path) == os.path.realpath(bundled_plan())
+
+
+def display_name(path: str) -> str:
+    """How a plan file is named to a reader (a report's header): the bundled example by its
+    file name and what it is, not the folder deep inside an installation it lives in."""
+    return f"{BUNDLED_NAME} (the example bundled with sendplan)" if is_bundled(path) else path
+
+
+def choose_plan(plan_option: str | None, cwd: Path | None = None) -> str:
+    """--plan (or $SENDPLAN_PLAN, which click folds into it), else ./plan.yaml, else the nearest
+    plan.yaml in a folder above, up to the top of the git repository, else the bundled plan."""
+    if plan_option:
+        return plan_option
+    here = cwd or Path.cwd()
+    local = here / "plan.yaml"
+    if local.is_file():
+        return "plan.yaml" if cwd is None else str(local)
+    found = _plan_in_repository(here)
+    return str(found) if found is not None else str(bundled_plan())
+
+
+def _plan_in_repository(start: Path) -> Path | None:
+    # A team keeps plan.yaml at the top of its repository and works in subfolders; without
+    # this, a command run in docs/ would quietly answer from the bundled example instead.
+    # Outside a git work tree only the current folder counts, so a stray plan.yaml in a
+    # home folder is never picked up by surprise.
+    folders = [start, *start.parents]
+    top = next((index for index, folder in enumerate(folders) if (folder / ".git").exists()), None)
+    if top is None:
+        return None
+    for folder in folders[1 : top + 1]:
+        candidate = folder / "plan.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def max_plan_bytes() -> int:
+    raw = os.environ.get(MAX_BYTES_ENV)
+    if raw is None or not raw.strip():
+        return MAX_PLAN_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise PlanError.single(
+            f'{MAX_BYTES_ENV}="{raw}" is not a whole number of bytes. '
+            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
+        ) from None
+    if value <= 0:
+        raise PlanError.single(
+            f'{MAX_BYTES_ENV}="{raw}" must be a positive number of bytes. '
+            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Reading bytes and text
+
+
+def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str, str]:
+    """(name for messages, text) of a plan file or standard input, with every failure located."""
+    limit = max_plan_bytes()
+    if path == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(limit + 1)
+        name = "<stdin>"
+    else:
+        name = path
+        data = _read_file(path, limit)
+    if len(data) > limit:
+        raise PlanError.single(
+            f"the file is larger than {limit:,} bytes, the most sendplan reads. "
+            f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
+            Location(name),
+        )
+    return name, decode(data, name)
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    location = Location(path)
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location)
+        size = target.stat().st_size
+        if size > limit:
+            raise PlanError.single(
+                f"the file is {size:,} bytes, larger than the {limit:,} sendplan reads. "
+                f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
+                location,
+            )
+        with target.open("rb") as stream:
+            return stream.read(limit + 1)
+    except FileNotFoundError:
+        raise PlanError.single(
+            "no such file. Check the name, or run sendplan in the folder that holds plan.yaml.", location
+        ) from None
+    except PermissionError:
+        raise PlanError.single("permission denied: sendplan cannot read this file.", location) from None
+    except IsADirectoryError:
+        raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location) from None
+    except OSError as error:
+        raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
+    except ValueError:  # a NUL character in the name: no file can have it
+        raise PlanError.single("this is not a usable file name. Check the name.", location) from None
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as editors count) of a byte offset."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
+
+
+# Files people point sendplan at by mistake, known by their first bytes.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (Word and Excel files are zip archives)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Word or Excel file"),
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+_SAVE_AS_UTF8 = "Save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)."
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16 has a zero in every other byte of its opening."""
+    sample = data[:400]
+    if len(sample) < 4:
+        return False
+    return any(zeros.count(0) >= 0.9 * len(zeros) for zeros in (sample[1::2], sample[0::2]))
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is fine), or a located error saying how to save it."""
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise PlanError.single(
+                f"this is {what}, not a YAML text file. Point sendplan at the plan's .yaml file.",
+                Location(name, 1, 1),
+            )
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PlanError.single(f"the file is saved as UTF-32. {_SAVE_AS_UTF8}", Location(name, 1, 1))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
+        raise PlanError.single(f"the file is saved as UTF-16. {_SAVE_AS_UTF8}", Location(name, 1, 1))
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line, column = _line_column(data, nul)
+        raise PlanError.single(
+            "the file holds a NUL byte, so it looks binary, not a YAML text file. "
+            "Point sendplan at the plan's .yaml file.",
+            Location(name, line, column),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        byte = data[error.start]
+        # Word and Excel on Windows save Windows-1252: name the character the user typed.
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        typed = f' (in Windows-1252 it is "{guess}")' if guess.isprintable() and guess != "\ufffd" else ""
+        raise PlanError.single(
+            f"byte 0x{byte:02x} is not UTF-8 text{typed}. Save the file as UTF-8 "
+            "(text pasted from Word or Excel is often Windows-1252).",
+            Location(name, line, column),
+        ) from None
+    return text.removeprefix("\ufeff")
