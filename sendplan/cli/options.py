@@ -19,7 +19,7 @@ from sendplan.cli.completion import complete_lead_codes
 
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
-from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for
+from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for, format_named, write_text
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -210,7 +210,7 @@ def resolve_format(output_format: str | None) -> OutputFormat:
     if ctx.meta.get("sendplan.json"):
         return OutputFormat.JSON
     if output_format:
-        return OutputFormat(output_format)
+        return format_named(output_format)
     path = ctx.meta.get("sendplan.output")
     if path and path != "-":
         chosen = format_for(path)
@@ -267,12 +267,10 @@ def show(report: Report, output_format: str | None) -> None:
 
 def write_output(path: str | None, text: str) -> None:
     """Text to stdout, or all at once to the file *path* (replacing it)."""
-    from sendplan.files import write_file
-
     if path is None or path == "-":
         click.echo(text, nl=False)
         return
     try:
-        write_file(path, lambda handle: handle.write(text))
+        write_text(path, text)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None

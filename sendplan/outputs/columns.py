@@ -35,7 +35,7 @@ def _due_text(row: Any) -> str:
     due = row.due_date
     if due is None:
         return "no deadline"
-    text = due.isoformat()
+    text: str = due.isoformat()
     if row.precision == "recurring":
         text += " ↻"
     if row.revised_deadline:
@@ -177,8 +177,13 @@ TABLE_COLUMNS["changes"] = [
 ]
 
 
+def _field_column(name: str) -> Column:
+    """A column that shows one field of the row as one line of text."""
+    return Column(name, lambda row: flat_text(getattr(row, name)))
+
+
 def report_columns(report: Report) -> list[Column]:
     """The report's column spec; with --fields (or a kind with no spec), one column per field."""
     if report.fields or report.kind not in TABLE_COLUMNS:
-        return [Column(name, lambda row, name=name: flat_text(getattr(row, name))) for name in chosen_names(report)]
+        return [_field_column(name) for name in chosen_names(report)]
     return TABLE_COLUMNS[report.kind]

@@ -101,4 +101,5 @@ def calendar(plan: Any, rows: Sequence[ItemRow], as_of: date, name: str) -> byte
             # The month's last day every year (BYMONTHDAY=-1 keeps February right in leap years).
             event.add("rrule", {"freq": "yearly", "bymonth": deadline.month, "bymonthday": -1})
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data

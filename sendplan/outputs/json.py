@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C escaper when available
+from json.encoder import encode_basestring  # the C escaper when available
 from typing import IO, Any
 
 from sendplan.outputs.rows import Report, chosen_record, out_stream, record

@@ -44,6 +44,17 @@ class OutputFormat(enum.StrEnum):
     XLSX = "xlsx", "xlsx:render_xlsx", (".xlsx",), True
 
 
+_BY_NAME: dict[str, OutputFormat] = {fmt.value: fmt for fmt in OutputFormat}
+
+
+def format_named(name: str) -> OutputFormat:
+    """The format called *name* ("json"), as OutputFormat(name) would give it; ValueError otherwise."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"{name!r} is not an output format") from None
+
+
 # What `-o FILE` writes when --format is not given, by the file's extension.
 EXTENSIONS: dict[str, OutputFormat] = {extension: fmt for fmt in OutputFormat for extension in fmt.extensions}
 # Formats that are bytes, not text: never written to a terminal.
@@ -66,7 +77,7 @@ class _Writers(Mapping[OutputFormat, Writer]):
     """Each format's writer function, imported the first time it is looked up."""
 
     def __getitem__(self, fmt: OutputFormat) -> Writer:
-        module, _, function = OutputFormat(fmt).writer.partition(":")
+        module, _, function = format_named(fmt).writer.partition(":")
         # __import__, not importlib: importlib.import_module is no faster and is one more import.
         found: Writer = getattr(__import__(f"sendplan.outputs.{module}", fromlist=[function]), function)
         return found
@@ -97,3 +108,10 @@ def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path:
     from sendplan.files import write_file
 
     write_file(path, lambda handle: writer(report, handle), binary=fmt.binary)
+
+
+def write_text(path: str, text: str) -> None:
+    """*text* written to the file *path* all at once, replacing it (a report, a calendar, a schema)."""
+    from sendplan.files import write_file
+
+    write_file(path, lambda handle: handle.write(text))

@@ -6,7 +6,7 @@ the console never recolours dates or numbers. rich is imported only when a table
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from sendplan.outputs.columns import report_columns
 from sendplan.outputs.rows import Report, out_stream
@@ -35,7 +35,9 @@ def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
     from rich.console import Console
 
     # highlight=False: dates and numbers in plan text are not recoloured; rich honours NO_COLOR.
-    return Console(file=_TrimmedOutput(out_stream(out)), width=width, highlight=False, emoji=False, soft_wrap=False)
+    # _TrimmedOutput passes everything but write() through to the real stream.
+    trimmed = cast("IO[str]", _TrimmedOutput(out_stream(out)))
+    return Console(file=trimmed, width=width, highlight=False, emoji=False, soft_wrap=False)
 
 
 def render_table(report: Report, out: IO[str] | None = None, *, width: int | None = None) -> None:

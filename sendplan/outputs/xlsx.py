@@ -50,7 +50,7 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> None:
 
     names = chosen_names(report)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet, the active one
     sheet.title = report.kind.capitalize()[:31]
     sheet.append(names)
     for cell in sheet[1]:

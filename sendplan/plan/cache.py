@@ -167,7 +167,7 @@ def _public_properties(cls: type) -> list[str]:
 
 
 def _model_schema(cls: Any, schema: dict[str, Any]) -> str:
-    name = cls.__name__
+    name: str = cls.__name__
     if name not in schema:
         # Properties are pure functions of the plan, so their values are kept as data.
         schema[name] = {"kind": "model", "fields": list(cls.model_fields), "properties": _public_properties(cls)}
@@ -243,7 +243,7 @@ def _enum_class(name: str, members: list[tuple[str, Any]], properties: dict[str,
     cls = base(name, members, module=__name__)
     for prop, per_member in properties.items():
         table = dict(zip(values, per_member, strict=True))
-        setattr(cls, prop, property(lambda self, _t=table: _t[self.value]))
+        setattr(cls, prop, property(lambda self, _t=table: _t[self.value]))  # type: ignore[misc]  # self is the member
     return cls
 
 

@@ -82,7 +82,8 @@ def _slip(old_deadline: Any, new_deadline: Any) -> int | None:
     new_day = getattr(new_deadline, "due_date", None)
     if old_day is None or new_day is None:
         return None
-    return (new_day - old_day).days
+    slip: int = (new_day - old_day).days
+    return slip
 
 
 def _iso(day: Any) -> str | None:

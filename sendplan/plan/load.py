@@ -223,11 +223,11 @@ def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
 
                 guess = difflib.get_close_matches(needed, list(depends), n=3, cutoff=0.5)
                 hint = f" Did you mean {', '.join(guess)}?" if guess else ""
-                path = loaded.item_path(item_id) or ()
+                item_path: Path_ = loaded.item_path(item_id) or ()
                 problems.append(
                     Problem(
                         f'item {item_id} depends on "{needed}", which is not an item in this plan.{hint}',
-                        loaded.locate((*path, "depends_on", position)),
+                        loaded.locate((*item_path, "depends_on", position)),
                         item_id,
                     )
                 )

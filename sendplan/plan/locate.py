@@ -13,6 +13,13 @@ from sendplan.errors import Location
 if typing.TYPE_CHECKING:
     import yaml
 
+    class Mark(typing.Protocol):
+        """A position as PyYAML gives it (pure-Python and libyaml marks alike): 0-based."""
+
+        line: int
+        column: int
+
+
 Path_ = tuple[str | int, ...]
 
 
@@ -22,7 +29,7 @@ def node_location(name: str, node: yaml.Node) -> Location:
     return Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def mark_location(name: str, mark: yaml.Mark | None) -> Location:
+def mark_location(name: str, mark: Mark | None) -> Location:
     """Where *mark* is in the file *name* (the file alone when there is no mark)."""
     # libyaml marks are 0-based; people count from 1.
     return Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)

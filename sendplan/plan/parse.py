@@ -18,6 +18,8 @@ from sendplan.plan.locate import mark_location, node_location
 if typing.TYPE_CHECKING:
     import yaml
 
+    from sendplan.plan.locate import Mark
+
 # yaml is imported inside the functions that parse: a plan read back from the cache needs none
 # of it. None means libyaml's CSafeLoader where PyYAML has it (far faster), else the pure-Python
 # SafeLoader, which gives the same nodes and marks; tests set this to compare the two.
@@ -131,7 +133,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
         message = f'this quoted text runs into a "---" line: add the closing {quote} where the text ends.'
     elif ("escape" in problem or "hexdecimal" in problem) and mark is not None:
         backslash = line.rfind("\\", 0, mark.column + 1)
-        mark = yaml.Mark(mark.name, mark.index, mark.line, backslash if backslash >= 0 else mark.column, None, None)
+        mark = yaml.Mark(mark.name, mark.index, mark.line, backslash if backslash >= 0 else mark.column, None, 0)
         escape = line[mark.column : mark.column + 2]
         message = (
             f'a backslash in double-quoted text starts an escape, and "{escape}" is not a whole one. '
@@ -231,7 +233,7 @@ def _depth_problem(text: str, name: str) -> Problem:
 
     message = f"the file nests deeper than {MAX_DEPTH} levels here; a plan never needs that."
 
-    def first_too_deep(source: str, loader: Any) -> yaml.Mark | None:
+    def first_too_deep(source: str, loader: Any) -> Mark | None:
         depth = 0
         for event in yaml.parse(source, Loader=loader):
             if isinstance(event, yaml.CollectionEndEvent):

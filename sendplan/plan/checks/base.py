@@ -109,7 +109,7 @@ def finding(code: str, message: str, location: Location, item_id: str | None = N
 
 def is_active(item: Any) -> bool:
     # A dropped item needs no lead, deadline or criterion any more.
-    return item.status.value != "dropped"
+    return bool(item.status.value != "dropped")
 
 
 def month_year(day: date) -> str:

@@ -204,7 +204,8 @@ def _letters(text: str) -> str:
 def _item_id_at(ctx: CheckContext, path: Path_) -> str | None:
     if len(path) >= 6 and path[0] == "tasks" and path[2] == "deliverables" and path[4] == "items":
         try:
-            return ctx.plan.tasks[path[1]].deliverables[path[3]].items[path[5]].id
+            item_id: str = ctx.plan.tasks[path[1]].deliverables[path[3]].items[path[5]].id
+            return item_id
         except (IndexError, TypeError):
             return None
     return None
