@@ -295,3 +295,10 @@ def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPat
     assert len(cache_files(cache_dir)) == 3
     assert cache.load(MINIMAL_PLAN + "# edit 5\n", "plan.yaml") is not None
     assert cache.load(MINIMAL_PLAN + "# edit 0\n", "plan.yaml") is None
+
+
+def test_key_covers_every_module_of_the_package() -> None:
+    """A module in any subpackage (a check family, a command) is part of the key, so editing it misses."""
+    fingerprint = cache._code_fingerprint().decode()
+    for module in ("plan/checks/words.py", "cli/options.py", "outputs/json.py", "errors.py"):
+        assert f"|{module}:" in f"|{fingerprint}", module

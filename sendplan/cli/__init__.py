@@ -1,7 +1,9 @@
 """The command line: the `sendplan` group, the one error edge and the entry point.
 
 Commands live one family to a module beside this one (listings, editing, reports, checking,
-setup, completion); each parses its options, calls the library and hands rows to an output.
+setup); each parses its options, calls the library and hands rows to an output.
+COMMANDS below says where each one is, and a command's module is imported only when the
+command is run or listed, so `sendplan overdue` never loads the editing or report commands.
 This module turns a PlanError into messages on stderr and exit 1, the only such place.
 Heavy modules (pydantic, rich, yaml) are imported inside the commands, so `sendplan --help`
 starts fast.
@@ -11,13 +13,65 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
 from sendplan import __version__
-from sendplan.cli import checking, completion, editing, listings, reports, setup
 from sendplan.cli.options import EXIT_PROBLEMS
+
+# Every command: its name and its function, as "module:function" in sendplan/cli. A new command
+# is one function in one of those modules and one line here.
+COMMANDS = {
+    "by-lead": "listings:by_lead_command",
+    "completion": "setup:completion_command",
+    "diff": "checking:diff_command",
+    "done": "editing:done_command",
+    "due": "listings:due_command",
+    "glossary": "setup:glossary_command",
+    "ics": "reports:ics_command",
+    "init": "setup:init_command",
+    "leads": "listings:leads_command",
+    "list": "listings:list_command",
+    "overdue": "listings:overdue_command",
+    "report": "reports:report_command",
+    "schema": "setup:schema_command",
+    "status": "listings:status_command",
+    "tasks": "listings:tasks_command",
+    "timeline": "reports:timeline_command",
+    "update": "editing:update_command",
+    "validate": "checking:validate_command",
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name; each command's module is imported when it is first looked up."""
+
+    def __init__(self, where: dict[str, str]) -> None:
+        self._where = where
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module, _, function = self._where[name].partition(":")  # KeyError: no such command
+            # __import__, not importlib: the same work, without importing importlib.
+            found: click.Command = getattr(__import__(f"sendplan.cli.{module}", fromlist=[function]), function)
+            self._loaded[name] = found
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._where.pop(name, None)
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._where, **self._loaded})
+
+    def __len__(self) -> int:
+        return len({**self._where, **self._loaded})
 
 
 class SendplanGroup(click.Group):
@@ -25,17 +79,22 @@ class SendplanGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from sendplan.errors import PlanError
-        from sendplan.outputs.problems import format_problem
 
         try:
             return super().invoke(ctx)
         except PlanError as error:
+            from sendplan.outputs.problems import format_problem
+
             for problem in error.problems:
                 click.echo(format_problem(problem), err=True)
             ctx.exit(EXIT_PROBLEMS)
 
 
-@click.group(cls=SendplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=SendplanGroup, commands=LazyCommands(COMMANDS), context_settings={"help_option_names": ["-h", "--help"]}
+)
+
+
 @click.version_option(__version__, "--version", prog_name="sendplan")
 def cli() -> None:
     """Answer questions about an action plan kept in a YAML file.
@@ -47,17 +106,6 @@ def cli() -> None:
       sendplan due --within 30d        what falls due in the next 30 days
       sendplan validate plan.yaml      check the file
     """
-
-
-for command in (
-    *checking.COMMANDS,
-    *listings.COMMANDS,
-    *editing.COMMANDS,
-    *reports.COMMANDS,
-    *setup.COMMANDS,
-    completion.completion_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

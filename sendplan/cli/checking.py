@@ -15,6 +15,7 @@ import click
 from sendplan.cli.options import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    PLAN_PATH,
     as_of_option,
     day_or_clock,
     format_options,
@@ -53,7 +54,7 @@ def _warnings(findings: Any) -> str:
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=PLAN_PATH)
 @plan_option
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, expose_value=False, callback=set_json, help="Shorthand for --format json.")
@@ -157,7 +158,7 @@ def validate_command(
 
 
 @click.command("diff")
-@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, metavar="[OLD NEW]", type=PLAN_PATH)
 @click.option(
     "--rev", metavar="REV",
     help="Compare the plan file as committed at this git revision (HEAD~1, a tag, a commit) with the file now.",
@@ -216,6 +217,3 @@ def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None,
         notes=["Slip = days later (+) or earlier (-) than the item fell due before."],
     )
     show(report, output_format)
-
-
-COMMANDS = (validate_command, diff_command)

@@ -11,12 +11,14 @@ from typing import Any
 
 import click
 
-from sendplan.cli.completion import complete_item_ids, complete_lead_codes, complete_statuses
 from sendplan.cli.options import (
     DayParam,
     DeadlineTextParam,
     F,
     as_of_option,
+    complete_item_ids,
+    complete_lead_codes,
+    complete_statuses,
     day_or_today,
     edited_plan_option,
 )
@@ -229,6 +231,3 @@ def done_command(
     """
     day = day_or_today(as_of)
     _apply_update(plan_path, item_id, dry_run, status="complete", completed=day, note=_note(note, by, day))
-
-
-COMMANDS = (update_command, done_command)

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sendplan.cli.completion import complete_lead_codes, complete_statuses, complete_task_numbers
 from sendplan.cli.options import (
     EXIT_PROBLEMS,
     DayParam,
     PeriodParam,
     common_options,
+    complete_lead_codes,
+    complete_statuses,
+    complete_task_numbers,
     day_or_today,
     item_rows,
     lead_filter_option,
@@ -256,6 +258,3 @@ def status_command(
         section=lambda line: line.group,
     )
     show(report, output_format)
-
-
-COMMANDS = (list_command, by_lead_command, overdue_command, due_command, leads_command, tasks_command, status_command)

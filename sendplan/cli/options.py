@@ -1,5 +1,6 @@
-"""What every command shares: the clock, exit codes, parameter types, options declared once, and
-handing a command's rows to an output (`show`, `write_output`).
+"""What every command shares: the clock, exit codes, parameter types, options declared once with
+what shell completion offers for them, and handing a command's rows to an output (`show`,
+`write_output`).
 
 `today()` is the one place sendplan reads the real clock, and only to fill in --as-of when it
 is not given (a test checks no other module calls date.today). Heavy modules are imported
@@ -14,8 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-
-from sendplan.cli.completion import complete_lead_codes
 
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
@@ -106,12 +105,95 @@ class DeadlineTextParam(TextType):
             self.fail(str(error), param, ctx)
 
 
+# A plan file on the command line: no checks here (the loader locates every problem), and
+# shells complete file names. One instance for every such parameter (each costs a gettext).
+PLAN_PATH = click.Path(allow_dash=True)
+
+
+# Shell completion reads the plan the command would read; any failure means no completions,
+# never a traceback in the middle of someone's command line.
+COMPLETE_VAR = "_SENDPLAN_COMPLETE"
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def completion_plan(ctx: click.Context) -> Any:
+    """The Plan chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled, or None if unusable."""
+    try:
+        from sendplan.plan.read import load_plan
+        from sendplan.plan.source import STDIN, choose_plan
+
+        chosen = None
+        node: click.Context | None = ctx
+        while node is not None and chosen is None:
+            chosen = node.params.get("plan_path")
+            node = node.parent
+        path = choose_plan(chosen)
+        if path == STDIN:  # completing must never wait on standard input
+            return None
+        return load_plan(path).plan
+    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
+        return None
+
+
+def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from sendplan.outputs.text import one_line
+
+    def short(text: str | None) -> str | None:
+        if not text:
+            return None
+        text = one_line(text)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    return [CompletionItem(value, help=short(description)) for value, description in values]
+
+
+def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Lead codes from the plan (its key, then codes only items use), for CODE and --lead."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.query import known_leads
+
+    prefix = normalise_lead_code(incomplete)
+    leads = plan.leads
+    return _offer(
+        [(code, leads[code].name if code in leads else None) for code in known_leads(plan) if code.startswith(prefix)]
+    )
+
+
+def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Item ids from the plan, each with its action as the description (zsh and fish show it)."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    wanted = incomplete.lower()
+    return _offer([(item.id, item.action) for _, _, item in plan.iter_items() if item.id.lower().startswith(wanted)])
+
+
+def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Task numbers from the plan, with each task's title."""
+    plan = completion_plan(ctx)
+    if plan is None:
+        return []
+    return _offer([(str(task.number), task.title) for task in plan.tasks if str(task.number).startswith(incomplete)])
+
+
+def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """The six statuses (the aliases are accepted too, but not offered)."""
+    from sendplan.plan.model import Status
+
+    return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
+
+
 def _plan_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--plan",
         "plan_path",
         metavar="FILE",
-        type=click.Path(allow_dash=True),  # no checks here (the loader locates them); shells complete file names
+        type=PLAN_PATH,
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         help=help_text,

@@ -178,6 +178,3 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
         write_output(output, data.decode("utf-8"))
-
-
-COMMANDS = (report_command, timeline_command, ics_command)

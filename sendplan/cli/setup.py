@@ -1,4 +1,5 @@
-"""Setting up: init (a new plan file), schema (its JSON Schema for editors), glossary."""
+"""Setting up: init (a new plan file), schema (its JSON Schema for editors), the glossary, and
+the shell completion script."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date
 import click
 
 from sendplan.cli.options import (
+    COMPLETE_VAR,
+    COMPLETION_SHELLS,
     as_of_option,
     day_or_today,
     format_options,
@@ -88,4 +91,32 @@ def glossary_command(plan_path: str | None, output_format: str | None) -> None:
         click.echo(format_problem(problem), err=True)
 
 
-COMMANDS = (init_command, schema_command, glossary_command)
+@click.command("completion")
+@click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
+def completion_command(shell: str) -> None:
+    """Print the script that lets bash, zsh or fish complete sendplan's commands.
+
+    It completes commands, options, lead codes, task numbers and statuses, reading
+    the lead codes from the plan the command would use. Load it from your shell's
+    start-up file:
+
+    \b
+      bash, in ~/.bashrc:
+        eval "$(sendplan completion bash)"
+      zsh, in ~/.zshrc (after compinit):
+        eval "$(sendplan completion zsh)"
+      fish, once:
+        sendplan completion fish > ~/.config/fish/completions/sendplan.fish
+
+    \b
+    Example:
+      sendplan completion bash
+    """
+    from click.shell_completion import get_completion_class
+
+    complete_class = get_completion_class(shell)
+    assert complete_class is not None  # every choice is one of click's built-in shells
+    # The group this command belongs to (sendplan itself), without importing it: it imports us.
+    root = click.get_current_context().find_root().command
+    # The installed command is called sendplan, whatever this process was started as.
+    click.echo(complete_class(root, {}, "sendplan", COMPLETE_VAR).source())
