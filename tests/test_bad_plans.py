@@ -386,8 +386,8 @@ def test_nesting_at_the_limit_is_not_refused_for_depth() -> None:
 
 
 def test_readme_quotes_the_corpus_exactly() -> None:
-    """Each message quoted in the README's "When something is wrong" section is a corpus case's real line."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    """Each message quoted in docs/exit-codes-and-errors.md's "When something is wrong" is a corpus case's real line."""
+    readme = (REPO / "docs" / "exit-codes-and-errors.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section: when something is wrong -->", 1)[1].split("<!-- section:", 1)[0]
     quoted = re.findall(r"^\s*- `([a-z0-9-]+\.yaml:\d+:\d+: .*)`$", section, re.MULTILINE)
     assert len(quoted) >= 10

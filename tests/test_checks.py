@@ -365,7 +365,7 @@ def test_ignore_from_the_command_line_and_the_plan() -> None:
     assert sorted(p.code or "" for p in result.ignored) == ["SP101", "SP104", "SP106"]
 
 
-# --- The registry and the README table ----------------------------------------------------
+# --- The registry and the table in docs/checks.md ------------------------------------------
 
 
 def test_registry_codes_names_and_docs() -> None:
@@ -389,9 +389,9 @@ def readme_table() -> str:
 
 
 def test_readme_table_matches_the_checks() -> None:
-    """The README's table of check codes is exactly the one built from the checks' docstrings."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert readme_table() in readme, "README table is stale; paste this:\n" + readme_table()
+    """docs/checks.md's table of check codes is exactly the one built from the checks' docstrings."""
+    readme = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert readme_table() in readme, "docs/checks.md's table is stale; paste this:\n" + readme_table()
 
 
 # --- The bundled plan's real findings ---------------------------------------------------

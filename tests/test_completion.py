@@ -132,7 +132,7 @@ def test_completion_command_refuses_other_shells(run: Callable[..., Result]) -> 
 
 
 def test_source_env_var_prints_the_script(runner: CliRunner) -> None:
-    """click's own `_SENDPLAN_COMPLETE=bash_source sendplan` works too, as the README says."""
+    """click's own `_SENDPLAN_COMPLETE=bash_source sendplan` works too, as docs/team.md says."""
     result = runner.invoke(cli.cli, [], prog_name="sendplan", env={"_SENDPLAN_COMPLETE": "bash_source"})
     assert result.exit_code == 0
     assert "complete -o nosort -F _sendplan_completion sendplan" in result.stdout

@@ -437,8 +437,8 @@ def test_edit_works_on_a_copy_of_the_bundled_plan(tmp_path: Path) -> None:
 
 
 def readme_session() -> list[tuple[str, str]]:
-    """(command, output) pairs of the README's progress examples, in order."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    """(command, output) pairs of docs/progress.md's examples, in order."""
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "progress.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section: progress tracking -->", 1)[1].split("<!-- section:", 1)[0]
     pairs: list[tuple[str, str]] = []
     for block in re.findall(r"```shell-session\n(.*?)```", section, re.DOTALL):
@@ -449,7 +449,7 @@ def readme_session() -> list[tuple[str, str]]:
 
 
 def test_readme_progress_session_is_real_output(tmp_path: Path, bundled_plan: Path) -> None:
-    """The README's update/done/status examples, replayed in order on a copy of the plan, print what it shows."""
+    """docs/progress.md's update/done/status examples, replayed in order on a copy of the plan, print what it shows."""
     shutil.copy(bundled_plan, tmp_path / "plan.yaml")
     source_root = Path(sendplan.__file__).resolve().parent.parent
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "PYTHONPATH": str(source_root)}

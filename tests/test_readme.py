@@ -1,4 +1,5 @@
-"""The README tells the truth: its examples are real output and every command is documented."""
+"""The README and the pages under docs/ tell the truth: their examples are real output and every
+command is documented."""
 
 from __future__ import annotations
 
@@ -16,8 +17,13 @@ import sendplan
 from sendplan.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+PAGES = {"README.md": README} | {
+    f"docs/{path.name}": path.read_text(encoding="utf-8") for path in sorted((REPO / "docs").glob("*.md"))
+}
 CONSOLE_BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.DOTALL)
-EXAMPLES = [match.groupdict() for match in CONSOLE_BLOCK.finditer(README)]
+EXAMPLES = [
+    {"page": page, **match.groupdict()} for page, text in PAGES.items() for match in CONSOLE_BLOCK.finditer(text)
+]
 
 
 def run_shell(command: str) -> str:
@@ -47,17 +53,27 @@ def tidy(text: str) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[example["command"] for example in EXAMPLES])
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{example['page']}: {example['command']}" for example in EXAMPLES])
 def test_console_examples_are_real_output(example: dict[str, str]) -> None:
-    """Each ```console block's output is exactly what the command prints (trailing spaces aside)."""
+    """Each ```console block, in the README and every docs page, prints exactly what it shows
+    (trailing spaces aside)."""
     assert tidy(run_shell(example["command"])) == tidy(example["output"])
 
 
+def test_every_docs_page_has_examples_and_is_linked_from_the_readme() -> None:
+    """The examples really come from every page, and the README links every docs page."""
+    assert {example["page"] for example in EXAMPLES} >= {"README.md", "docs/checks.md", "docs/reports.md"}
+    for page in PAGES:
+        if page != "README.md":
+            assert f"]({page})" in README, f"the README does not link {page}"
+
+
 def test_every_command_is_documented_with_an_example() -> None:
-    """Each command appears in the README and its --help ends with a runnable example."""
+    """Each command appears in the README or a docs page, and its --help ends with a runnable example."""
     ctx = click.Context(cli)
+    documented = "\n".join(PAGES.values())
     for name, command in cli.commands.items():
-        assert f"sendplan {name}" in README, name
+        assert f"sendplan {name}" in documented, name
         help_text = command.get_help(click.Context(command, info_name=name, parent=ctx))
         assert "Example" in help_text and f"sendplan {name}" in help_text, name
 
@@ -73,3 +89,27 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet ".[test]"' in ci
     assert re.search(r"^pytest$", ci, re.MULTILINE)
+
+
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as -."""
+    headings = re.findall(r"^#+ (.+)$", re.sub(r"```.*?```", "", text, flags=re.DOTALL), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_links_between_pages_work(page: str) -> None:
+    """Every relative link in the README and docs/ names a file that exists (and a heading in it)."""
+    folder = (REPO / page).parent
+    for match in LINK.finditer(PAGES[page]):
+        target = match["target"]
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (folder / path).resolve() if path else REPO / page
+        assert file.exists(), f"{page}: {target} does not exist"
+        if anchor and file.suffix == ".md":
+            assert anchor in anchors(file.read_text(encoding="utf-8")), f"{page}: no heading for #{anchor} in {path or page}"
