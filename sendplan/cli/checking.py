@@ -105,7 +105,6 @@ def validate_command(
     from sendplan.outputs.rows import Report, record
     from sendplan.outputs.text import visible
     from sendplan.plan.checks.registry import run_checks
-    from sendplan.plan.checks.summary import summarise
     from sendplan.plan.read import load_plan
     from sendplan.plan.source import choose_plan
 
@@ -134,6 +133,8 @@ def validate_command(
         failed = failed or bool(strict and findings.shown)
         reported += findings.shown
         if summary:
+            from sendplan.plan.checks.summary import summarise  # only with --summary
+
             by_check, by_task = summarise(loaded, findings, ignore)
             if fmt is ProblemFormat.JSON:
                 click.echo(to_json({"checks": record(by_check), "tasks": record(by_task)}))
