@@ -241,3 +241,13 @@ def test_layers_import_only_the_layers_below(name: str) -> None:
     draws it: no module imports a layer above its own."""
     above = sorted(target for target in GRAPH[name] if layer(target) > layer(name))
     assert above == [], f"{name} imports {above}, a layer above it"
+
+
+def test_every_format_names_a_writer_that_exists() -> None:
+    """Each OutputFormat line names a module in sendplan/outputs and a function in it: adding a
+    format is that module plus the one line in registry.py."""
+    from sendplan.outputs.registry import RENDERERS, OutputFormat
+
+    for fmt in OutputFormat:
+        assert callable(RENDERERS[fmt]), fmt
+        assert fmt.extensions, f"{fmt} has no extension for -o"

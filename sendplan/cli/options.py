@@ -277,8 +277,6 @@ def common_options(function: F) -> F:
     return plan_option(as_of_option(format_options(output_options(function))))
 
 
-# Shell completion reads the plan the command would read; any failure means no completions,
-
 def lead_filter_option(function: F) -> F:
     return click.option(
         "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,

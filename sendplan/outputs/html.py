@@ -35,8 +35,6 @@ from sendplan.timeline import month_span
 RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
 
 CSS = """
-
-
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -77,8 +75,6 @@ figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 8.5pt; color: #444; }
 footer { margin-top: 8mm; font-size: 8pt; color: #666; border-top: 1px solid #d0d0d0; padding-top: 2mm; }
-
-
 @media print { body { padding: 0; max-width: none; } }
 """
 
