@@ -11,6 +11,7 @@ starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from sendplan import __version__
-from sendplan.cli.options import EXIT_PROBLEMS
+from sendplan.cli.options import EXIT_INTERRUPTED, EXIT_PROBLEMS
 
 # Every command: its name and its function, as "module:function" in sendplan/cli. A new command
 # is one function in one of those modules and one line here.
@@ -74,8 +75,26 @@ class LazyCommands(MutableMapping[str, click.Command]):
         return len({**self._where, **self._loaded})
 
 
+def interrupted() -> None:
+    """One line for Ctrl-C, never a traceback; then exit 130, as shells expect of an interrupt."""
+    # On a terminal the line starts after the "^C" the terminal has echoed.
+    start = "\n" if sys.stderr is not None and sys.stderr.isatty() else ""
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"{start}sendplan: interrupted.\n")
+        sys.stderr.flush()
+    sys.exit(EXIT_INTERRUPTED)
+
+
 class SendplanGroup(click.Group):
-    """Turns a PlanError into located messages on stderr and exit 1: the only such place."""
+    """Turns a PlanError into located messages on stderr and exit 1, and Ctrl-C into one line
+    and exit 130: the only such place."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupted()
+            raise  # pragma: no cover - interrupted() exits
 
     def invoke(self, ctx: click.Context) -> Any:
         from sendplan.errors import PlanError
@@ -88,6 +107,8 @@ class SendplanGroup(click.Group):
             for problem in error.problems:
                 click.echo(format_problem(problem), err=True)
             ctx.exit(EXIT_PROBLEMS)
+        except KeyboardInterrupt:
+            interrupted()
 
 
 @click.group(
@@ -112,6 +133,8 @@ def main() -> None:
     """Entry point: run the CLI, and stay quiet when a pipe such as `| head` closes early."""
     try:
         cli(prog_name="sendplan")
+    except KeyboardInterrupt:  # outside a command: while click starts or Python flushes output
+        interrupted()
     except BrokenPipeError:
         # Python would print a traceback while flushing stdout at exit; point it at devnull.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -17,8 +17,10 @@ from json.encoder import encode_basestring  # the C escaper when available
 from typing import IO, Any
 
 from sendplan.outputs.rows import Report, chosen_record, out_stream, record
+from sendplan.outputs.text import INVISIBLE_CHARACTERS
 
-_C1 = re.compile(r"[\x7f-\x9f]")
+# json escapes C0 controls itself; these are escaped too (see text.py for why).
+_C1 = re.compile(f"[\\x7f-\\x9f{INVISIBLE_CHARACTERS}]")
 _float = json.JSONEncoder(ensure_ascii=False).encode  # inf and nan spelled as json.dumps does
 
 

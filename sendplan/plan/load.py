@@ -116,6 +116,14 @@ _TYPE_MESSAGES = {
 }
 
 
+_BOUND_MESSAGES = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
+}
+
+
 _SINGULAR = {"tasks": "task", "deliverables": "deliverable", "items": "item", "updates": "update"}
 
 
@@ -180,6 +188,9 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             text = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
             if kind in _TYPE_MESSAGES:
                 text = f"{_describe(path)}{where} {_TYPE_MESSAGES[kind]}, not {_shown(value)}."
+            elif kind in _BOUND_MESSAGES:
+                bound = next(iter(detail.get("ctx", {}).values()), "")
+                text = f"{_describe(path)}{where} should be {_BOUND_MESSAGES[kind]} {bound}, not {_shown(value)}."
             elif kind == "value_error" and item_id and "item" not in text:
                 text = f"{_describe(path)}{where}: {text}"
             elif kind == "value_error":

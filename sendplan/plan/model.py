@@ -251,11 +251,12 @@ class CheckSettings(Strict):
     """Plan health check settings kept in the plan itself."""
 
     ignore: list[str] = Field(default_factory=list, description="Check codes to silence, e.g. SP104.")
+    # Bounded so that counting back from the plan's date stays inside the calendar sendplan uses.
     grace_months: int = Field(
-        default=3, ge=0, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
+        default=3, ge=0, le=1200, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
     )
     horizon_years: int = Field(
-        default=5, ge=1, description="A deadline more than this many years after the plan's date is implausible (SP108)."
+        default=5, ge=1, le=100, description="A deadline more than this many years after the plan's date is implausible (SP108)."
     )
 
 

@@ -8,11 +8,12 @@ message that says how to save a file that is not UTF-8. Nothing here parses YAML
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import typing
 from pathlib import Path
 
-from sendplan.errors import Location, PlanError
+from sendplan.errors import Location, PlanError, quoted
 
 # Big enough for a 100,000-item plan (about 20 MB); a larger file is more likely a mistake.
 MAX_PLAN_BYTES = 64 * 1024 * 1024
@@ -70,21 +71,29 @@ def _plan_in_repository(start: Path) -> Path | None:
     return None
 
 
+# No plan comes near this; a larger setting is a mistake, and Python could not even ask for
+# that many bytes in one read.
+MAX_BYTES_CEILING = 1 << 40
+
+
 def max_plan_bytes() -> int:
+    """The most bytes sendplan reads of a plan: $SENDPLAN_MAX_BYTES, else MAX_PLAN_BYTES."""
     raw = os.environ.get(MAX_BYTES_ENV)
     if raw is None or not raw.strip():
         return MAX_PLAN_BYTES
+    shown = quoted(raw)
+    advice = f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
+    digits = raw.strip().lstrip("+")
     try:
-        value = int(raw)
+        # Python refuses int() of thousands of digits: a number that long is over the ceiling anyway.
+        value = MAX_BYTES_CEILING + 1 if len(digits) > 30 and digits.isdecimal() else int(raw)
     except ValueError:
-        raise PlanError.single(
-            f'{MAX_BYTES_ENV}="{raw}" is not a whole number of bytes. '
-            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
-        ) from None
+        raise PlanError.single(f"{MAX_BYTES_ENV}={shown} is not a whole number of bytes. {advice}") from None
     if value <= 0:
+        raise PlanError.single(f"{MAX_BYTES_ENV}={shown} must be a positive number of bytes. {advice}")
+    if value > MAX_BYTES_CEILING:
         raise PlanError.single(
-            f'{MAX_BYTES_ENV}="{raw}" must be a positive number of bytes. '
-            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
+            f"{MAX_BYTES_ENV}={shown} is more than any plan could need (at most {MAX_BYTES_CEILING:,} bytes). {advice}"
         )
     return value
 
@@ -97,9 +106,8 @@ def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str
     """(name for messages, text) of a plan file or standard input, with every failure located."""
     limit = max_plan_bytes()
     if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(limit + 1)
         name = "<stdin>"
+        data = _read_stdin(stdin, limit)
     else:
         name = path
         data = _read_file(path, limit)
@@ -112,22 +120,80 @@ def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str
     return name, decode(data, name)
 
 
+def _read_stdin(stdin: typing.BinaryIO | None, limit: int) -> bytes:
+    location = Location("<stdin>")
+    stream = stdin
+    if stream is None:
+        # Python sets sys.stdin to None when the process starts with descriptor 0 closed.
+        text_stream = sys.stdin
+        stream = getattr(text_stream, "buffer", None) if text_stream is not None else None
+    if stream is None:
+        raise PlanError.single(
+            "standard input is closed, so there is no plan to read from it. Pipe the plan in "
+            "(sendplan list --plan - < plan.yaml) or name the file with --plan.",
+            location,
+        )
+    try:
+        return stream.read(limit + 1)
+    except OSError as error:  # descriptor 0 closed under Python's feet, a terminal gone away…
+        raise PlanError.single(
+            f"cannot read standard input: {error.strerror or error}. Pipe the plan in or name the file with --plan.",
+            location,
+        ) from None
+
+
+# What stat says a name is, for the message refusing anything but a regular file.
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_a_plan_file(mode: int, location: Location) -> PlanError:
+    if stat.S_ISDIR(mode):
+        return PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location)
+    what = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+    return PlanError.single(
+        f"this is {what}, not a plan file. sendplan reads plan files only (reading anything else could wait "
+        "forever); name the plan's YAML file, or pipe the plan in with --plan -.",
+        location,
+    )
+
+
+def open_plan_file(path: str) -> int:
+    """A descriptor open for reading *path*, which must be a regular file.
+
+    O_NONBLOCK: a name swapped for a FIFO after the caller's stat must not make the open
+    wait for a writer; on a regular file the flag changes nothing.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.open(path, flags)
+
+
 def _read_file(path: str, limit: int) -> bytes:
     location = Location(path)
-    target = Path(path)
     try:
-        if target.is_dir():
-            raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location)
-        size = target.stat().st_size
-        if size > limit:
+        # stat, not open: a FIFO, device or socket is refused without ever being opened.
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_plan_file(info.st_mode, location)
+        if info.st_size > limit:
             raise PlanError.single(
-                f"the file is {size:,} bytes, larger than the {limit:,} sendplan reads. "
+                f"the file is {info.st_size:,} bytes, larger than the {limit:,} sendplan reads. "
                 f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
                 location,
             )
-        with target.open("rb") as stream:
-            return stream.read(limit + 1)
-    except FileNotFoundError:
+        descriptor = open_plan_file(path)
+        try:
+            opened = os.fstat(descriptor)
+            if not stat.S_ISREG(opened.st_mode):  # replaced between the stat and the open
+                raise _not_a_plan_file(opened.st_mode, location)
+            return _read_up_to(descriptor, limit + 1)
+        finally:
+            os.close(descriptor)
+    except (FileNotFoundError, NotADirectoryError):
         raise PlanError.single(
             "no such file. Check the name, or run sendplan in the folder that holds plan.yaml.", location
         ) from None
@@ -139,6 +205,19 @@ def _read_file(path: str, limit: int) -> bytes:
         raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
     except ValueError:  # a NUL character in the name: no file can have it
         raise PlanError.single("this is not a usable file name. Check the name.", location) from None
+
+
+def _read_up_to(descriptor: int, most: int) -> bytes:
+    """At most *most* bytes, to the end of the file (a file may grow while it is read)."""
+    chunks = []
+    left = most
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 24))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:
