@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sendplan.query import ItemRow, known_leads
+from sendplan.query import ItemRow, as_flat, group_by
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
 RAGS = ("blue", "green", "amber", "red")
@@ -75,18 +75,18 @@ def _line(group: str, key: str | None, title: str | None, rows: Sequence[ItemRow
 def status_rows(plan: Any, item_rows: Sequence[ItemRow], as_of: date, end: date) -> list[StatusRow]:
     """A line per task (plan order), per lead (registry order, then no lead), then the plan's total.
 
-    "Due soon" counts unfinished items falling due from *as_of* to *end* inclusive.
+    "Due soon" counts unfinished items falling due from *as_of* to *end* inclusive. *plan* is a
+    Plan or its FlatPlan; the rows are grouped once.
     """
-    lines = [
-        _line("task", str(task.number), task.title, [row for row in item_rows if row.task == task.number], as_of, end)
-        for task in plan.tasks
-    ]
-    for code in known_leads(plan):
-        lead = plan.leads.get(code)
-        group = [row for row in item_rows if row.lead == code]
-        lines.append(_line("lead", code, lead.name if lead else None, group, as_of, end))
-    unowned = [row for row in item_rows if row.lead is None]
+    flat = as_flat(plan)
+    by_task = group_by(item_rows, lambda row: row.task)
+    by_lead = group_by(item_rows, lambda row: row.lead)
+    lines = [_line("task", str(number), title, by_task.get(number, []), as_of, end) for number, title in flat.tasks]
+    for code in flat.known_leads():
+        lead = flat.leads.get(code)
+        lines.append(_line("lead", code, lead[0] if lead else None, by_lead.get(code, []), as_of, end))
+    unowned = by_lead.get(None)
     if unowned:
         lines.append(_line("lead", None, None, unowned, as_of, end))
-    lines.append(_line("plan", None, plan.plan.title, list(item_rows), as_of, end))
+    lines.append(_line("plan", None, flat.title, list(item_rows), as_of, end))
     return lines

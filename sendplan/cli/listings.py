@@ -126,14 +126,14 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     day = day_or_today(as_of)
     loaded = load(plan_path)
     wanted = normalise_lead_code(code)
-    codes = known_leads(loaded.plan)
+    codes = known_leads(loaded.flat)
     if wanted not in codes:
         raise click.BadParameter(
             f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
         )
     chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
-    lead = loaded.plan.leads.get(wanted)
-    who = f"{wanted} ({lead.name})" if lead else wanted
+    lead = loaded.flat.leads.get(wanted)
+    who = f"{wanted} ({lead[0]})" if lead else wanted
     show(items_report(f"Items led by {who}", chosen, loaded, day, f"{who} owns no items."), output_format)
 
 
@@ -194,7 +194,7 @@ def leads_command(plan_path: str | None, as_of: date | None, output_format: str 
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    summary = lead_summaries(loaded.plan, item_rows(loaded, day), day)
+    summary = lead_summaries(loaded.flat, item_rows(loaded, day), day)
     show(Report("leads", summary, f"Leads as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
 
 
@@ -212,7 +212,7 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    summary = task_summaries(loaded.plan, item_rows(loaded, day), day)
+    summary = task_summaries(loaded.flat, item_rows(loaded, day), day)
     show(Report("tasks", summary, f"Tasks as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
 
 
@@ -243,7 +243,7 @@ def status_command(
     day = day_or_today(as_of)
     end = period_end(day, within)
     loaded = load(plan_path)
-    lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
+    lines = status_rows(loaded.flat, rows(loaded.flat, day, amber_window=amber_days), day, end)
     report = Report(
         "status",
         lines,

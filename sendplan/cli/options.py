@@ -315,11 +315,11 @@ def load(plan_path: str | None) -> LoadedPlan:
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
     from sendplan.query import rows
 
-    return rows(loaded.plan, as_of)
+    return rows(loaded.flat, as_of)
 
 
 def plan_name(loaded: LoadedPlan) -> str:
-    return str(loaded.plan.plan.title)
+    return str(loaded.flat.title)
 
 
 def show(report: Report, output_format: str | None) -> None:

@@ -36,7 +36,7 @@ def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
     from sendplan.plan.codes import normalise_lead_code
     from sendplan.query import known_leads
 
-    known = known_leads(loaded.plan)
+    known = known_leads(loaded.flat)
     wanted = frozenset(normalise_lead_code(code) for code in codes)
     unknown = sorted(wanted - set(known))
     if unknown:
@@ -93,7 +93,7 @@ def report_command(
     if fmt == "html":
         from sendplan.outputs.html import to_html
 
-        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+        text = to_html(board, loaded.flat.tasks)
     else:
         from sendplan.outputs.markdown import to_markdown
 
@@ -136,7 +136,8 @@ def timeline_command(
     terminal = sys.stdout.isatty()
     columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
     # With --lead, only the tasks where that lead has items.
-    lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
+    used = {row.task for row in chosen}
+    lanes = [(number, title) for number, title in loaded.flat.tasks if not wanted or number in used]
     the_grid = grid(lanes, chosen, day)
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
     title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"

@@ -2,18 +2,28 @@
 
 Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 items, and
 importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
-So after a plan loads without problems, read.py hands it here and we keep a *snapshot*: each
-model as a tuple of its field values, dates as day numbers, written with marshal (core types
-only: nothing in the file can run code when read). Loading a snapshot builds light read-only
-records with the same attribute names and values as the models, without yaml or pydantic.
+So after a plan loads without problems, read.py hands it here and we keep a *snapshot* file
+of three sections, each read only when a command needs it:
+- "flat": the items as one table of plain values (flat.py), all the listings read;
+- "plan": the models as tuples (snapshot.py), for reports, checks and edits;
+- "positions": where every value sits in the file (locate.py), for warnings.
 
-What makes a cached plan trustworthy:
-- the key is a SHA-256 of the plan text, the sendplan version, the Python version and the size
-  and time stamp of every module in the package, so any change to the plan or the code misses;
+A cache must never change an answer. So:
+- the key is a SHA-256 of the plan text, the snapshot format, the sendplan and Python versions
+  and the size and time stamp of every module in the package: any change to the plan or the
+  code misses;
+- every section carries the SHA-256 of its bytes, and the header carries its own; nothing is
+  unmarshalled before its digest matches, so a damaged file is a miss, never a wrong answer
+  (and never a huge allocation from a corrupt length);
+- a snapshot is opened with O_NOFOLLOW | O_NONBLOCK and used only if the open descriptor is a
+  regular file owned by the user: a FIFO planted at its name in a shared folder is never
+  waited on, a symlink never followed, another user's file never trusted;
 - only plans that loaded with no problem are stored, so every error message still comes from
   the one loading path in load.py, never from here;
-- anything wrong with a cache file (missing, corrupt, another user's, another format) is a
-  miss, never an error; writing is best effort and atomic.
+- a miss of any kind is replaced by the next store; writing is best effort and atomic;
+- pruning deletes only files this cache named (a hex key and ".snapshot", or its own
+  temporary files) and recognises (its magic line, our own regular file): anything else in
+  the folder, such as a user's own notes.plan, is left alone.
 
 The cache lives in $SENDPLAN_CACHE_DIR, else $XDG_CACHE_HOME/sendplan, else ~/.cache/sendplan,
 never beside the plan. SENDPLAN_NO_CACHE=1 turns it off.
@@ -22,35 +32,45 @@ never beside the plan. SENDPLAN_NO_CACHE=1 turns it off.
 from __future__ import annotations
 
 import contextlib
-import enum
 import gc
 import hashlib
 import marshal
 import os
+import re
+import stat
 import sys
+import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sendplan import __version__
-from sendplan.plan.dates import Deadline, Precision
-from sendplan.plan.load import LoadedPlan
-from sendplan.plan.locate import Path_
-from sendplan.plan.parse import compose
+from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
+from sendplan.plan.load import LoadedPlan, read_data
+from sendplan.plan.locate import Path_, Positions
+from sendplan.plan.snapshot import Encoder, restore, snapshot
+
+_Named = SimpleNamespace
 
 CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
 NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
-# Bump when the snapshot layout below changes.
-FORMAT = 1
+# Bump when the file layout or a section's layout changes.
+FORMAT = 3
 # Every edit of a plan makes a new snapshot; keep only the most recently used ones.
 KEEP_SNAPSHOTS = 16
-_MAGIC = b"sendplan-cache\n"
+SUFFIX = ".snapshot"
+MAGIC = b"sendplan snapshot\n"
+# Snapshots of earlier versions (named <key>.plan), recognised so that pruning can clear them.
+_OLD_MAGIC, _OLD_SUFFIX = b"sendplan-cache\n", ".plan"
+_NAME = re.compile(r"[0-9a-f]{64}(\.snapshot|\.plan)")
+_TEMPORARY = re.compile(r"\.tmp-[A-Za-z0-9_]{1,32}\.snapshot")
+# A temporary file older than this was left by a process that died while writing it.
+_STALE_SECONDS = 3600
 _MARSHAL_VERSION = 4
-
-# Tags of the tuples that stand for values marshal cannot hold.
-_MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+_DIGEST = 32  # bytes of a SHA-256
+_MOST_HEADER = 1 << 16
+SECTIONS = ("flat", "plan", "positions")
 
 
 @contextlib.contextmanager
@@ -102,8 +122,8 @@ def _fingerprint_folder(folder: str, prefix: str, parts: list[str]) -> None:
     with os.scandir(folder) as entries:
         for entry in sorted(entries, key=lambda found: found.name):
             if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{prefix}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+                info = entry.stat()
+                parts.append(f"{prefix}{entry.name}:{info.st_size}:{info.st_mtime_ns}")
             elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
                 _fingerprint_folder(entry.path, f"{prefix}{entry.name}/", parts)
 
@@ -111,7 +131,7 @@ def _fingerprint_folder(folder: str, prefix: str, parts: list[str]) -> None:
 def cache_key(text: str) -> str:
     digest = hashlib.sha256()
     for part in (
-        f"format {FORMAT}".encode(),
+        f"format {FORMAT} layout {LAYOUT}".encode(),
         f"sendplan {__version__}".encode(),
         f"python {sys.version}".encode(),
         _code_fingerprint(),
@@ -121,216 +141,190 @@ def cache_key(text: str) -> str:
     return digest.hexdigest()
 
 
-# ---------------------------------------------------------------------------------------
-# Plan → snapshot (runs after a full load, so pydantic is already imported)
-
-
-def snapshot(plan: Any) -> tuple[dict[str, Any], Any]:
-    """(schema, data): the schema names each model's fields and each enum's members."""
-    from pydantic import BaseModel
-
-    schema: dict[str, Any] = {}
-
-    def encode(value: Any) -> Any:
-        if value is None or isinstance(value, str | int | float):
-            if isinstance(value, enum.Enum):
-                return (_ENUM, _enum_schema(type(value), schema), value.value)
-            return value
-        if isinstance(value, BaseModel):
-            name = _model_schema(type(value), schema)
-            fields = schema[name]["fields"]
-            properties = schema[name]["properties"]
-            return (
-                _MODEL,
-                name,
-                tuple(encode(getattr(value, field)) for field in fields),
-                tuple(encode(getattr(value, prop)) for prop in properties),
-            )
-        if isinstance(value, Deadline):
-            due = value.due_date.toordinal() if value.due_date else None
-            return (_DEADLINE, value.text, value.precision.value, due, value.month)
-        if isinstance(value, date):
-            return (_DAY, value.toordinal())
-        if isinstance(value, list):
-            return [encode(part) for part in value]
-        if isinstance(value, dict):
-            return {key: encode(part) for key, part in value.items()}
-        raise TypeError(f"cannot keep a {type(value).__name__} in the plan cache")
-
-    return schema, encode(plan)
-
-
-def _public_properties(cls: type) -> list[str]:
-    names: list[str] = []
-    for klass in cls.__mro__:
-        if klass.__module__ != cls.__module__:
-            continue
-        names += [
-            name
-            for name, member in vars(klass).items()
-            if isinstance(member, property) and not name.startswith("_") and name not in names
-        ]
-    return names
-
-
-def _model_schema(cls: Any, schema: dict[str, Any]) -> str:
-    name: str = cls.__name__
-    if name not in schema:
-        # Properties are pure functions of the plan, so their values are kept as data.
-        schema[name] = {"kind": "model", "fields": list(cls.model_fields), "properties": _public_properties(cls)}
-    return name
-
-
-def _enum_schema(cls: type[enum.Enum], schema: dict[str, Any]) -> str:
-    name = cls.__name__
-    if name not in schema:
-        properties = _public_properties(cls)
-        schema[name] = {
-            "kind": "enum",
-            "members": [(member.name, member.value) for member in cls],
-            "properties": {prop: [getattr(member, prop) for member in cls] for prop in properties},
-        }
-    return name
-
-
-# ---------------------------------------------------------------------------------------
-# Snapshot → records (no yaml, no pydantic)
-
-
-class Record:
-    """A read-only stand-in for one pydantic model, with the same attribute names and values.
-
-    Fields and the values of the model's properties sit in the instance dict, which is set
-    once when the record is built; after that nothing can be assigned.
-    """
-
-    _fields: tuple[str, ...] = ()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"a cached {type(self).__name__} is read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a cached {type(self).__name__} is read-only")
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
-
-    __hash__ = None  # type: ignore[assignment]  # like the models: mutable containers inside
-
-
-class PlanRecord(Record):
-    """The cached Plan: the methods of sendplan.plan.model.Plan that are not plain data."""
-
-    def iter_items(self) -> Iterator[tuple[Any, Any, Any]]:
-        for task in self.tasks:  # type: ignore[attr-defined]
-            for deliverable in task.deliverables:
-                for item in deliverable.items:
-                    yield task, deliverable, item
-
-
-# Methods (not properties) of model classes, by class name; a test checks none is missing.
-MIXINS: dict[str, type[Record]] = {"Plan": PlanRecord}
-
-
-def _record_class(name: str, fields: list[str], properties: list[str]) -> type[Record]:
-    base = MIXINS.get(name, Record)
-    names = (*fields, *properties)
-    return type(name, (base,), {"_fields": tuple(fields), "_names": names, "__qualname__": name, "__module__": __name__})
-
-
-def _enum_class(name: str, members: list[tuple[str, Any]], properties: dict[str, list[Any]]) -> Any:
-    values = [value for _, value in members]
-    base: Any = enum.StrEnum if all(isinstance(value, str) for value in values) else enum.Enum
-    cls = base(name, members, module=__name__)
-    for prop, per_member in properties.items():
-        table = dict(zip(values, per_member, strict=True))
-        setattr(cls, prop, property(lambda self, _t=table: _t[self.value]))  # type: ignore[misc]  # self is the member
-    return cls
-
-
-def restore(schema: dict[str, Any], data: Any) -> Any:
-    """Records built from a snapshot; raises on anything malformed (the caller treats it as a miss)."""
-    classes: dict[str, Any] = {}
-    for name, spec in schema.items():
-        if spec["kind"] == "model":
-            classes[name] = _record_class(name, spec["fields"], spec["properties"])
-        else:
-            classes[name] = _enum_class(name, spec["members"], spec["properties"])
-    new = object.__new__
-    set_dict = object.__setattr__
-    from_ordinal = date.fromordinal
-    precisions = {precision.value: precision for precision in Precision}
-    # Deadlines, days and enum members are immutable and repeat a lot: build each once.
-    shared: dict[tuple[Any, ...], Any] = {}
-
-    def value_of(value: tuple[Any, ...]) -> Any:
-        tag = value[0]
-        if tag == _DEADLINE:
-            due = from_ordinal(value[3]) if value[3] is not None else None
-            return Deadline(value[1], precisions[value[2]], due, value[4])
-        if tag == _DAY:
-            return from_ordinal(value[1])
-        if tag == _ENUM:
-            return classes[value[1]](value[2])
-        raise ValueError(f"unknown tag {tag!r} in the plan cache")
-
-    def decode(value: Any) -> Any:
-        kind = type(value)
-        if kind is tuple:
-            if value[0] == _MODEL:
-                cls = classes[value[1]]
-                # Most values are text or empty: skip the call for them.
-                parts = [part if part is None or type(part) is str else decode(part) for part in value[2]]
-                parts += [decode(part) for part in value[3]]
-                if len(parts) != len(cls._names):
-                    raise ValueError(f"a cached {value[1]} has the wrong number of fields")
-                record = new(cls)
-                set_dict(record, "__dict__", dict(zip(cls._names, parts, strict=True)))
-                return record
-            found = shared.get(value)
-            if found is None:
-                found = shared[value] = value_of(value)
-            return found
-        if kind is list:
-            return [part if type(part) is str else decode(part) for part in value]
-        if kind is dict:
-            return {key: decode(part) for key, part in value.items()}
-        return value
-
-    return decode(data)
-
-
-# ---------------------------------------------------------------------------------------
-# Reading and writing cache files
-
-
-@dataclass
-class CachedPlan(LoadedPlan):
-    """A plan from the cache. It has no YAML node tree until a position is asked for."""
-
-    text: str = ""
-
-    def locate(self, path: Path_, *, key: bool = False) -> Any:
-        if self.root is None and self.text:
-            # Warnings need FILE:LINE:COL; compose only now, and only once (a node tree is
-            # as much a burst of containers as a fresh load).
-            with gc_paused():
-                self.root = compose(self.text, self.source)
-        return super().locate(path, key=key)
-
-
 def _file_for(text: str) -> tuple[Path, str] | None:
     directory = cache_dir()
     if directory is None:
         return None
     key = cache_key(text)
-    return directory / f"{key}.plan", key
+    return directory / f"{key}{SUFFIX}", key
+
+
+# ---------------------------------------------------------------------------------------
+# The file: MAGIC, header length (4 bytes), SHA-256 of the header, the header (marshal of
+# (FORMAT, key, ((section, offset, length, SHA-256), ...)), offsets counted from the end of
+# the header), then the sections (each a marshal of core types).
+
+
+def _open_own_file(path: Path) -> int | None:
+    """A descriptor for reading *path* if it is a regular file of ours, else None (closed)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _read_at(descriptor: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        chunk = os.pread(descriptor, length, offset)
+        if not chunk:
+            break
+        parts.append(chunk)
+        offset += len(chunk)
+        length -= len(chunk)
+    return b"".join(parts)
+
+
+class _Snapshot:
+    """An open snapshot file whose header has been verified; sections are read and verified on demand."""
+
+    def __init__(self, descriptor: int, key: str) -> None:
+        self._descriptor = descriptor
+        start = len(MAGIC) + 4 + _DIGEST
+        prefix = _read_at(descriptor, 0, start)
+        if len(prefix) != start or not prefix.startswith(MAGIC):
+            raise ValueError("not a snapshot")
+        length = int.from_bytes(prefix[len(MAGIC) : len(MAGIC) + 4], "big")
+        if length > _MOST_HEADER:
+            raise ValueError("a snapshot header of an impossible size")
+        header = _read_at(descriptor, start, length)
+        if len(header) != length or hashlib.sha256(header).digest() != prefix[len(MAGIC) + 4 :]:
+            raise ValueError("a damaged snapshot header")
+        file_format, file_key, sections = marshal.loads(header)  # verified: exactly what was written
+        if file_format != FORMAT or file_key != key:
+            raise ValueError("a snapshot of another plan or format")
+        self._base = start + length
+        self.sections = {name: (offset, size, digest) for name, offset, size, digest in sections}
+        # Closed when the plan read from it is let go (the caller closes it if this raised).
+        self._closer = weakref.finalize(self, os.close, descriptor)
+
+    def raw(self, name: str) -> bytes | None:
+        """A section's bytes, verified, or None when the file does not have it; ValueError when damaged."""
+        found = self.sections.get(name)
+        if found is None:
+            return None
+        offset, size, digest = found
+        data = _read_at(self._descriptor, self._base + offset, size)
+        if len(data) != size or hashlib.sha256(data).digest() != digest:
+            raise ValueError(f"the {name} section of a snapshot is damaged")
+        return data
+
+    def section(self, name: str) -> Any:
+        """A section's data, or None when the file does not have it; ValueError when it is damaged."""
+        data = self.raw(name)
+        return marshal.loads(data) if data is not None else None  # verified: exactly what was written
+
+    def touch(self) -> None:
+        """Mark it recently used, so pruning keeps it (on the descriptor: no name is followed)."""
+        with contextlib.suppress(OSError, NotImplementedError):
+            os.utime(self._descriptor)
+
+    def close(self) -> None:
+        self._closer()
+
+
+def _payload(key: str, sections: dict[str, Any]) -> bytes:
+    """The file's bytes for these sections (None: left out)."""
+    return _file_bytes(key, [(name, marshal.dumps(data, _MARSHAL_VERSION)) for name, data in sections.items() if data is not None])
+
+
+def _file_bytes(key: str, blobs: list[tuple[str, bytes]]) -> bytes:
+    table, offset = [], 0
+    for name, blob in blobs:
+        table.append((name, offset, len(blob), hashlib.sha256(blob).digest()))
+        offset += len(blob)
+    header = marshal.dumps((FORMAT, key, tuple(table)), _MARSHAL_VERSION)
+    prefix = MAGIC + len(header).to_bytes(4, "big") + hashlib.sha256(header).digest()
+    return b"".join([prefix, header, *(blob for _, blob in blobs)])
+
+
+# ---------------------------------------------------------------------------------------
+# A plan from the cache
+
+
+class CachedPlan(LoadedPlan):
+    """A plan from the cache. Each part is read from the snapshot when first asked for: the flat
+    table for listings, the records for reports and checks, the positions for warnings. A
+    section that fails its digest is never used: the plan is then read from its text."""
+
+    def __init__(self, snapshot_file: _Snapshot, source: str, text: str) -> None:
+        super().__init__(None, source)
+        self._snapshot = snapshot_file
+        self._text = text
+        self._loaded: LoadedPlan | None = None
+
+    def _section(self, name: str) -> Any:
+        """A section's data; None when the file lacks it, or when it is damaged: the plan is then
+        read from its text (self._loaded) and the snapshot replaced."""
+        try:
+            return self._snapshot.section(name)
+        except Exception:  # noqa: BLE001 - damaged: never used
+            self._fresh()
+            return None
+
+    def _fresh(self) -> LoadedPlan:
+        """The plan read from its text, as if there were no cache, and the snapshot replaced."""
+        if self._loaded is None:
+            from sendplan.plan.load import parse_plan
+
+            with gc_paused():
+                self._loaded = parse_plan(self._text, self.source)
+            store(self._text, self._loaded.plan, positions=self._loaded.positions)
+        return self._loaded
+
+    @property
+    def plan(self) -> Any:
+        if self._plan is None:
+            state = self._section("plan")
+            if state is not None:
+                with gc_paused():
+                    self._plan = restore(*state)
+            else:
+                self._plan = self._fresh().plan
+        return self._plan
+
+    @property
+    def flat(self) -> FlatPlan:
+        if self._flat is None:
+            state = self._section("flat")
+            if state is not None:
+                self._flat = FlatPlan.from_state(state)
+            elif self._loaded is not None:
+                self._flat = self._loaded.flat
+            else:
+                self._flat = super().flat  # from the records
+        return self._flat
+
+    @property
+    def positions(self) -> Positions | None:
+        if self._positions is None:
+            state = self._section("positions")
+            if state is not None:
+                self._positions = Positions.from_state(self.source, state)
+            elif self._loaded is not None:
+                self._positions = self._loaded.positions
+            else:
+                # Snapshots stored after an edit carry no positions; the text gives them, and
+                # they are kept for the next command.
+                with gc_paused():
+                    self._positions = read_data(self._text, self.source)[1]
+                self._keep_positions(self._positions)
+        return self._positions
+
+    def _keep_positions(self, positions: Positions) -> None:
+        with contextlib.suppress(Exception):
+            found = _file_for(self._text)
+            if found is None:
+                return
+            blobs = [(name, blob) for name in SECTIONS if name != "positions" and (blob := self._snapshot.raw(name))]
+            blobs.append(("positions", marshal.dumps(positions.state(), _MARSHAL_VERSION)))
+            _write(found[0], _file_bytes(found[1], blobs))
 
 
 def load(text: str, name: str) -> CachedPlan | None:
@@ -340,55 +334,151 @@ def load(text: str, name: str) -> CachedPlan | None:
         if found is None:
             return None
         path, key = found
-        with path.open("rb") as stream:
-            # Only our own files: another user's file in a shared folder is not trusted.
-            if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
-                return None
-            if stream.read(len(_MAGIC)) != _MAGIC:
-                return None
-            header, schema, data = marshal.loads(stream.read())
-        if header != (FORMAT, key):
+        descriptor = _open_own_file(path)
+        if descriptor is None:
             return None
-        plan = restore(schema, data)
-        with contextlib.suppress(OSError):  # recently used: kept when older snapshots are pruned
-            os.utime(path)
+        try:
+            snapshot_file = _Snapshot(descriptor, key)
+        except Exception:  # noqa: BLE001 - damaged, foreign or of another format: a miss
+            os.close(descriptor)
+            return None
+        snapshot_file.touch()
+        return CachedPlan(snapshot_file, name, text)
     except Exception:  # noqa: BLE001 - a cache must never be the reason a command fails
         return None
-    return CachedPlan(plan, name, None, text=text)
 
 
-def _prune(directory: Path, keep: Path) -> None:
-    """Delete all but the KEEP_SNAPSHOTS most recently used snapshots (never *keep*)."""
-    snapshots = []
-    for path in directory.glob("*.plan"):
-        with contextlib.suppress(OSError):
-            snapshots.append((path.stat().st_mtime_ns, path))
+# ---------------------------------------------------------------------------------------
+# Writing and pruning
+
+
+def _recognised(path: str, *, temporary: bool = False) -> bool:
+    """Whether *path* is a file this cache wrote: our own regular file, starting with our magic
+    line (a temporary file may have been cut short anywhere, even before it)."""
+    descriptor = _open_own_file(Path(path))
+    if descriptor is None:
+        return False
+    try:
+        start = os.pread(descriptor, len(MAGIC), 0)
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    if temporary:
+        return MAGIC.startswith(start) or start.startswith(MAGIC)
+    return start == MAGIC or (path.endswith(_OLD_SUFFIX) and start.startswith(_OLD_MAGIC))
+
+
+def prune(directory: Path, keep: Path | None = None) -> None:
+    """Delete all but the KEEP_SNAPSHOTS most recently used snapshots (never *keep*), and the
+    temporary files a killed writer left: only files this cache named and wrote."""
+    snapshots: list[tuple[int, str]] = []
+    stale: list[str] = []
+    # "Now" as the file system keeps it: the folder changed when the last snapshot went in.
+    now = os.stat(directory).st_mtime
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if _NAME.fullmatch(entry.name):
+                    snapshots.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+                elif _TEMPORARY.fullmatch(entry.name) and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS:
+                    stale.append(entry.path)
     snapshots.sort(reverse=True)
-    for _, path in snapshots[KEEP_SNAPSHOTS:]:
-        if path != keep:
-            path.unlink(missing_ok=True)
+    ours = [path for _, path in snapshots if (keep is not None and path == str(keep)) or _recognised(path)]
+    doomed = [path for path in ours[KEEP_SNAPSHOTS:] if keep is None or path != str(keep)]
+    doomed += [path for path in stale if _recognised(path, temporary=True)]
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
-def store(text: str, plan: Any) -> None:
-    """Keep a snapshot of a plan that loaded without problems. Failures are ignored."""
+def _write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # only when a snapshot is written, not on every read
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        # A FIFO, symlink or another user's file at the name is replaced, never written through.
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def store(text: str, plan: Any, *, positions: Positions | None = None) -> None:
+    """Keep a snapshot of a plan that loaded without problems. Failures are ignored.
+
+    *positions*, the file's position index, is kept when given; without it the first command
+    that needs a position reads the text for them.
+    """
     try:
         found = _file_for(text)
         if found is None:
             return
         path, key = found
-        schema, data = snapshot(plan)
-        payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import tempfile  # only when a snapshot is written, not on every read
+        from sendplan.plan.flat import flatten
 
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _prune(path.parent, path)
+        sections = {
+            "flat": flatten(plan).state(),
+            "plan": snapshot(plan),
+            "positions": positions.state() if positions is not None else None,
+        }
+        _write(path, _payload(key, sections))
+        prune(path.parent, path)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
+
+
+def replace_item(old_text: str, new_text: str, path: Path_, item: Any) -> bool:
+    """After an edit of one item: the snapshot of *old_text* with the item at *path* (a path
+    such as ("tasks", 3, "deliverables", 0, "items", 2)) replaced by *item* (a validated model),
+    stored as the snapshot of *new_text*. True if stored; False (nothing stored) otherwise.
+
+    The caller vouches that *new_text* is *old_text* with only that item changed, its id
+    unchanged. Positions are not carried over (the edit moved lines); they are read from the
+    text when a command first needs one.
+    """
+    try:
+        found, target = _file_for(old_text), _file_for(new_text)
+        if found is None or target is None:
+            return False
+        descriptor = _open_own_file(found[0])
+        if descriptor is None:
+            return False
+        try:
+            snapshot_file = _Snapshot(descriptor, found[1])
+        except Exception:
+            os.close(descriptor)
+            raise
+        try:
+            flat_state, (schema, data) = snapshot_file.section("flat"), snapshot_file.section("plan")
+        finally:
+            snapshot_file.close()
+        if flat_state is None or data is None:
+            return False
+        t, d, i = (int(part) for part in (path[1], path[3], path[5]))
+        fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
+        deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
+        tasks = data[2][fields["Plan"].index("tasks")]
+        items = tasks[t][2][deliverables_at][d][2][items_at]
+        if items[i][2][fields["Item"].index("id")] != item.id:
+            return False
+        items[i] = Encoder(schema).encode(item)
+        # The item's row in the flat table: count the items before it.
+        number = sum(len(deliverable[2][items_at]) for task in tasks[:t] for deliverable in task[2][deliverables_at])
+        number += sum(len(deliverable[2][items_at]) for deliverable in tasks[t][2][deliverables_at][:d]) + i
+        flat = FlatPlan.from_state(flat_state)
+        old = flat.items[number]
+        if old[ID] != item.id:
+            return False
+        task = _Named(number=old[TASK], title=old[TASK_TITLE])
+        leads = {code: _Named(name=name) for code, (name, _title) in flat.leads.items()}
+        flat.items[number] = item_row(task, _Named(title=old[DELIVERABLE]), item, leads)
+        _write(target[0], _payload(target[1], {"flat": flat.state(), "plan": (schema, data)}))
+        prune(target[0].parent, target[0])
+        return True
+    except Exception:  # noqa: BLE001 - the next command then reads the text: slower, never wrong
+        return False

@@ -37,6 +37,9 @@ MAX_YEAR = 2200
 # The longest period (--within, --ahead) in each unit: a hundred years.
 MAX_PERIOD = {"days": 36_500, "weeks": 5_200, "months": 1_200}
 
+# Any of those letters: one search over a file says whether it holds any at all.
+LOOKALIKE = re.compile("[" + "".join(map(chr, LOOKALIKES)) + "]")
+
 EXAMPLES = 'Write a month and year such as "Mar 2022", a day such as "31 Mar 2022" or "2022-03-31", or "every January" for a yearly deadline.'
 
 

@@ -10,29 +10,54 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
-from sendplan.plan.locate import Path_, locate, node_location
+from sendplan.plan.dates import LOOKALIKE
+from sendplan.plan.locate import Path_, Positions, PositionsBuilder, find_lookalikes, node_location
 from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, refuse_merge_conflicts, to_data
 
 if typing.TYPE_CHECKING:
-    import yaml
+    from sendplan.plan.flat import FlatPlan
 
 
-@dataclass
 class LoadedPlan:
-    """A plan and where each part of it sits in the file it came from."""
+    """A plan, where each part of it sits in the file it came from, and its items as one flat
+    table (built when first asked for: the listings read it, see flat.py)."""
 
-    plan: Any  # sendplan.plan.model.Plan; typed loosely so importing this module skips pydantic
-    source: str
-    root: yaml.Node | None = None
-    _item_paths: dict[str, Path_] = field(default_factory=dict, repr=False)
+    def __init__(self, plan: Any, source: str, positions: Positions | None = None) -> None:
+        self._plan = plan  # sendplan.plan.model.Plan; typed loosely so importing this module skips pydantic
+        self.source = source
+        self._positions = positions
+        self._flat: FlatPlan | None = None
+        self._item_paths: dict[str, Path_] = {}
+
+    @property
+    def plan(self) -> Any:
+        return self._plan
+
+    @property
+    def positions(self) -> Positions | None:
+        """The position index of the file, or None when it is not known (never for a file read here)."""
+        return self._positions
+
+    @property
+    def flat(self) -> FlatPlan:
+        if self._flat is None:
+            from sendplan.plan.flat import flatten
+
+            self._flat = flatten(self.plan)
+        return self._flat
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Where the value at *path* is (or its key, with *key*), as near as the file says."""
-        return locate(self.source, self.root, path, key=key)
+        positions = self.positions
+        return positions.locate(path, key=key) if positions is not None else Location(self.source)
+
+    def located(self, path: Path_, offset: int | None = None) -> Location:
+        """Where the value at *path* is; with *offset*, the column of that character in it if known."""
+        positions = self.positions
+        return positions.located(path, offset) if positions is not None else Location(self.source)
 
     def item_path(self, item_id: str) -> Path_ | None:
         if not self._item_paths:
@@ -149,7 +174,7 @@ def _shown(value: Any) -> str:
     return quoted(value)
 
 
-def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
+def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Problem]:
     from sendplan.plan.model import Plan
 
     details = []
@@ -181,7 +206,7 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             if guess:
                 guessed.add((*path[:-1], guess[0]))
             message = f'unknown key {quoted(key)}{where}{hint}'
-            location = locate(name, root, path, key=True)
+            location = positions.locate(path, key=True)
         elif kind == "missing":
             continue  # after the loop, once every guess is known
         else:
@@ -196,36 +221,38 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             elif kind == "value_error":
                 text = f"{_describe(path)}: {text}"
             message = text
-            location = locate(name, root, path, key=path in key_errors)
+            location = positions.locate(path, key=path in key_errors)
         problems.append(Problem(message, location, item_id))
     for path, detail in details:
         if detail["type"] == "missing" and path not in guessed:
             item_id = _item_id_at(data, path)
             where = f" in item {item_id}" if item_id else _container(path)
-            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", locate(name, root, path[:-1]), item_id))
+            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", positions.locate(path[:-1]), item_id))
     return problems
 
 
 def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
     """Rules that span items: ids are unique, depends_on names real items and has no cycle."""
     problems: list[Problem] = []
-    first_place: dict[str, Location] = {}
+    # Paths, not positions: an id is located only when a message needs it.
+    first_path: dict[str, Path_] = {}
     depends: dict[str, list[str]] = {}
     for t, task in enumerate(loaded.plan.tasks):
         for d, deliverable in enumerate(task.deliverables):
             for i, item in enumerate(deliverable.items):
                 path = ("tasks", t, "deliverables", d, "items", i)
-                if item.id in first_place:
+                if item.id in first_path:
+                    first = loaded.locate((*first_path[item.id], "id"))
                     problems.append(
                         Problem(
-                            f'item id "{item.id}" is used twice (first at line {first_place[item.id].line}). '
+                            f'item id "{item.id}" is used twice (first at line {first.line}). '
                             "Each item needs its own id; give this one a new id.",
                             loaded.locate((*path, "id")),
                             item.id,
                         )
                     )
                     continue
-                first_place[item.id] = loaded.locate((*path, "id"))
+                first_path[item.id] = path
                 depends[item.id] = item.depends_on
     for item_id, needs in depends.items():
         for position, needed in enumerate(needs):
@@ -276,22 +303,20 @@ def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterat
                 stack.append((child, iter(depends[child])))
 
 
-def parse_plan(text: str, name: str) -> LoadedPlan:
-    """Text of a plan file → LoadedPlan, or PlanError with every problem found."""
+def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
+    """Plain data, its position index and the YAML problems, through libyaml's node tree, which
+    is let go as soon as the data and the index are built."""
     import yaml
-    from pydantic import ValidationError
 
-    from sendplan.plan.model import Plan
-
-    refuse_merge_conflicts(text, name)
     root = compose(text, name)
     if root is None:
         raise PlanError.single(
             "the file is empty. A plan needs at least \"plan:\" with a title, and \"tasks:\".",
             Location(name, 1, 1),
         )
+    builder = PositionsBuilder(name)
     # Nesting and aliases first, so both YAML loaders give the same answer for a deep list.
-    data, problems = to_data(root, name, text=text)
+    data, problems = to_data(root, name, text=text, positions=builder)
     problems.extend(anchor_problems(text, name))
     if not isinstance(root, yaml.MappingNode):
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
@@ -304,12 +329,64 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
             f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\".",
             node_location(name, root),
         )
+    return data, builder.done(), problems
+
+
+def read_data(text: str, name: str, *, fast: bool = True) -> tuple[Any, Positions, list[Problem]]:
+    """The plan's text as plain data (every scalar a string) with its position index and the
+    problems YAML itself found. *fast*: try scan.py's reader first (plans in the usual block
+    style), which falls back to libyaml for anything it is not sure of."""
+    refuse_merge_conflicts(text, name)
+    if fast:
+        from sendplan.plan.scan import scan
+
+        scanned = scan(text, name)
+        if scanned is not None:
+            data, positions = scanned
+            problems: list[Problem] = []
+        else:
+            data, positions, problems = _read_yaml(text, name)
+    else:
+        data, positions, problems = _read_yaml(text, name)
+    if LOOKALIKE.search(text):
+        find_lookalikes(data, positions)
+    return data, positions, problems
+
+
+def parse_plan(text: str, name: str) -> LoadedPlan:
+    """Text of a plan file → LoadedPlan, or PlanError with every problem found.
+
+    Every problem is found and worded by the one path through libyaml: when the fast reader's
+    data does not make a valid plan, the file is read again that way for the messages.
+    """
+    try:
+        return _typed(text, name, fast=True)
+    except _Retry:
+        return _typed(text, name, fast=False)
+
+
+class _Retry(Exception):
+    """The fast reader's data had problems: read the file again through libyaml for the messages."""
+
+
+def _typed(text: str, name: str, *, fast: bool) -> LoadedPlan:
+    from pydantic import ValidationError
+
+    from sendplan.plan.model import Plan
+
+    data, positions, problems = read_data(text, name, fast=fast)
+    scanned = fast and not problems
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
-        raise PlanError(problems + _pydantic_problems(error, data, name, root)) from None
-    loaded = LoadedPlan(plan, name, root)
+        if scanned:
+            raise _Retry from None
+        raise PlanError(problems + _pydantic_problems(error, data, positions)) from None
+    del data  # the plain data is as big as the plan: let it go before the checks run
+    loaded = LoadedPlan(plan, name, positions)
     problems.extend(consistency_problems(loaded))
     if problems:
+        if scanned:
+            raise _Retry
         raise PlanError(problems)
     return loaded

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
 from sendplan.errors import Location, Problem, Severity
 from sendplan.plan.dates import without_lookalikes
 from sendplan.plan.load import LoadedPlan
-from sendplan.plan.locate import Path_, node_at, node_location
+from sendplan.plan.locate import Path_
 
 
 @dataclass
@@ -131,24 +129,12 @@ def located(ctx: CheckContext, path: Path_, offset: int | None = None) -> Locati
     The column is exact only for a one-line scalar with no escapes, where the file holds the
     text character for character; otherwise the value's start is close enough.
     """
-    node = node_at(ctx.loaded.root, path)
-    if node is None:
-        return ctx.loaded.locate(path)
-    location = node_location(ctx.loaded.source, node)
-    if offset is None or not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
-        return location
-    # Plain scalars have style None (pure-Python loader) or "" (libyaml).
-    quotes = 0 if not node.style else 2
-    if node.style not in (None, "", '"', "'") or node.end_mark.column - node.start_mark.column != len(node.value) + quotes:
-        return location
-    return Location(location.file, location.line, (location.column or 1) + offset + quotes // 2)
+    return ctx.loaded.located(path, offset)
 
 
-def lead_key_nodes(ctx: CheckContext) -> dict[str, yaml.Node]:
-    """The key node of each lead under `leads:`, by its code in Latin capitals."""
-    leads = node_at(ctx.loaded.root, ("leads",))
-    if not isinstance(leads, yaml.MappingNode):
+def lead_keys(ctx: CheckContext) -> dict[str, tuple[str, Location]]:
+    """(the key as written, where it is) of each lead under `leads:`, by its code in Latin capitals."""
+    positions = ctx.loaded.positions
+    if positions is None:
         return {}
-    return {
-        without_lookalikes(key.value.strip()).upper(): key for key, _value in leads.value if isinstance(key, yaml.ScalarNode)
-    }
+    return {without_lookalikes(text.strip()).upper(): (text, where) for text, where in positions.keys(("leads",))}

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sendplan.errors import Problem
-from sendplan.plan.checks.base import CheckContext, check, finding, lead_key_nodes
-from sendplan.plan.locate import node_location
+from sendplan.plan.checks.base import CheckContext, check, finding, lead_keys
 
 
 @check("SP105", "unknown-lead")
@@ -36,16 +35,12 @@ def idle_lead(ctx: CheckContext) -> Iterator[Problem]:
     Fix: give them the items they lead, or remove them from `leads:`.
     """
     owners = {item.lead for _path, _task, _deliverable, item in ctx.items()}
-    keys = lead_key_nodes(ctx)
+    keys = lead_keys(ctx)
     for code, lead in ctx.plan.leads.items():
         if code in owners:
             continue
-        node = keys.get(code)
-        location = (
-            node_location(ctx.loaded.source, node)
-            if node is not None
-            else ctx.loaded.locate(("leads",))
-        )
+        key = keys.get(code)
+        location = key[1] if key is not None else ctx.loaded.locate(("leads",))
         yield finding(
             "SP106",
             f'lead {code} ({lead.name}) owns no item. Give them the items they lead, or remove them from "leads:".',

@@ -8,12 +8,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import yaml
-
-from sendplan.errors import Problem, quoted
-from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, lead_key_nodes, located
+from sendplan.errors import Location, Problem, quoted
+from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, lead_keys, located
 from sendplan.plan.dates import has_lookalikes, without_lookalikes
-from sendplan.plan.locate import Path_, node_location
+from sendplan.plan.locate import Path_
 
 PLACEHOLDER = re.compile(
     r"(?<![^\W_])x{3,}(?![^\W_])"  # xxx, XXXX
@@ -52,12 +50,12 @@ def _texts(ctx: CheckContext) -> Iterator[tuple[Path_, str, str, str | None]]:
                     yield (*path, "updates", k, "text"), f"update {k + 1} of item {item.id}", update.text, item.id
 
 
-def _lead_path(keys: dict[str, yaml.Node], path: Path_) -> Path_:
+def _lead_path(keys: dict[str, tuple[str, Location]], path: Path_) -> Path_:
     # Lead codes are normalised at load; the file may spell the key otherwise ("cw", "ск").
     if path[:1] == ("leads",) and len(path) > 1:
         key = keys.get(str(path[1]))
         if key is not None:
-            return ("leads", key.value, *path[2:])
+            return ("leads", key[0], *path[2:])
     return path
 
 
@@ -70,7 +68,7 @@ def placeholder(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: write the real figure, name or words, or delete the empty line.
     """
-    keys = lead_key_nodes(ctx)
+    keys = lead_keys(ctx)
     for path, what, text, item_id in _texts(ctx):
         yaml_path = _lead_path(keys, path)
         if not text.strip():
@@ -178,20 +176,6 @@ CODE_FIELDS = frozenset({"id", "lead", "deadline", "revised_deadline", "complete
 CODE_KEY_SECTIONS = frozenset({"leads", "glossary"})
 
 
-def _scalars(node: yaml.Node | None, path: Path_ = ()) -> Iterator[tuple[Path_, yaml.ScalarNode, bool]]:
-    """(path, scalar node, is a key) for every scalar in the tree, keys included."""
-    if isinstance(node, yaml.ScalarNode):
-        yield path, node, False
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            yield from _scalars(child, (*path, index))
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                yield (*path, key.value), key, True
-                yield from _scalars(value, (*path, key.value))
-
-
 def _letters(text: str) -> str:
     found = []
     for char in dict.fromkeys(text):
@@ -223,13 +207,16 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: retype the value in Latin letters, as the message suggests.
     """
-    for path, node, is_key in _scalars(ctx.loaded.root):
+    positions = ctx.loaded.positions
+    # The index keeps every key and text with such a letter as written (the plan keeps codes
+    # only as Latin capitals).
+    for path, text, is_key, line, column in positions.lookalikes if positions is not None else ():
         if is_key:
             relevant = len(path) == 2 and path[0] in CODE_KEY_SECTIONS
         else:
             names = [part for part in path if isinstance(part, str)]
             relevant = bool(names) and names[-1] in CODE_FIELDS
-        if not relevant or not has_lookalikes(node.value):
+        if not relevant:
             continue
         if is_key:
             field_name = "lead code" if path[0] == "leads" else "glossary term"
@@ -237,12 +224,12 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
             field_name = str([part for part in path if isinstance(part, str)][-1]).replace("_", " ")
         item_id = _item_id_at(ctx, path)
         where = f" in item {item_id}" if item_id else ""
-        latin = without_lookalikes(node.value)
+        latin = without_lookalikes(text)
         yield finding(
             "SP111",
-            f'the {field_name} {quoted(node.value)}{where} has letters that only look Latin: {_letters(node.value)}. '
+            f'the {field_name} {quoted(text)}{where} has letters that only look Latin: {_letters(text)}. '
             f'Retype it in Latin letters: "{latin}".',
-            node_location(ctx.loaded.source, node),
+            Location(ctx.loaded.source, line + 1, column + 1),
             item_id,
         )
 
