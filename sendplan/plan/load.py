@@ -95,6 +95,18 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _model_at(root_model: Any, path: Sequence[str | int]) -> Any:
+    """The model that holds the value at *path* (the same for every item: looked up once per shape)."""
+    shape = tuple(part for part in path if not isinstance(part, int))
+    key = (root_model, shape)
+    if key not in _MODELS_AT:
+        _MODELS_AT[key] = _find_model(root_model, shape)
+    return _MODELS_AT[key]
+
+
+_MODELS_AT: dict[tuple[Any, tuple[str | int, ...]], Any] = {}
+
+
+def _find_model(root_model: Any, path: Sequence[str | int]) -> Any:
     model = root_model
     expect_key = False
     for part in path:
@@ -139,6 +151,23 @@ _TYPE_MESSAGES = {
     "int_from_float": "should be a whole number",
     "int_parsing_size": "should be a whole number of sensible size",
 }
+
+
+# A file with thousands of unknown keys is not a plan with typos: past this many, no key is
+# compared with the allowed ones (difflib costs about 0.1 ms a key), only the list is given.
+MOST_GUESSES = 1000
+
+
+def _close_match(key: str, allowed: tuple[str, ...], guesses: dict[tuple[str, tuple[str, ...]], list[str]]) -> list[str]:
+    """difflib's best match for a misspelt key, once per key and model (*guesses* is the memo of one file)."""
+    found = guesses.get((key, allowed))
+    if found is None:
+        if len(guesses) >= MOST_GUESSES:
+            return []
+        import difflib  # only on a mistake
+
+        found = guesses[(key, allowed)] = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return found
 
 
 _BOUND_MESSAGES = {
@@ -189,6 +218,7 @@ def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Prob
         details.append((path, detail))
     # A misspelt required key ("titel") is reported once, as the unknown key with its guess.
     guessed: set[tuple[str | int, ...]] = set()
+    guesses: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     problems = []
     for path, detail in details:
         kind = detail["type"]
@@ -199,9 +229,7 @@ def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Prob
             key = str(path[-1])
             model = _model_at(Plan, path[:-1])
             allowed = list(model.model_fields) if model is not None else []
-            import difflib  # only on a mistake
-
-            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            guess = _close_match(key, tuple(allowed), guesses)
             hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
             if guess:
                 guessed.add((*path[:-1], guess[0]))
@@ -332,25 +360,25 @@ def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     return data, builder.done(), problems
 
 
-def read_data(text: str, name: str, *, fast: bool = True) -> tuple[Any, Positions, list[Problem]]:
-    """The plan's text as plain data (every scalar a string) with its position index and the
-    problems YAML itself found. *fast*: try scan.py's reader first (plans in the usual block
-    style), which falls back to libyaml for anything it is not sure of."""
+def read_data(text: str, name: str, *, fast: bool = True) -> tuple[Any, Positions, list[Problem], bool]:
+    """The plan's text as plain data (every scalar a string) with its position index, the
+    problems YAML itself found, and whether the fast reader read it. *fast*: try scan.py's
+    reader first (plans in the usual block style); it declines anything it is not sure of,
+    which libyaml then reads."""
     refuse_merge_conflicts(text, name)
+    scanned = None
     if fast:
         from sendplan.plan.scan import scan
 
         scanned = scan(text, name)
-        if scanned is not None:
-            data, positions = scanned
-            problems: list[Problem] = []
-        else:
-            data, positions, problems = _read_yaml(text, name)
+    if scanned is not None:
+        data, positions = scanned
+        problems: list[Problem] = []
     else:
         data, positions, problems = _read_yaml(text, name)
     if LOOKALIKE.search(text):
         find_lookalikes(data, positions)
-    return data, positions, problems
+    return data, positions, problems, scanned is not None
 
 
 def parse_plan(text: str, name: str) -> LoadedPlan:
@@ -374,8 +402,7 @@ def _typed(text: str, name: str, *, fast: bool) -> LoadedPlan:
 
     from sendplan.plan.model import Plan
 
-    data, positions, problems = read_data(text, name, fast=fast)
-    scanned = fast and not problems
+    data, positions, problems, scanned = read_data(text, name, fast=fast)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
