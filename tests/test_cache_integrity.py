@@ -68,21 +68,28 @@ def test_a_flipped_byte_in_a_section_is_never_unmarshalled(bundled_plan: Path, c
     fresh = load.parse_plan(text, "plan.yaml")
     cache.store(text, fresh.plan, positions=fresh.positions)
     path = snapshot_of(text, cache_dir)
+    intact = cache.load(text, "plan.yaml")
+    assert intact is not None
+    offset, size, _digest = intact._snapshot.sections["positions"]
+    intact._snapshot.close()
     data = bytearray(path.read_bytes())
-    data[-10] ^= 0xFF  # inside the last section
+    data[len(cache.MAGIC) + offset + size // 2] ^= 0xFF  # inside the positions section
     path.write_bytes(bytes(data))
     loaded = cache.load(text, "plan.yaml")
     assert loaded is not None
     seen: list[int] = []
     real_loads = cache.marshal.loads
     monkeypatch.setattr(cache.marshal, "loads", lambda blob: seen.append(len(blob)) or real_loads(blob))
+    damaged = []
     for name in cache.SECTIONS:
-        _offset, size, _digest = loaded._snapshot.sections[name]
         try:
-            loaded._snapshot.section(name)
+            loaded._snapshot.raw(name)
         except ValueError:
-            assert size not in seen
+            damaged.append(name)
+    assert damaged == ["positions"]
     assert loaded.where("4.2", "deadline") == fresh.where("4.2", "deadline")
+    assert loaded.flat == fresh.flat
+    assert size not in seen
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

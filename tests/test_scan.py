@@ -238,3 +238,19 @@ LINES = ["a: b", "a:", "- a", "-", "- a: b", "b: [x, y]", "c: 'q'", 'd: "q"', "#
 def test_any_soup_of_lines_agrees_or_is_declined(lines: list[tuple[int, str]]) -> None:
     """Lines of every kind at any indent, in any order: never an answer libyaml would not give."""
     assert_agrees("\n".join(" " * indent + line for indent, line in lines) + "\n")
+
+
+def test_lookalike_letters_are_kept_the_same_way_by_both_readers() -> None:
+    """SP111's look-alike letters (in lead keys, codes, dates) have the same places whichever
+    reader read the file, also when the fast reader makes each task's model as it goes."""
+    from sendplan.plan.model import Task
+
+    text = MINIMAL_PLAN.replace("  AG:\n", "  АG:\n").replace("deadline: Mar 2022", "deadline: Маr 2022")
+    fast = load.read_data(text, "plan.yaml", each_task=Task.model_validate)
+    slow = load.read_data(text, "plan.yaml", fast=False)
+    assert fast[3] and not slow[3]
+    assert fast[1].lookalikes == slow[1].lookalikes
+    assert [(path, text) for path, text, *_rest in fast[1].lookalikes] == [
+        (("leads", "АG"), "АG"),
+        (("tasks", 0, "deliverables", 0, "items", 0, "deadline"), "Маr 2022"),
+    ]

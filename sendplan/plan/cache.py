@@ -40,7 +40,7 @@ import re
 import stat
 import sys
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -49,7 +49,7 @@ from sendplan import __version__
 from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
 from sendplan.plan.load import LoadedPlan, read_data
 from sendplan.plan.locate import Path_, Positions
-from sendplan.plan.snapshot import Encoder, restore, snapshot
+from sendplan.plan.snapshot import Encoder, chunks, frame, restore_chunks, split
 
 _Named = SimpleNamespace
 
@@ -150,9 +150,10 @@ def _file_for(text: str) -> tuple[Path, str] | None:
 
 
 # ---------------------------------------------------------------------------------------
-# The file: MAGIC, header length (4 bytes), SHA-256 of the header, the header (marshal of
+# The file: MAGIC, the sections (each a marshal of core types), then the header (marshal of
 # (FORMAT, key, ((section, offset, length, SHA-256), ...)), offsets counted from the end of
-# the header), then the sections (each a marshal of core types).
+# MAGIC), its length (4 bytes) and its SHA-256. The header comes last so that each section is
+# written as soon as it is made, and let go: at 100,000 items the sections are 100 MB.
 
 
 def _open_own_file(path: Path) -> int | None:
@@ -186,21 +187,21 @@ class _Snapshot:
 
     def __init__(self, descriptor: int, key: str) -> None:
         self._descriptor = descriptor
-        start = len(MAGIC) + 4 + _DIGEST
-        prefix = _read_at(descriptor, 0, start)
-        if len(prefix) != start or not prefix.startswith(MAGIC):
+        size = os.fstat(descriptor).st_size
+        tail = 4 + _DIGEST
+        if size < len(MAGIC) + tail or _read_at(descriptor, 0, len(MAGIC)) != MAGIC:
             raise ValueError("not a snapshot")
-        length = int.from_bytes(prefix[len(MAGIC) : len(MAGIC) + 4], "big")
-        if length > _MOST_HEADER:
+        ending = _read_at(descriptor, size - tail, tail)
+        length = int.from_bytes(ending[:4], "big")
+        if len(ending) != tail or length > min(_MOST_HEADER, size - len(MAGIC) - tail):
             raise ValueError("a snapshot header of an impossible size")
-        header = _read_at(descriptor, start, length)
-        if len(header) != length or hashlib.sha256(header).digest() != prefix[len(MAGIC) + 4 :]:
+        header = _read_at(descriptor, size - tail - length, length)
+        if len(header) != length or hashlib.sha256(header).digest() != ending[4:]:
             raise ValueError("a damaged snapshot header")
         file_format, file_key, sections = marshal.loads(header)  # verified: exactly what was written
         if file_format != FORMAT or file_key != key:
             raise ValueError("a snapshot of another plan or format")
-        self._base = start + length
-        self.sections = {name: (offset, size, digest) for name, offset, size, digest in sections}
+        self.sections = {name: (offset, length, digest) for name, offset, length, digest in sections}
         # Closed when the plan read from it is let go (the caller closes it if this raised).
         self._closer = weakref.finalize(self, os.close, descriptor)
 
@@ -210,7 +211,7 @@ class _Snapshot:
         if found is None:
             return None
         offset, size, digest = found
-        data = _read_at(self._descriptor, self._base + offset, size)
+        data = _read_at(self._descriptor, len(MAGIC) + offset, size)
         if len(data) != size or hashlib.sha256(data).digest() != digest:
             raise ValueError(f"the {name} section of a snapshot is damaged")
         return data
@@ -229,19 +230,43 @@ class _Snapshot:
         self._closer()
 
 
-def _payload(key: str, sections: dict[str, Any]) -> bytes:
-    """The file's bytes for these sections (None: left out)."""
-    return _file_bytes(key, [(name, marshal.dumps(data, _MARSHAL_VERSION)) for name, data in sections.items() if data is not None])
+# A section: its name, and its bytes, or a function giving its data (made only when written),
+# or an iterator of its bytes in pieces (each written, and let go, as it is made).
+Section = tuple[str, bytes | Callable[[], Any] | Iterator[bytes]]
 
 
-def _file_bytes(key: str, blobs: list[tuple[str, bytes]]) -> bytes:
-    table, offset = [], 0
-    for name, blob in blobs:
-        table.append((name, offset, len(blob), hashlib.sha256(blob).digest()))
-        offset += len(blob)
-    header = marshal.dumps((FORMAT, key, tuple(table)), _MARSHAL_VERSION)
-    prefix = MAGIC + len(header).to_bytes(4, "big") + hashlib.sha256(header).digest()
-    return b"".join([prefix, header, *(blob for _, blob in blobs)])
+def _write_snapshot(path: Path, key: str, sections: Iterable[Section]) -> None:
+    """The snapshot file at *path*, written to a temporary file one section at a time, then renamed."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # only when a snapshot is written, not on every read
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(MAGIC)
+            table, offset = [], 0
+            for name, made in sections:
+                if isinstance(made, bytes):
+                    pieces: Iterable[bytes] = (made,)
+                elif callable(made):
+                    pieces = (marshal.dumps(made(), _MARSHAL_VERSION),)
+                else:
+                    pieces = made
+                digest, size = hashlib.sha256(), 0
+                for piece in pieces:
+                    stream.write(piece)
+                    digest.update(piece)
+                    size += len(piece)
+                table.append((name, offset, size, digest.digest()))
+                offset += size
+            header = marshal.dumps((FORMAT, key, tuple(table)), _MARSHAL_VERSION)
+            stream.write(header + len(header).to_bytes(4, "big") + hashlib.sha256(header).digest())
+        # A FIFO, symlink or another user's file at the name is replaced, never written through.
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 # ---------------------------------------------------------------------------------------
@@ -281,10 +306,13 @@ class CachedPlan(LoadedPlan):
     @property
     def plan(self) -> Any:
         if self._plan is None:
-            state = self._section("plan")
-            if state is not None:
+            try:
+                blob = self._snapshot.raw("plan")
+            except Exception:  # noqa: BLE001 - damaged: never used
+                blob = None
+            if blob is not None:
                 with gc_paused():
-                    self._plan = restore(*state)
+                    self._plan = restore_chunks(blob)
             else:
                 self._plan = self._fresh().plan
         return self._plan
@@ -322,9 +350,11 @@ class CachedPlan(LoadedPlan):
             found = _file_for(self._text)
             if found is None:
                 return
-            blobs = [(name, blob) for name in SECTIONS if name != "positions" and (blob := self._snapshot.raw(name))]
-            blobs.append(("positions", marshal.dumps(positions.state(), _MARSHAL_VERSION)))
-            _write(found[0], _file_bytes(found[1], blobs))
+            sections: list[Section] = [
+                (name, blob) for name in SECTIONS if name != "positions" and (blob := self._snapshot.raw(name))
+            ]
+            sections.append(("positions", positions.state))
+            _write_snapshot(found[0], found[1], sections)
 
 
 def load(text: str, name: str) -> CachedPlan | None:
@@ -392,27 +422,12 @@ def prune(directory: Path, keep: Path | None = None) -> None:
             os.unlink(path)
 
 
-def _write(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    import tempfile  # only when a snapshot is written, not on every read
-
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        # A FIFO, symlink or another user's file at the name is replaced, never written through.
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def store(text: str, plan: Any, *, positions: Positions | None = None) -> None:
+def store(text: str, plan: Any, *, positions: Positions | None = None, flat: FlatPlan | None = None) -> None:
     """Keep a snapshot of a plan that loaded without problems. Failures are ignored.
 
     *positions*, the file's position index, is kept when given; without it the first command
-    that needs a position reads the text for them.
+    that needs a position reads the text for them. *flat* is the plan's flat table if it is
+    already made.
     """
     try:
         found = _file_for(text)
@@ -421,12 +436,10 @@ def store(text: str, plan: Any, *, positions: Positions | None = None) -> None:
         path, key = found
         from sendplan.plan.flat import flatten
 
-        sections = {
-            "flat": flatten(plan).state(),
-            "plan": snapshot(plan),
-            "positions": positions.state() if positions is not None else None,
-        }
-        _write(path, _payload(key, sections))
+        sections: list[Section] = [("flat", (flat or flatten(plan)).state), ("plan", chunks(plan))]
+        if positions is not None:
+            sections.append(("positions", positions.state))
+        _write_snapshot(path, key, sections)
         prune(path.parent, path)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
@@ -438,8 +451,8 @@ def replace_item(old_text: str, new_text: str, path: Path_, item: Any) -> bool:
     stored as the snapshot of *new_text*. True if stored; False (nothing stored) otherwise.
 
     The caller vouches that *new_text* is *old_text* with only that item changed, its id
-    unchanged. Positions are not carried over (the edit moved lines); they are read from the
-    text when a command first needs one.
+    unchanged. Only that item's task is decoded and encoded again. Positions are not carried
+    over (the edit moved lines); they are read from the text when a command first needs one.
     """
     try:
         found, target = _file_for(old_text), _file_for(new_text)
@@ -454,30 +467,32 @@ def replace_item(old_text: str, new_text: str, path: Path_, item: Any) -> bool:
             os.close(descriptor)
             raise
         try:
-            flat_state, (schema, data) = snapshot_file.section("flat"), snapshot_file.section("plan")
+            flat_state, blob = snapshot_file.section("flat"), snapshot_file.raw("plan")
         finally:
             snapshot_file.close()
-        if flat_state is None or data is None:
+        if flat_state is None or blob is None:
             return False
         t, d, i = (int(part) for part in (path[1], path[3], path[5]))
+        parts = [bytes(part) for part in split(blob)]
+        schema = marshal.loads(parts[-1])
         fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
         deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
-        tasks = data[2][fields["Plan"].index("tasks")]
-        items = tasks[t][2][deliverables_at][d][2][items_at]
+        task = marshal.loads(parts[1 + t])
+        items = task[2][deliverables_at][d][2][items_at]
         if items[i][2][fields["Item"].index("id")] != item.id:
             return False
-        items[i] = Encoder(schema).encode(item)
-        # The item's row in the flat table: count the items before it.
-        number = sum(len(deliverable[2][items_at]) for task in tasks[:t] for deliverable in task[2][deliverables_at])
-        number += sum(len(deliverable[2][items_at]) for deliverable in tasks[t][2][deliverables_at][:d]) + i
+        items[i] = Encoder(schema).encode(item)  # may add an enum to the schema
+        # The item's row in the flat table: the rows of the tasks before, then of this one.
         flat = FlatPlan.from_state(flat_state)
+        number = flat.row_number(t, d, i)
         old = flat.items[number]
         if old[ID] != item.id:
             return False
-        task = _Named(number=old[TASK], title=old[TASK_TITLE])
         leads = {code: _Named(name=name) for code, (name, _title) in flat.leads.items()}
-        flat.items[number] = item_row(task, _Named(title=old[DELIVERABLE]), item, leads)
-        _write(target[0], _payload(target[1], {"flat": flat.state(), "plan": (schema, data)}))
+        flat.items[number] = item_row(_Named(number=old[TASK], title=old[TASK_TITLE]), _Named(title=old[DELIVERABLE]), item, leads)
+        parts[1 + t], parts[-1] = frame(task)[4:], frame(schema)[4:]
+        pieces = (len(part).to_bytes(4, "big") + part for part in parts)
+        _write_snapshot(target[0], target[1], [("flat", flat.state), ("plan", pieces)])
         prune(target[0].parent, target[0])
         return True
     except Exception:  # noqa: BLE001 - the next command then reads the text: slower, never wrong

@@ -10,7 +10,6 @@ are query.py's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from typing import Any
     BASE_DAY, BASE_ISO, REVISED_DAY, REVISED_ISO, BASE_YEARLY, REVISED_YEARLY, COMPLETED_DAY, FINISHED, RECURRING,
 ) = range(23)  # fmt: skip
 # Bump when the layout above changes (the cache keys snapshots by it).
-LAYOUT = 1
+LAYOUT = 2
 
 
 @dataclass(slots=True)
@@ -29,7 +28,8 @@ class FlatPlan:
     """The plan's details and its items as rows of plain values (see the field numbers above).
 
     *leads* is the leads key in its order: code → (name, title); *tasks* is (number, title)
-    per task; *plan_day* is the ordinal of Plan.plan_date (recurring deadlines start there).
+    per task; *plan_day* is the ordinal of Plan.plan_date (recurring deadlines start there);
+    *shape* is, per task, the number of items of each deliverable (where a row comes from).
     """
 
     title: str
@@ -37,17 +37,25 @@ class FlatPlan:
     leads: dict[str, tuple[str, str | None]]
     tasks: list[tuple[int, str]]
     items: list[tuple[Any, ...]]
+    shape: list[list[int]]
 
     def state(self) -> tuple[Any, ...]:
         """The table as core types only, for marshal."""
-        return (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.items)
+        return (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.items, self.shape)
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> FlatPlan:
-        layout, title, plan_day, leads, tasks, items = state
+        layout, title, plan_day, leads, tasks, items, shape = state
         if layout != LAYOUT:
             raise ValueError("a flat table of another layout")
-        return cls(title, plan_day, leads, tasks, items)
+        return cls(title, plan_day, leads, tasks, items, shape)
+
+    def row_number(self, task: int, deliverable: int, item: int) -> int:
+        """The row of item *item* of deliverable *deliverable* of task *task* (indexes from 0)."""
+        before = sum(sum(counts) for counts in self.shape[:task]) + sum(self.shape[task][:deliverable])
+        if not 0 <= item < self.shape[task][deliverable]:
+            raise IndexError("no such item")
+        return before + item
 
     def known_leads(self) -> list[str]:
         """Codes in the leads key, then codes used by items but missing from it (query.known_leads)."""
@@ -83,7 +91,7 @@ def item_row(task: Any, deliverable: Any, item: Any, leads: dict[str, Any]) -> t
         task.title,
         deliverable.title,
         item.action,
-        list(item.success_criteria),
+        item.success_criteria,
         item.lead,
         lead.name if lead else None,
         deadline.text if deadline else None,
@@ -115,14 +123,5 @@ def flatten(plan: Any) -> FlatPlan:
         {code: (lead.name, lead.title) for code, lead in leads.items()},
         [(task.number, task.title) for task in plan.tasks],
         items,
+        [[len(deliverable.items) for deliverable in task.deliverables] for task in plan.tasks],
     )
-
-
-def positions_of(tasks: Iterable[Any]) -> list[tuple[int, int, int]]:
-    """(task, deliverable, item) indexes of each item in plan order: the flat table's row order."""
-    return [
-        (t, d, i)
-        for t, task in enumerate(tasks)
-        for d, deliverable in enumerate(task.deliverables)
-        for i, _item in enumerate(deliverable.items)
-    ]

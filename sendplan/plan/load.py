@@ -9,12 +9,19 @@ the cache of validated plans, sit above this module (read.py); nothing here prin
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
 from sendplan.plan.dates import LOOKALIKE
-from sendplan.plan.locate import Path_, Positions, PositionsBuilder, find_lookalikes, node_location
+from sendplan.plan.locate import (
+    Path_,
+    Positions,
+    PositionsBuilder,
+    keep_lookalikes,
+    lookalike_texts,
+    node_location,
+)
 from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, refuse_merge_conflicts, to_data
 
 if typing.TYPE_CHECKING:
@@ -360,24 +367,37 @@ def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     return data, builder.done(), problems
 
 
-def read_data(text: str, name: str, *, fast: bool = True) -> tuple[Any, Positions, list[Problem], bool]:
+def read_data(
+    text: str, name: str, *, fast: bool = True, each_task: Callable[[Any], Any] | None = None
+) -> tuple[Any, Positions, list[Problem], bool]:
     """The plan's text as plain data (every scalar a string) with its position index, the
     problems YAML itself found, and whether the fast reader read it. *fast*: try scan.py's
     reader first (plans in the usual block style); it declines anything it is not sure of,
-    which libyaml then reads."""
+    which libyaml then reads. *each_task* goes to the fast reader (see scan.scan)."""
     refuse_merge_conflicts(text, name)
+    # Look-alike letters are kept with their places (SP111); most files have none at all.
+    lookalikes: list[tuple[Path_, str, bool]] | None = [] if LOOKALIKE.search(text) else None
     scanned = None
     if fast:
         from sendplan.plan.scan import scan
 
-        scanned = scan(text, name)
+        hook = each_task
+        if each_task is not None and lookalikes is not None:
+            counter = iter(range(1 << 62))
+            found = lookalikes
+
+            def hook(task: Any) -> Any:  # each_task, after noting the task's look-alikes
+                found.extend(lookalike_texts(task, ("tasks", next(counter))))
+                return each_task(task)
+
+        scanned = scan(text, name, hook)
     if scanned is not None:
         data, positions = scanned
         problems: list[Problem] = []
     else:
         data, positions, problems = _read_yaml(text, name)
-    if LOOKALIKE.search(text):
-        find_lookalikes(data, positions)
+    if lookalikes is not None:
+        keep_lookalikes(positions, [*lookalikes, *lookalike_texts(data)])
     return data, positions, problems, scanned is not None
 
 
@@ -400,16 +420,21 @@ class _Retry(Exception):
 def _typed(text: str, name: str, *, fast: bool) -> LoadedPlan:
     from pydantic import ValidationError
 
-    from sendplan.plan.model import Plan
+    from sendplan.plan.model import Plan, Task
 
-    data, positions, problems, scanned = read_data(text, name, fast=fast)
+    # A ValidationError from a task's model comes from inside the fast reader's scan.
+    scanned = fast
     try:
-        plan = Plan.model_validate(data)
+        # The fast reader hands each task over as it is read, and it becomes its model there
+        # and then: the plain data of only one task is alive at a time (at 100,000 items all of
+        # it at once, beside the models, would be 200 MB more).
+        data, positions, problems, scanned = read_data(text, name, fast=fast, each_task=Task.model_validate)
+        plan = Plan.model_validate(data)  # task models are taken as they are, not validated again
     except ValidationError as error:
         if scanned:
             raise _Retry from None
         raise PlanError(problems + _pydantic_problems(error, data, positions)) from None
-    del data  # the plain data is as big as the plan: let it go before the checks run
+    del data
     loaded = LoadedPlan(plan, name, positions)
     problems.extend(consistency_problems(loaded))
     if problems:

@@ -78,9 +78,9 @@ class Positions:
     # -- turning into data and back (the cache keeps an index with its snapshot) ----------
 
     def state(self) -> tuple[Any, ...]:
-        """The index as bytes and lists, for marshal."""
+        """The index as bytes and lists, for marshal (which writes each array's buffer as bytes, uncopied)."""
         arrays = (self.line, self.column, self.last, self.first, self.count, self.child, self.key_line, self.key_column)
-        return (*(part.tobytes() for part in arrays), bytes(self.flags), self.key_text, self.lookalikes)
+        return (*(memoryview(part).cast("B") for part in arrays), memoryview(self.flags), self.key_text, self.lookalikes)
 
     @classmethod
     def from_state(cls, source: str, state: Sequence[Any]) -> Positions:
@@ -177,28 +177,35 @@ class Positions:
         return [(self.line[child] + 1, self.last[child] + 1) for child in children]
 
 
-def find_lookalikes(data: Any, positions: Positions) -> None:
-    """Record in *positions* every key and text of *data* holding a look-alike letter (SP111 reads
-    them from the index, as the typed plan keeps only the Latin reading of codes)."""
+def lookalike_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str, bool]]:
+    """(path, text, is a key) of every key and text of *data* (plain data, at *path* in the
+    file) that holds a look-alike letter (SP111 reports them; the typed plan keeps only the
+    Latin reading of codes). Anything else met (a model made already) is passed over."""
     from sendplan.plan.dates import has_lookalikes
 
-    found = positions.lookalikes
-    stack: list[tuple[Path_, Any]] = [((), data)]
+    found: list[tuple[Path_, str, bool]] = []
+    stack: list[tuple[Path_, Any]] = [(path, data)]
     while stack:
-        path, value = stack.pop()
+        where, value = stack.pop()
         if isinstance(value, str):
             if has_lookalikes(value):
-                where = positions.locate(path)
-                found.append((path, value, False, (where.line or 1) - 1, (where.column or 1) - 1))
+                found.append((where, value, False))
         elif isinstance(value, list):
-            stack.extend(((*path, index), part) for index, part in enumerate(value))
+            stack.extend(((*where, index), part) for index, part in enumerate(value))
         elif isinstance(value, dict):
             for key, part in value.items():
                 if has_lookalikes(key):
-                    where = positions.locate((*path, key), key=True)
-                    found.append(((*path, key), key, True, (where.line or 1) - 1, (where.column or 1) - 1))
-                stack.append(((*path, key), part))
-    found.sort(key=lambda place: (place[3], place[4]))
+                    found.append(((*where, key), key, True))
+                stack.append(((*where, key), part))
+    return found
+
+
+def keep_lookalikes(positions: Positions, texts: list[tuple[Path_, str, bool]]) -> None:
+    """Record *texts* (from lookalike_texts) in the index, each with where it is, in file order."""
+    for path, text, is_key in texts:
+        where = positions.locate(path, key=is_key)
+        positions.lookalikes.append((path, text, is_key, (where.line or 1) - 1, (where.column or 1) - 1))
+    positions.lookalikes.sort(key=lambda place: (place[3], place[4]))
 
 
 def _ints(data: bytes) -> array[int]:
@@ -210,9 +217,10 @@ def _ints(data: bytes) -> array[int]:
 class PositionsBuilder:
     """Collects nodes in file order while a file is read; `done()` gives the Positions.
 
-    A node is started (`scalar`, `start`), a list's or mapping's children are added to it as
-    they are finished (`add`), and the list or mapping is finished with `end`: its entries are
-    written out together then, so each container's entries sit side by side.
+    A node is started (`scalar`, `start`); a list or mapping is finished with `end`, given its
+    entries (child, key, key line, key column) in order, which are written out together then,
+    so each container's entries sit side by side. (This runs once per value of a file: it is
+    written for speed, with no call it can do without.)
     """
 
     def __init__(self, source: str) -> None:
@@ -223,47 +231,36 @@ class PositionsBuilder:
         self.child, self.key_line, self.key_column = array("i"), array("i"), array("i")
         self.key_text: list[str | None] = []
         self.lookalikes: list[tuple[Path_, str, bool, int, int]] = []
-        # The open containers' entries so far: (child, key text, key line, key column).
-        self._open: dict[int, list[tuple[int, str | None, int, int]]] = {}
 
-    def _new(self, line: int, column: int, flags: int) -> int:
+    def scalar(self, line: int, column: int, last: int, flags: int = 0) -> int:
+        """A scalar from (*line*, *column*) to line *last*; *flags* may hold EXACT and QUOTED."""
         number = len(self.flags)
         self.line.append(line)
         self.column.append(column)
-        self.last.append(line)
+        self.last.append(last)
         self.flags.append(flags)
         self.first.append(0)
         self.count.append(0)
         return number
 
-    def scalar(self, line: int, column: int, last: int, flags: int = 0) -> int:
-        """A scalar from (*line*, *column*) to line *last*; *flags* may hold EXACT and QUOTED."""
-        number = self._new(line, column, flags)
-        self.last[number] = last
-        return number
-
     def start(self, line: int, column: int, kind: int) -> int:
         """A list (SEQUENCE) or mapping (MAPPING) starting at (*line*, *column*)."""
-        number = self._new(line, column, kind)
-        self._open[number] = []
-        return number
+        return self.scalar(line, column, line, kind)
 
-    def add(self, parent: int, child: int, key: str | None = None, key_line: int = 0, key_column: int = 0) -> None:
-        """*child* (finished) is the next entry of *parent*, under *key* in a mapping."""
-        self._open[parent].append((child, key, key_line, key_column))
-
-    def end(self, node: int, last: int | None = None) -> None:
-        """The list or mapping *node* is complete; its last line is its last child's, or *last*."""
-        entries = self._open.pop(node)
+    def end(self, node: int, entries: list[tuple[int, str | None, int, int]], last: int | None = None) -> None:
+        """The list or mapping *node* is complete with *entries*; its last line is its last
+        child's (or *last*, for a flow collection that ends at its bracket)."""
         self.first[node] = len(self.child)
         self.count[node] = len(entries)
-        end = max(self.last[entries[-1][0]], self.line[node]) if entries else self.line[node]
+        end = self.line[node]
+        if entries:
+            children, keys, key_lines, key_columns = zip(*entries, strict=True)
+            self.child.extend(children)
+            self.key_text.extend(keys)
+            self.key_line.extend(key_lines)
+            self.key_column.extend(key_columns)
+            end = max(end, self.last[children[-1]])
         self.last[node] = max(end, last) if last is not None else end
-        for child, key, key_line, key_column in entries:
-            self.child.append(child)
-            self.key_text.append(key)
-            self.key_line.append(key_line)
-            self.key_column.append(key_column)
 
     def done(self) -> Positions:
         return Positions(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import typing
+from sys import intern
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
@@ -355,10 +356,10 @@ def to_data(
                 flags = EXACT | (QUOTED if quotes else 0)
         return index.scalar(start.line, start.column, last, flags)
 
-    def close(number: int, node: yaml.Node) -> None:
+    def close(number: int, node: yaml.Node, entries: list[tuple[int, str | None, int, int]]) -> None:
         if index is not None:
             # A flow collection ends at its closing bracket; a block one at its last child.
-            index.end(number, node.end_mark.line if getattr(node, "flow_style", False) else None)
+            index.end(number, entries, node.end_mark.line if getattr(node, "flow_style", False) else None)
 
     def build(node: yaml.Node, depth: int) -> tuple[Any, int]:
         if depth > MAX_DEPTH:
@@ -390,18 +391,19 @@ def to_data(
         if isinstance(node, yaml.SequenceNode):
             number = place(node, SEQUENCE)
             items = []
+            entries: list[tuple[int, str | None, int, int]] = []
             for child in node.value:
                 value, child_number = build(child, depth + 1)
                 items.append(value)
-                if index is not None:
-                    index.add(number, child_number)
-            close(number, node)
+                entries.append((child_number, None, 0, 0))
+            close(number, node, entries)
             return items, number
         if depth + 1 > MAX_DEPTH and node.value:  # keys count as a level too, as in _depth_problem
             raise too_deep(node.value[0][0])
         number = place(node, MAPPING)
         mapping: dict[str, Any] = {}
         first_seen: dict[str, yaml.Node] = {}
+        pairs: list[tuple[int, str | None, int, int]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem("a key must be plain text, not a list or mapping.", node_location(name, key_node)))
@@ -418,11 +420,11 @@ def to_data(
                 )
                 continue
             first_seen[key] = key_node
+            key = intern(key)  # one string for every "id" key of the file
             mapping[key], child_number = build(value_node, depth + 1)
-            if index is not None:
-                mark = key_node.start_mark
-                index.add(number, child_number, key, mark.line, mark.column)
-        close(number, node)
+            mark = key_node.start_mark
+            pairs.append((child_number, key, mark.line, mark.column))
+        close(number, node, pairs)
         return mapping, number
 
     return build(root, 0)[0], problems

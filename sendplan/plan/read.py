@@ -22,5 +22,5 @@ def load_plan(path: str, *, stdin: typing.BinaryIO | None = None) -> LoadedPlan:
         if cached is not None:
             return cached
         loaded = load.parse_plan(text, name)
-        cache.store(text, loaded.plan, positions=loaded.positions)
+        cache.store(text, loaded.plan, positions=loaded.positions, flat=loaded.flat)
     return loaded

@@ -20,6 +20,8 @@ and text starting with a YAML indicator.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from sys import intern
 from typing import Any
 
 from sendplan.plan.locate import EXACT, MAPPING, QUOTED, SEQUENCE, Positions, PositionsBuilder
@@ -36,6 +38,9 @@ _NOT_PLAIN = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # What may follow a quoted value or a flow list on its line: spaces and a comment.
 _TAIL = re.compile(r" +(?:#.*)?")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# Short plain values (lead codes, statuses, month deadlines) repeat thousands of times: one
+# string each is kept, not one per line.
+_SHARED = 12
 # Deeper than any plan; libyaml and parse.py word the problem past MAX_DEPTH.
 _MOST_DEPTH = 50
 
@@ -44,32 +49,48 @@ class _Decline(Exception):
     """Not in the part of YAML this reader reads: libyaml reads the file."""
 
 
-def scan(text: str, name: str) -> tuple[Any, Positions] | None:
-    """(plain data, position index) of a plan in the usual block style, or None to decline."""
+# A line that holds something (not blank, not only a comment): its indent and the rest.
+_CONTENT_LF = re.compile(r"^( *)([^ \n#][^\n]*)", re.MULTILINE)
+_CONTENT_CRLF = re.compile(r"^( *)([^ \r\n#][^\r\n]*)", re.MULTILINE)
+_END = (-1, -1, "")
+
+
+def scan(text: str, name: str, each_task: Callable[[Any], Any] | None = None) -> tuple[Any, Positions] | None:
+    """(plain data, position index) of a plan in the usual block style, or None to decline.
+
+    *each_task*, if given, is called with each entry of the top-level "tasks" list as soon as it
+    is read, and its result is kept instead (load.py makes the task's model there, so the plain
+    data of only one task is alive at a time). An exception from it ends the scan, unhandled.
+    """
     if _UNSAFE.search(text):
         return None
+    pattern = _CONTENT_LF
     if "\r" in text:
         crlf = text.count("\r\n")
         if text.count("\r") != crlf or text.count("\n") != crlf:
             return None  # mixed line ends: libyaml counts the lines
-        lines = text.split("\r\n")
-    else:
-        lines = text.split("\n")
-    rows = []
-    for number, line in enumerate(lines):
-        content = line.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        indent = len(line) - len(content)
-        if indent == 0 and content.startswith(("---", "...", "%")):
-            return None
-        rows.append((number, indent, content.rstrip(" ")))
-    if not rows:
-        return None
+        pattern = _CONTENT_CRLF
     try:
-        return _Scanner(rows, name).document()
-    except (_Decline, IndexError, RecursionError):
+        return _Scanner(_rows(text, pattern), name, each_task).document()
+    except (_Decline, IndexError, RecursionError, StopIteration):
         return None
+
+
+def _rows(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str]]:
+    """(line number, indent, text) of each line that holds something, read as the scan goes:
+    the lines are never all in memory at once (at 100,000 items they would be 200 MB)."""
+    number, counted = 0, 0
+    count = text.count
+    for match in pattern.finditer(text):
+        start = match.start()
+        number += count("\n", counted, start)
+        counted = start
+        indent = len(match[1])
+        content = match[2].rstrip(" ")
+        if indent == 0 and content.startswith(("---", "...", "%")):
+            raise _Decline  # documents and directives: libyaml's
+        yield number, indent, content
+    yield _END
 
 
 def _is_dash(content: str) -> bool:
@@ -77,26 +98,33 @@ def _is_dash(content: str) -> bool:
 
 
 class _Scanner:
-    """Recursive descent over the content lines: (line number, indent, text without indent)."""
+    """Recursive descent over the content lines, one line of look-ahead (*row*): (line number,
+    indent, text without indent); indent -1 once the lines are used up."""
 
-    def __init__(self, rows: list[tuple[int, int, str]], name: str) -> None:
-        self.rows = rows
-        self.count = len(rows)
-        self.at = 0
+    def __init__(
+        self, rows: Iterator[tuple[int, int, str]], name: str, each_task: Callable[[Any], Any] | None = None
+    ) -> None:
+        self._rows = rows
+        self.row = next(rows)
         self.index = PositionsBuilder(name)
+        self.each_task = each_task
+        self._each: Callable[[Any], Any] | None = None  # for the list being read, if it is "tasks"
+
+    def advance(self) -> None:
+        self.row = next(self._rows)
 
     def document(self) -> tuple[Any, Positions]:
-        number, indent, content = self.rows[0]
-        if _is_dash(content):
-            raise _Decline  # a plan is a mapping; libyaml words anything else
-        self.at = 1
+        number, indent, content = self.row
+        if indent < 0 or _is_dash(content):
+            raise _Decline  # empty, or not a mapping: libyaml words it
+        self.advance()
         data, _node = self.mapping(number, indent, content, 1)
-        if self.at != self.count:
+        if self.row[1] >= 0:
             raise _Decline  # lines left over: libyaml finds what is wrong with them
         return data, self.index.done()
 
     def _deeper_follows(self, column: int) -> bool:
-        return self.at < self.count and self.rows[self.at][1] > column
+        return self.row[1] > column
 
     def mapping(self, number: int, column: int, content: str, depth: int) -> tuple[dict[str, Any], int]:
         """A block mapping whose first key starts *content*, at (*number*, *column*)."""
@@ -105,51 +133,50 @@ class _Scanner:
         index = self.index
         node = index.start(number, column, MAPPING)
         data: dict[str, Any] = {}
-        rows = self.rows
+        entries: list[tuple[int, str | None, int, int]] = []
         while True:
             match = _KEY.match(content)
             if match is None:
                 raise _Decline
-            key = match[1]
+            key = intern(match[1])  # one string for every "id" key of the file
             if key in data or len(key) > _LONGEST_KEY:
                 raise _Decline
             rest = content[match.end() :]
             if not rest or rest[0] == "#":
+                self._each = self.each_task if depth == 1 and key == "tasks" else None
                 value, child = self.block_value(number, column, column + len(key), depth + 1)
+                self._each = None
             else:
                 value, child = self.inline(number, column + match.end(), rest, depth + 1)
                 if self._deeper_follows(column):
                     raise _Decline  # more lines of a value: libyaml reads those
             data[key] = value
-            index.add(node, child, key, number, column)
-            if self.at == self.count:
-                break
-            number, indent, content = rows[self.at]
+            entries.append((child, key, number, column))
+            number, indent, content = self.row
             if indent != column:
                 if indent > column:
                     raise _Decline
-                break
-            if _is_dash(content):
+                break  # the end of the mapping (or of the file: indent -1)
+            if content[0] == "-" and (len(content) == 1 or content[1] == " "):
                 raise _Decline
-            self.at += 1
-        index.end(node)
+            self.advance()
+        index.end(node, entries)
         return data, node
 
     def block_value(self, number: int, key_column: int, colon: int, depth: int) -> tuple[Any, int]:
         """The value of a key with nothing after its colon: the lines under it, or null."""
-        if self.at < self.count:
-            _number, indent, content = self.rows[self.at]
-            if indent > key_column or (indent == key_column and _is_dash(content)):
-                return self.node(depth)
+        _number, indent, content = self.row
+        if indent > key_column or (indent == key_column and _is_dash(content)):
+            return self.node(depth)
         # libyaml places an empty value just after the colon.
         return None, self.index.scalar(number, colon + 1, number, EXACT)
 
     def node(self, depth: int) -> tuple[Any, int]:
         """A block mapping or list starting at the current line."""
-        number, indent, content = self.rows[self.at]
+        number, indent, content = self.row
         if _is_dash(content):
             return self.sequence(indent, depth)
-        self.at += 1
+        self.advance()
         return self.mapping(number, indent, content, depth)
 
     def sequence(self, column: int, depth: int) -> tuple[list[Any], int]:
@@ -157,16 +184,17 @@ class _Scanner:
         if depth > _MOST_DEPTH:
             raise _Decline
         index = self.index
-        rows = self.rows
-        node = index.start(rows[self.at][0], column, SEQUENCE)
+        node = index.start(self.row[0], column, SEQUENCE)
         items: list[Any] = []
-        while self.at < self.count:
-            number, indent, content = rows[self.at]
+        entries: list[tuple[int, str | None, int, int]] = []
+        each, self._each = self._each, None
+        while True:
+            number, indent, content = self.row
             if indent != column or not _is_dash(content):
                 if indent > column:
                     raise _Decline
                 break
-            self.at += 1
+            self.advance()
             if content == "-":
                 if not self._deeper_follows(column):
                     raise _Decline  # an empty entry
@@ -184,9 +212,9 @@ class _Scanner:
                     value, child = self.inline(number, column + start, inner, depth + 1)
                     if self._deeper_follows(column):
                         raise _Decline
-            items.append(value)
-            index.add(node, child)
-        index.end(node)
+            items.append(value if each is None else each(value))
+            entries.append((child, None, 0, 0))
+        index.end(node, entries)
         return items, node
 
     def inline(self, number: int, column: int, text: str, depth: int) -> tuple[Any, int]:
@@ -203,7 +231,7 @@ class _Scanner:
             if not text.startswith("{}") or (len(text) > 2 and not _TAIL.fullmatch(text, 2)):
                 raise _Decline
             node = self.index.start(number, column, MAPPING)
-            self.index.end(node, number)
+            self.index.end(node, [], number)
             return {}, node
         if first in _NOT_PLAIN:
             raise _Decline
@@ -212,6 +240,8 @@ class _Scanner:
         if ": " in value or value.endswith(":"):
             raise _Decline
         node = self.index.scalar(number, column, number, EXACT)
+        if len(value) <= _SHARED:
+            value = intern(value)
         return (None if value in _NULLS else value), node
 
     def flow_list(self, number: int, column: int, text: str, depth: int) -> tuple[list[Any], int]:
@@ -221,6 +251,7 @@ class _Scanner:
         index = self.index
         node = index.start(number, column, SEQUENCE)
         items: list[Any] = []
+        entries: list[tuple[int, str | None, int, int]] = []
         at = 1
         length = len(text)
         while at < length and text[at] == " ":
@@ -250,7 +281,7 @@ class _Scanner:
                     child = index.scalar(number, column + at, number, EXACT)
                     at = end
                 items.append(value)
-                index.add(node, child)
+                entries.append((child, None, 0, 0))
                 while at < length and text[at] == " ":
                     at += 1
                 if text[at] == ",":
@@ -266,7 +297,7 @@ class _Scanner:
                 raise _Decline
         if text[at:] and not _TAIL.fullmatch(text, at):
             raise _Decline
-        index.end(node, number)
+        index.end(node, entries, number)
         return items, node
 
 
