@@ -40,12 +40,12 @@ def _escaped(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Plan text with control characters removed (newline and tab kept), for documents."""
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def shown(text: str) -> str:
     """Clean text for a terminal: invisible format characters shown as escapes such as \\u202e."""
-    text = _CONTROL.sub("", text)
+    text = clean(text)
     return _INVISIBLE.sub(_escaped, text) if _INVISIBLE.search(text) else text
 
 

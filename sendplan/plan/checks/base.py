@@ -11,7 +11,7 @@ them. Pure: the reference day arrives as `as_of`; nothing here prints or reads t
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +32,7 @@ class CheckContext:
 
     loaded: LoadedPlan
     when: date | Callable[[], date]
+    _items: list[tuple[Path_, Any, Any, Any]] | None = None
 
     @property
     def as_of(self) -> date:
@@ -47,12 +48,17 @@ class CheckContext:
     def settings(self) -> Any:
         return self.loaded.plan.checks
 
-    def items(self) -> Iterator[tuple[Path_, Any, Any, Any]]:
-        """(YAML path, task, deliverable, item) for every item, in file order."""
-        for t, task in enumerate(self.plan.tasks):
-            for d, deliverable in enumerate(task.deliverables):
-                for i, item in enumerate(deliverable.items):
-                    yield ("tasks", t, "deliverables", d, "items", i), task, deliverable, item
+    def items(self) -> list[tuple[Path_, Any, Any, Any]]:
+        """(YAML path, task, deliverable, item) for every item, in file order (listed once: every
+        check reads them)."""
+        if self._items is None:
+            self._items = [
+                (("tasks", t, "deliverables", d, "items", i), task, deliverable, item)
+                for t, task in enumerate(self.plan.tasks)
+                for d, deliverable in enumerate(task.deliverables)
+                for i, item in enumerate(deliverable.items)
+            ]
+        return self._items
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Problem]]

@@ -29,6 +29,13 @@ PLACEHOLDER = re.compile(
 _Where = tuple[str, int, int, int, "int | str", "str | None"]
 
 
+def _may_hold_placeholder(text: str) -> bool:
+    """Whether PLACEHOLDER could match: every placeholder holds one of these (a quick test in C
+    for the 250,000 texts of a big plan; the pattern itself is ten times slower)."""
+    low = text.lower()
+    return "xxx" in low or "tb" in low or "??" in text or "£" in text or "$" in text or "€" in text
+
+
 def _texts(ctx: CheckContext) -> Iterator[tuple[str, _Where]]:
     """(text, where) for every piece of free text in the plan, in file order."""
     plan = ctx.plan
@@ -130,7 +137,7 @@ def placeholder(ctx: CheckContext) -> Iterator[Problem]:
     search = PLACEHOLDER.search
     for text, where in _texts(ctx):
         empty = not text or text.isspace()
-        if not empty and search(text) is None:
+        if not empty and (not _may_hold_placeholder(text) or search(text) is None):
             continue
         yaml_path = _lead_path(keys, _path(where))
         what, item_id = _what(ctx, where), _item_id(ctx, where)
