@@ -12,22 +12,37 @@ compare all three byte for byte.
 
 from __future__ import annotations
 
-import json
 import re
-from json.encoder import encode_basestring  # the C escaper when available
+from functools import cache
 from typing import IO, Any
 
-from sendplan.outputs.rows import Report, chosen_record, out_stream, record
+from sendplan.outputs.rows import Report, chosen_record, chosen_records, out_stream, record
 from sendplan.outputs.text import INVISIBLE_CHARACTERS
 
 # json escapes C0 controls itself; these are escaped too (see text.py for why).
 _C1 = re.compile(f"[\\x7f-\\x9f{INVISIBLE_CHARACTERS}]")
-_float = json.JSONEncoder(ensure_ascii=False).encode  # inf and nan spelled as json.dumps does
+
+
+@cache
+def _standard() -> tuple[Any, Any]:
+    """The C string escaper and a float writer spelling inf and nan as json.dumps does; the json
+    module is imported only when the Python writer runs (orjson writes the listings)."""
+    import json
+    from json.encoder import encode_basestring
+
+    return encode_basestring, json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _float(value: float) -> str:
+    return str(_standard()[1](value))
 
 
 def dumps(value: Any, indent: int = 2, pad: str = "") -> str:
     """*value* as json.dumps(value, ensure_ascii=False, indent=indent) writes it; *pad* starts
     each line after the first, for a value written inside a list that is already open."""
+    import json
+
+    encode_basestring = _standard()[0]
     parts: list[str] = []
     append = parts.append
     step = " " * indent
@@ -124,7 +139,11 @@ _C1_BYTES = re.compile(
 
 
 def _escape_c1_bytes(data: bytes) -> bytes:
-    if not _C1_BYTES.search(data):
+    # Byte searches in C first: most output is ASCII, and the pattern is slower than all of them.
+    if data.isascii():
+        if b"\x7f" not in data:
+            return data
+    elif not any(lead in data for lead in (b"\x7f", b"\xc2", b"\xd8\x9c", b"\xe2\x80", b"\xe2\x81", b"\xef\xbb\xbf")):
         return data
     return _C1_BYTES.sub(lambda match: b"\\u%04x" % ord(match[0].decode("utf-8")), data)
 
@@ -158,11 +177,13 @@ def write_bytes(stream: IO[str], data: bytes) -> None:
 
 def render_json(report: Report, out: IO[str] | None = None) -> None:
     """The same text as to_json(rows) and a newline."""
-    write_bytes(out_stream(out), encode_records([chosen_record(report, row) for row in report.rows]))
+    write_bytes(out_stream(out), encode_records(chosen_records(report)))
 
 
 def to_json_line(value: Any) -> str:
     """Compact JSON on one line (newlines in text are escaped), C1 controls escaped as in to_json."""
+    import json
+
     return _escape_c1(json.dumps(record(value), ensure_ascii=False))
 
 

@@ -49,7 +49,6 @@ from sendplan import __version__
 from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
 from sendplan.plan.load import LoadedPlan, read_data
 from sendplan.plan.locate import Path_, Positions
-from sendplan.plan.snapshot import Encoder, chunks, frame, restore_chunks, split
 
 _Named = SimpleNamespace
 
@@ -311,6 +310,8 @@ class CachedPlan(LoadedPlan):
             except Exception:  # noqa: BLE001 - damaged: never used
                 blob = None
             if blob is not None:
+                from sendplan.plan.snapshot import restore_chunks  # only for commands that need the records
+
                 with gc_paused():
                     self._plan = restore_chunks(blob)
             else:
@@ -435,6 +436,7 @@ def store(text: str, plan: Any, *, positions: Positions | None = None, flat: Fla
             return
         path, key = found
         from sendplan.plan.flat import flatten
+        from sendplan.plan.snapshot import chunks
 
         sections: list[Section] = [("flat", (flat or flatten(plan)).state), ("plan", chunks(plan))]
         if positions is not None:
@@ -472,6 +474,8 @@ def replace_item(old_text: str, new_text: str, path: Path_, item: Any) -> bool:
             snapshot_file.close()
         if flat_state is None or blob is None:
             return False
+        from sendplan.plan.snapshot import Encoder, frame, split
+
         t, d, i = (int(part) for part in (path[1], path[3], path[5]))
         parts = [bytes(part) for part in split(blob)]
         schema = marshal.loads(parts[-1])
