@@ -46,6 +46,31 @@ COMMANDS = {
 }
 
 
+# The first paragraph of each command's help, for the list `sendplan --help` prints: listing
+# them from here imports no command module (they are a third of --help's time).
+# tests/test_help.py checks each against its command's own help.
+SUMMARIES = {
+    "by-lead": "List the items one lead owns (CODE is case-insensitive).",
+    "completion": "Print the script that lets bash, zsh or fish complete sendplan's commands.",
+    "diff": "What changed between two versions of a plan, item by item.",
+    "done": "Mark an item complete, completed on --as-of (a shortcut for update).",
+    "due": "List unfinished items that fall due in the coming period, soonest first.",
+    "glossary": 'The plan\'s abbreviations and their meanings (the "glossary:" section of the plan).',
+    "ics": "Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.",
+    "init": "Start a plan file: a small commented plan to fill in, or a copy of the example.",
+    "leads": "One row per lead: items, finished, overdue and the next deadline.",
+    "list": "List items, optionally filtered.",
+    "overdue": "List items past due and not finished, most overdue first.",
+    "report": "The monthly highlight report for a board or Schools Forum, in Markdown or HTML.",
+    "schema": "The plan file's JSON Schema, so editors can check plan.yaml as you type.",
+    "status": "The dashboard: per task and per lead, items by status and RAG, overdue, due soon, % complete.",
+    "tasks": "One row per task: items, finished, overdue and the next deadline.",
+    "timeline": "Deadlines month by month: a row per task, a column per month, overdue marked.",
+    "update": "Record progress on one item, editing the plan file in place.",
+    "validate": "Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.",
+}
+
+
 class LazyCommands(MutableMapping[str, click.Command]):
     """The group's commands by name; each command's module is imported when it is first looked up."""
 
@@ -74,6 +99,12 @@ class LazyCommands(MutableMapping[str, click.Command]):
     def __len__(self) -> int:
         return len({**self._where, **self._loaded})
 
+    def for_listing(self, name: str) -> click.Command:
+        """The command, or, if its module is not imported yet, a stand-in with its summary."""
+        if name not in self._loaded and name in SUMMARIES:
+            return click.Command(name, help=SUMMARIES[name])
+        return self[name]
+
 
 def interrupted() -> None:
     """One line for Ctrl-C, never a traceback; then exit 130, as shells expect of an interrupt."""
@@ -88,6 +119,17 @@ def interrupted() -> None:
 class SendplanGroup(click.Group):
     """Turns a PlanError into located messages on stderr and exit 1, and Ctrl-C into one line
     and exit 130: the only such place."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, as click writes it, from SUMMARIES where it can."""
+        found = self.commands
+        lister = found.for_listing if isinstance(found, LazyCommands) else found.__getitem__
+        commands = [(name, lister(name)) for name in self.list_commands(ctx)]
+        commands = [(name, command) for name, command in commands if not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
