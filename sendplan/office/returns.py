@@ -298,13 +298,17 @@ def instructions(request: ReturnRequest) -> list[str]:
         f"{clean(request.plan_title)}: update from {clean(request.who)}",
         f"Please fill this in and send it back by {long_day(request.return_by)}, {send_to}.",
         standing + ", are listed below.",
-        "For each item you have worked on, fill in the yellow columns on the right: a New status "
-        "(choose from the list), a short Progress note, a Revised deadline with the Reason for it "
-        "if the item will be late, the day it was Completed on, and Evidence of completion. "
-        "Leave a cell empty to keep what the plan says.",
-        'Write dates day first (31/03/2022 or 31 Mar 2022), or a month for a deadline ("Jun 2022"). '
-        "Do not add, delete, sort or edit the grey columns: they match your answers to the plan. "
-        "Save it as an Excel workbook (.xlsx), with its name unchanged.",
+        (
+            "For each item you have worked on, fill in the yellow columns on the right: a New status "
+            "(choose from the list), a short Progress note, a Revised deadline with the Reason for it "
+            "if the item will be late, the day it was Completed on, and Evidence of completion. "
+            "Leave a cell empty to keep what the plan says."
+        ),
+        (
+            'Write dates day first (31/03/2022 or 31 Mar 2022), or a month for a deadline ("Jun 2022"). '
+            "Do not add, delete, sort or edit the grey columns: they match your answers to the plan. "
+            "Save it as an Excel workbook (.xlsx), with its name unchanged."
+        ),
     ]
 
 
@@ -383,7 +387,7 @@ def request_workbook(request: ReturnRequest, *, version: str = "") -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.fill = yellow if column.answer else grey
         cell.border = box
-        sheet.column_dimensions[cell.column_letter].width = column.width
+        sheet.column_dimensions[column_letter(column.key)].width = column.width
     sheet.row_dimensions[header_row].height = 2 * _LINE_HEIGHT + 4
 
     first_row = header_row + 1
@@ -396,12 +400,13 @@ def request_workbook(request: ReturnRequest, *, version: str = "") -> bytes:
             # A band naming the task above its first item: the lead reads the items by task.
             task = form_row.row.task
             band = sheet.cell(number, 1)
-            _set_text(band, f"Task {task}: {_text(form_row.row.task_title)}")
+            band_text = f"Task {task}: {_text(form_row.row.task_title)}"
+            _set_text(band, band_text)
             band.font = Font(name="Arial", size=10, bold=True)
             band.alignment = Alignment(wrap_text=True, vertical="center")
             band.fill = grey
             sheet.merge_cells(f"A{number}:{last}{number}")
-            sheet.row_dimensions[number].height = _LINE_HEIGHT * _lines(band.value, total_width) + 4
+            sheet.row_dimensions[number].height = _LINE_HEIGHT * _lines(band_text, total_width) + 4
             number += 1
         positions.append(number)
         _item_row(sheet, number, form_row, body, top_wrap, box, yellow, unlocked)
@@ -429,10 +434,14 @@ def request_workbook(request: ReturnRequest, *, version: str = "") -> bytes:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.oddFooter.center.text = f"{clean(request.plan_title)} · {request.lead} · page &P of &N"
+    footer = sheet.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = f"{clean(request.plan_title)} · {request.lead} · page &P of &N"
     # Protected without a password: only the answer cells take typing, but a lead who needs
     # to can still unprotect it. Columns and rows may be resized.
     sheet.protection.sheet = True
