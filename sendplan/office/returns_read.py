@@ -269,7 +269,7 @@ def _answer_text(value: Any) -> str | None:
         value = value.date()
     if isinstance(value, date):
         return short_day(value)
-    text = clean(_text_value(value)).strip()
+    text = clean(_text_value(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
     return text or None
 
 
