@@ -11,7 +11,13 @@ from helpers import REPO
 from openpyxl import load_workbook
 
 from sendplan.load import load_plan
-from sendplan.office.returns import RECORD_TABLE_ROW, ReturnRequest, build_requests, column_letter, request_workbook
+from sendplan.office.returns import (
+    RECORD_TABLE_ROW,
+    ReturnRequest,
+    build_requests,
+    column_letter,
+    request_workbook,
+)
 from sendplan.query import rows
 
 FIXTURES = REPO / "tests" / "cases" / "returns"
