@@ -10,14 +10,14 @@ from typing import Any
 from helpers import REPO
 from openpyxl import load_workbook
 
-from sendplan.load import load_plan
 from sendplan.office.returns import (
     RECORD_TABLE_ROW,
     ReturnRequest,
     build_requests,
     column_letter,
-    request_workbook,
 )
+from sendplan.office.returns_book import request_workbook
+from sendplan.plan.read import load_plan
 from sendplan.query import rows
 
 FIXTURES = REPO / "tests" / "cases" / "returns"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from returns_kit import FIXTURES, ag_workbook, fill
 
-from sendplan.edit import ItemEdit, update_item
 from sendplan.errors import PlanError
-from sendplan.load import load_plan
 from sendplan.office.collect import plan_collect
 from sendplan.office.returns_read import read_return
+from sendplan.plan.edit import ItemEdit, update_item
+from sendplan.plan.read import load_plan
 
 COLLECT_DAY = date(2021, 12, 10)
 
@@ -182,7 +182,7 @@ def test_item_not_on_the_form(plan_copy: Path, bundled_plan: Path) -> None:
     """An id of the lead's typed on a new row, for an item the form did not hold, is refused at its cell."""
     from returns_kit import request_for
 
-    from sendplan.office.returns import request_workbook
+    from sendplan.office.returns_book import request_workbook
 
     data = request_workbook(request_for(bundled_plan, due_by=date(2022, 4, 1)))
     (message,) = refusal(plan_copy, ("AG.xlsx", fill(data, {}, {"Update!A60": "1.2", "Update!I60": "Done"})))

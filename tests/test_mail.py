@@ -11,7 +11,8 @@ import pytest
 from returns_kit import request_for
 
 from sendplan.office.mail import address, draft_message
-from sendplan.office.returns import file_stem, request_workbook
+from sendplan.office.returns import file_stem
+from sendplan.office.returns_book import request_workbook
 
 ADDRESS = "anthony.giles@westnorthants.gov.uk"
 

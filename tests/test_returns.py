@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from returns_kit import AG_IDS, AS_OF, FIXTURES, ag_workbook, positions, request_for
 
-from sendplan.load import load_plan
 from sendplan.office.returns import (
     COLUMNS,
     build_requests,
     fingerprint,
-    request_workbook,
     sent_fields,
 )
+from sendplan.office.returns_book import request_workbook
+from sendplan.plan.read import load_plan
 from sendplan.query import rows
 
 

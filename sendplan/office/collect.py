@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sendplan.edit import ItemEdit, Note, nearest_ids
 from sendplan.errors import Location, PlanError, Problem, quoted
-from sendplan.model import Status
 from sendplan.office.returns import fingerprint, sent_fields, short_day
 from sendplan.office.returns_read import AnswerRow, ReturnFile, cell_problem
+from sendplan.plan.edit import ItemEdit, Note, nearest_ids
+from sendplan.plan.model import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +154,7 @@ def differences(sent: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def _same_deadline(item: Any, text: str) -> bool:
-    from sendplan.dates import parse_deadline
+    from sendplan.plan.dates import parse_deadline
 
     current = item.revised_deadline
     if current is None:

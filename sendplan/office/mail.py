@@ -22,7 +22,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 from sendplan.office.returns import ReturnRequest, long_day, short_day
-from sendplan.render import one_line
+from sendplan.outputs.text import one_line
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _ADDRESS = re.compile(r"\s*(?:(?P<name>[^<>]*?)\s*<(?P<angle>[^<>\s]+)>|(?P<bare>[^<>\s]+))\s*")

@@ -19,9 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sendplan.dates import DeadlineError, Precision, parse_deadline
 from sendplan.errors import Location, PlanError, Problem, quoted
-from sendplan.model import Status, parse_status
 from sendplan.office.returns import (
     COLUMNS,
     RECORD_KEYS,
@@ -34,7 +32,9 @@ from sendplan.office.returns import (
     fingerprint,
     short_day,
 )
-from sendplan.render import clean
+from sendplan.outputs.text import clean
+from sendplan.plan.dates import DeadlineError, Precision, parse_deadline
+from sendplan.plan.model import Status, parse_status
 
 MAX_RETURN_BYTES = 32 * 1024 * 1024
 # A workbook's parts, unpacked; a "zip bomb" stops here before openpyxl reads it.

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from sendplan.load import load_plan
-from sendplan.office.returns import build_requests, column_letter, request_workbook
+from sendplan.office.returns import build_requests, column_letter
+from sendplan.office.returns_book import request_workbook
+from sendplan.plan.read import load_plan
 from sendplan.query import rows
 
 HERE = Path(__file__).resolve().parent
