@@ -52,7 +52,7 @@ class Wanted:
         )
 
     def edit(self, as_of: date) -> ItemEdit:
-        """The ItemEdit that applies this row (evidence is applied beside it: see `evidence`)."""
+        """The ItemEdit that applies this row; a note is dated *as_of*, by the return's lead."""
         return ItemEdit(
             self.item_id,
             status=self.status.value if self.status else None,
@@ -61,6 +61,7 @@ class Wanted:
             revised_deadline=self.revised,
             revision_reason=self.reason if self.revised else None,
             note=Note(as_of, self.lead, self.note) if self.note else None,
+            evidence=self.evidence,
         )
 
     def words(self, item: Any) -> list[str]:
