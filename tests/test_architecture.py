@@ -222,11 +222,11 @@ def test_only_the_plan_writer_and_the_outputs_use_whole_file_writes() -> None:
 
 
 def layer(name: str) -> int:
-    """0 errors and files, 1 plan, 2 queries and report data, 3 outputs, 4 the CLI (and
+    """0 errors and files, 1 plan, 2 queries and report data, 3 outputs and office round trips, 4 the CLI (and
     `python -m sendplan`, which runs it)."""
     if name.startswith("sendplan.cli") or name == "sendplan.__main__":
         return 4
-    if name.startswith("sendplan.outputs"):
+    if name.startswith(("sendplan.outputs", "sendplan.office")):
         return 3
     if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline"):
         return 2

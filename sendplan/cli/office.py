@@ -156,10 +156,10 @@ def request_command(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from sendplan.files import write_file
+    from sendplan.outputs.registry import write_bytes
 
     try:
-        write_file(str(path), lambda handle: handle.write(data), binary=True)
+        write_bytes(str(path), data)
     except OSError as error:
         raise click.FileError(str(path), hint=error.strerror or str(error)) from None
 
