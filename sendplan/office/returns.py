@@ -55,9 +55,9 @@ COLUMNS: tuple[FormColumn, ...] = (
     FormColumn("latest", "Latest update", 18),
     FormColumn("new_status", "New status", 11, answer=True),
     FormColumn("note", "Progress note", 24, answer=True),
-    FormColumn("revised", "Revised deadline", 10, answer=True),
+    FormColumn("revised", "Revised deadline", 11, answer=True),
     FormColumn("reason", "Reason for the new deadline", 15, answer=True),
-    FormColumn("completed", "Completed on", 10, answer=True),
+    FormColumn("completed", "Completed on", 11, answer=True),
     FormColumn("evidence", "Evidence", 12, answer=True),
 )
 ANSWER_KEYS = tuple(column.key for column in COLUMNS if column.answer)

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -33,7 +33,7 @@ AS_OF = date(2021, 12, 1)
 
 FILLED = {
     "1.1": {"new_status": "on track", "note": "Working group met twice; draft document shared with SENDCOs"},
-    "1.2": {"new_status": "complete", "completed": datetime(2021, 11, 26), "evidence": "Briefing slides for case officers"},
+    "1.2": {"new_status": "complete", "completed": date(2021, 11, 26), "evidence": "Briefing slides for case officers"},
     "1.3": {"revised": "Sep 2022", "reason": "Working group starts after the summer term"},
     "1.4": {"new_status": "at risk", "note": "Statistical neighbours' data not yet in\nAsked the DfE team"},
     "2.2": {"completed": "29/11/2021"},
