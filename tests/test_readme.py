@@ -26,9 +26,18 @@ EXAMPLES = [
 ]
 
 
+def takes_format(command: str) -> bool:
+    """Whether the last sendplan command on the line has a --format option (collect, for one, has not)."""
+    words = command.split()
+    names = [words[n + 1] for n, word in enumerate(words[:-1]) if word == "sendplan"]
+    found = cli.commands.get(names[-1]) if names else None
+    return found is not None and any("--format" in param.opts for param in found.params)
+
+
 def run_shell(command: str) -> str:
     """Run a README command line with `sendplan` meaning this package, as on an 80-column terminal."""
-    if "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command:
+    plain = "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command
+    if plain and takes_format(command):
         command += " --format table"  # what a terminal shows; the test's stdout is a pipe
     package_root = Path(sendplan.__file__).resolve().parent.parent
     env = {
