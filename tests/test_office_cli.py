@@ -5,16 +5,14 @@ On a copy of the bundled plan with an email address for AG, as the issue's Done-
 
 from __future__ import annotations
 
-import difflib
 import email
-import io
-import shutil
 from collections.abc import Callable
 from email import policy
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers import changed_lines
 from openpyxl import load_workbook
 from returns_kit import AG_IDS, FIXTURES, fill, positions
 
@@ -43,16 +41,6 @@ def requested(run: Callable[..., Result], plan_copy: Path, tmp_path: Path) -> Pa
 
 def collect(run: Callable[..., Result], plan: Path, *args: str) -> Result:
     return run("collect", "--plan", str(plan), "--as-of", "2021-12-10", *args)
-
-
-def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
-    removed, added = [], []
-    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
-        if line.startswith("- "):
-            removed.append(line[2:])
-        elif line.startswith("+ "):
-            added.append(line[2:])
-    return removed, added
 
 
 # --- request -------------------------------------------------------------------------------
@@ -308,9 +296,3 @@ def test_bundled_plan_is_not_collected_into(run: Callable[..., Result]) -> None:
     assert result.exit_code == 1
     assert "sendplan init --example" in result.stderr
 
-
-def test_workbook_reads_in_libreoffice_order(requested: Path) -> None:
-    """The request workbook opens with its answer cells unlocked and its drop-down in place."""
-    book = load_workbook(io.BytesIO((requested / f"{AG_BOOK}.xlsx").read_bytes()))
-    assert book["Update"].protection.sheet and book["sendplan"].sheet_state == "hidden"
-    shutil.rmtree(requested)

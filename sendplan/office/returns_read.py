@@ -33,7 +33,7 @@ from sendplan.office.returns import (
     short_day,
 )
 from sendplan.outputs.text import clean
-from sendplan.plan.dates import DeadlineError, Precision, parse_deadline
+from sendplan.plan.dates import Deadline, DeadlineError, Precision, parse_deadline
 from sendplan.plan.model import Status, parse_status
 
 MAX_RETURN_BYTES = 32 * 1024 * 1024
@@ -326,18 +326,27 @@ class _Answers:
             self.fail("new_status", f"{quoted(text)} is not a status; choose from the list ({', '.join(STATUS_WORDS)}).")
             return None
 
-    def deadline(self) -> str | None:
-        cell = self.cell("revised")
-        day = _as_date(cell.value)
+    def _dated(self, key: str) -> tuple[date | None, Deadline | None, str | None]:
+        """(an Excel date, else the cell's text read as sendplan reads a deadline, and that text);
+        all None when the cell is empty, and a problem noted when the text is no date."""
+        day = _as_date(self.cell(key).value)
         if day is not None:
-            return f"{day:%b %Y}" if _month_only(cell.number_format or "") and day.day == 1 else day.isoformat()
-        text = self.text("revised")
+            return day, None, None
+        text = self.text(key)
         if text is None:
-            return None
+            return None, None, None
         try:
-            deadline = parse_deadline(text)
+            return None, parse_deadline(text), text
         except DeadlineError as error:
-            self.fail("revised", str(error))
+            self.fail(key, str(error))
+            return None, None, text
+
+    def deadline(self) -> str | None:
+        day, deadline, _text = self._dated("revised")
+        if day is not None:
+            month_only = _month_only(self.cell("revised").number_format or "") and day.day == 1
+            return f"{day:%b %Y}" if month_only else day.isoformat()
+        if deadline is None:
             return None
         if deadline.due_date is None:
             return deadline.text
@@ -346,18 +355,9 @@ class _Answers:
         return deadline.due_date.isoformat()
 
     def day(self) -> date | None:
-        cell = self.cell("completed")
-        day = _as_date(cell.value)
-        if day is not None:
+        day, deadline, text = self._dated("completed")
+        if day is not None or deadline is None:
             return day
-        text = self.text("completed")
-        if text is None:
-            return None
-        try:
-            deadline = parse_deadline(text)
-        except DeadlineError as error:
-            self.fail("completed", str(error))
-            return None
         if deadline.due_date is None or deadline.precision is not Precision.DAY:
             self.fail("completed", f"{quoted(text)} is not one day: write the day it was completed, such as 14/03/2022.")
             return None
