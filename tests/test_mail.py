@@ -106,3 +106,13 @@ def test_no_address_no_draft(bundled_plan: Path) -> None:
 def test_address_spellings(text: str, shown: str) -> None:
     """An address alone, or with a name in front, as people write them."""
     assert str(address(text)) == shown
+
+
+def test_counts_read_as_words_when_none(request_ag) -> None:
+    """A lead with nothing overdue or due soon is told so in words, not "0 overdue"."""
+    message = parsed(draft_message(request_ag, b"x", "a.xlsx"))
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert (
+        "You lead 29 open items in the plan as it stands on Wednesday 1 December 2021: none overdue, "
+        "and none due by Friday 31 December 2021."
+    ) in text

@@ -46,9 +46,11 @@ def subject(request: ReturnRequest) -> str:
 def _counts(request: ReturnRequest) -> str:
     count = len(request.rows)
     items = "item" if count == 1 else "items"
+    overdue = f"{request.overdue} overdue" if request.overdue else "none overdue"
+    soon = f"{request.due_soon} more due" if request.due_soon else "none due"
     return (
         f"You lead {count} open {items} in the plan as it stands on {long_day(request.as_of)}: "
-        f"{request.overdue} overdue, and {request.due_soon} more due by {long_day(request.soon_end)}."
+        f"{overdue}, and {soon} by {long_day(request.soon_end)}."
     )
 
 
