@@ -239,19 +239,17 @@ def choose_table(
 
 
 def _reason(table: Table, guess: Guess, scored: list[tuple[Table, Guess | None]], *, asked: bool) -> str:
-    own = (f"row {guess.row + 1} is its header: {len(guess.fields)} of its headings name plan fields "
-           f"({_named(guess, table)})")
+    own = f"its row {guess.row + 1} names {len(guess.fields)} plan fields ({_named(guess, table)})"
     if asked:
-        return f"{table.label}, as asked; {own}"
+        return f"{table.label}, as asked: {own}"
     others = []
     for other, other_guess in scored:
-        if other is table:
-            continue
-        count = len(other_guess.fields) if other_guess else 0
-        others.append(f"{other.label} {count}")
+        if other is not table:
+            count = len(other_guess.fields) if other_guess else 0
+            others.append(f"{other.label} {'has no row of plan headings' if not count else f'names {count}'}")
     if not others:
-        return f"{table.label}, the only {'table' if table.kind == 'word' else 'sheet'} with content; {own}"
-    return f"{table.label}, whose header best matches plan columns; {own}. Others: {', '.join(others)}"
+        return f"{table.label}: {own}"
+    return f"{table.label}, whose header best matches plan columns: {own}; {'; '.join(others)}"
 
 
 def _by_name(tables: list[Table], sheet: str, file: str) -> Table:

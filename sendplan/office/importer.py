@@ -78,9 +78,9 @@ def import_tracker(
     return _Reader(source, mapping, rules, path).read()
 
 
-def _title(table: Table, header: int, file: str) -> tuple[str, str | None]:
-    """The plan's title (the first text above the header, else the file's name) and a
-    "last updated" date written above the header, if there is one."""
+def _title(table: Table, header: int) -> tuple[str | None, str | None]:
+    """The first text above the header (a tracker's title) and a "last updated" date written
+    above the header, if there are any."""
     title: str | None = None
     updated: str | None = None
     for row in range(header):
@@ -100,8 +100,6 @@ def _title(table: Table, header: int, file: str) -> tuple[str, str | None]:
                 updated = updated or day
             elif title is None and cell.day is None:
                 title = text
-    if title is None:
-        title = table.name if table.kind == "sheet" and len(table.name) > 6 else os.path.splitext(os.path.basename(file))[0]
     return title, updated
 
 
@@ -127,7 +125,8 @@ class _Reader:
         self.source, self.mapping, self.rules, self.file = source, mapping, rules, file
         self.table = mapping.table
         self.columns = mapping.fields
-        title, self.updated = _title(self.table, mapping.header_row, file)
+        title, self.updated = _title(self.table, mapping.header_row)
+        title = title or source.title or os.path.splitext(os.path.basename(file))[0]
         self.result = Imported(source, mapping, Draft(title))
         self.book = LeadBook(rules.owners)
         self.tasks: dict[str, DraftTask] = {}
@@ -147,7 +146,7 @@ class _Reader:
         self.book.build([self.text(row, "lead") for row in rows])
         self.result.draft.leads = dict(self.book.leads)
         for note in self.book.notes:
-            self.warn(self.table.label, f"owner {note}; check the lead codes under leads:")
+            self.warn(self.table.label, note)
         explicit = [self.text(row, "id") for row in rows]
         self.reserved = {ref for ref in explicit if ref and _ITEM_ID.fullmatch(ref)}
         task_text = deliverable_text = ""

@@ -124,6 +124,7 @@ class Source:
     tables: list[Table]
     encoding: str | None = None
     delimiter: str | None = None
+    title: str | None = None  # a Word document's title: its Title or first heading
 
 
 def _fail(message: str, file: str) -> PlanError:
@@ -454,7 +455,9 @@ def _read_docx(data: bytes, file: str) -> Source:
             visit(nested)
 
     try:
-        visit(list(docx.Document(io.BytesIO(data)).tables))
+        document = docx.Document(io.BytesIO(data))
+        visit(list(document.tables))
+        title = _document_title(document)
     except Exception as error:  # noqa: BLE001 - a damaged document can fail anywhere inside python-docx
         raise _fail(
             f"this Word document cannot be read; it may be damaged ({type(error).__name__}). "
@@ -463,7 +466,18 @@ def _read_docx(data: bytes, file: str) -> Source:
         ) from None
     for table in found:
         _check_size(len(table.rows), table.width(), table.name, file)
-    return Source(file, "docx", found)
+    return Source(file, "docx", found, title=title)
+
+
+def _document_title(document: Any) -> str | None:
+    """The paragraph styled Title, else the first heading, else the document's Title property."""
+    headings = [p for p in document.paragraphs if p.text.strip() and p.style is not None
+                and (p.style.name or "").startswith(("Title", "Heading"))]
+    titled = [p for p in headings if (p.style.name or "").startswith("Title")]
+    chosen = (titled or headings)[:1]
+    if chosen:
+        return str(chosen[0].text).strip()
+    return str(document.core_properties.title or "").strip() or None
 
 
 def _shading(cell: Any) -> str | None:

@@ -250,11 +250,13 @@ class LeadBook:
                 self.owners[key] = OwnerValue(owner.code)
                 if owner.name or not _is_code(text):
                     self.leads.setdefault(owner.code, owner if owner.name else Owner(owner.code, text))
-            elif _is_code(text) and len(owner_parts(text)) == 1:
-                code = _latin(text) or text.upper()
-                self.owners[key] = OwnerValue(code)
-                if code not in self.as_written:
-                    self.as_written.append(code)
+            else:
+                # Codes as written keep their letters, alone or in "CW / AG".
+                for part in owner_parts(text):
+                    if _is_code(part) and (_latin(part) or part.upper()) not in self.as_written:
+                        self.as_written.append(_latin(part) or part.upper())
+                if _is_code(text) and len(owner_parts(text)) == 1:
+                    self.owners[key] = OwnerValue(_latin(text) or text.upper())
         taken = set(self.as_written) | {owner.code for owner in self.rules.values()}
         for text in cleaned:
             key = fold(text)
@@ -270,7 +272,12 @@ class LeadBook:
                 code = self._free(base or "L", taken)
                 self.owners[key] = OwnerValue(code)
                 if code != base and base:
-                    self.notes.append(f'{quoted(text)} is {code}: {base} was already taken')
+                    holder = self.leads[base].name if base in self.leads else None
+                    why = f"is {quoted(holder)}" if holder else "is written as a code elsewhere"
+                    self.notes.append(
+                        f"owner {quoted(text)} is {code}, since {base} {why}. If they are the same person, give "
+                        f"both one code in a rules file (owners: {quoted(text)}: {base}) and import again."
+                    )
             taken.add(code)
             self.leads[code] = Owner(code, text)
 
