@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from sendplan.errors import Location, PlanError, quoted
-from sendplan.office.tables import Table, column_index
+from sendplan.office.grid import Table, column_index
 
 # The plan fields a column can fill, in the order the mapping is printed.
 FIELDS = (
@@ -248,7 +248,7 @@ def _reason(table: Table, guess: Guess, scored: list[tuple[Table, Guess | None]]
             count = len(other_guess.fields) if other_guess else 0
             others.append(f"{other.label} {'has no row of plan headings' if not count else f'names {count}'}")
     if not others:
-        return f"{table.label}: {own}"
+        return own[0].upper() + own[1:] if table.kind == "csv" else f"{table.label}: {own}"
     return f"{table.label}, whose header best matches plan columns: {own}; {'; '.join(others)}"
 
 

@@ -18,9 +18,10 @@ from typing import Any
 
 from sendplan.errors import Location, Problem, Severity, quoted
 from sendplan.office.draft import Draft, DraftDeliverable, DraftItem, DraftTask
+from sendplan.office.grid import Source, Table
 from sendplan.office.headers import ColumnRule, Mapping, choose_table
 from sendplan.office.rules import Rules
-from sendplan.office.tables import Source, Table, read_tables
+from sendplan.office.tables import read_tables
 from sendplan.office.values import (
     LeadBook,
     fill_rag,
@@ -41,8 +42,11 @@ _UPDATED = re.compile(r"(?:last\s+)?(?:updated|reviewed|as\s+(?:at|of))\b[\s:–
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
+    """A row that is not an item: *kind* says why ("blank", "heading"...), *detail* what it held."""
+
     ref: str
-    reason: str
+    kind: str
+    detail: str = ""
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Imported:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     deadlines_read: int = 0
-    kept_as_text: int = 0
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (what, text) of values kept as written
     filled_down: int = 0
     made_ids: int = 0
 
@@ -115,7 +119,7 @@ def _free_id(stem: str, taken: set[str]) -> str:
 
 
 def _day(text: str) -> bool:
-    from sendplan.office.tables import Cell
+    from sendplan.office.grid import Cell
 
     return read_day_text(Cell(text)) is not None
 
@@ -127,7 +131,12 @@ class _Reader:
         self.columns = mapping.fields
         title, self.updated = _title(self.table, mapping.header_row)
         title = title or source.title or os.path.splitext(os.path.basename(file))[0]
-        self.result = Imported(source, mapping, Draft(title))
+        where = f", {self.table.label}" if self.table.kind != "csv" else ""
+        preamble = [
+            f"Imported by sendplan from {os.path.basename(file)}{where} (header on row {mapping.header_row + 1}).",
+            "Each item's comment names the tracker cell it came from.",
+        ]
+        self.result = Imported(source, mapping, Draft(title, preamble=preamble))
         self.book = LeadBook(rules.owners)
         self.tasks: dict[str, DraftTask] = {}
         self.deliverables: dict[tuple[str, str], DraftDeliverable] = {}
@@ -136,6 +145,10 @@ class _Reader:
 
     def warn(self, ref: str, message: str, item_id: str | None = None) -> None:
         self.result.warnings.append(Problem(f"{ref}: {message}", Location(self.file), item_id, severity=Severity.WARNING))
+
+    def _merged(self, row: int, name: str) -> bool:
+        column = self.columns.get(name)
+        return column is not None and self.table.cell(row, column).merged
 
     def text(self, row: int, name: str) -> str:
         column = self.columns.get(name)
@@ -153,20 +166,20 @@ class _Reader:
         header = [plain(cell.text) for cell in self.table.rows[self.mapping.header_row]]
         for row in rows:
             cells = self.table.rows[row]
-            if all(cell.blank for cell in cells):
+            if all(cell.blank or cell.merged for cell in cells):
                 self.result.skipped.append(Skipped(self.table.ref(row), "blank"))
                 continue
             if [plain(cell.text) for cell in cells] == header:
-                self.result.skipped.append(Skipped(self.table.ref(row), "repeats the header"))
+                self.result.skipped.append(Skipped(self.table.ref(row), "repeated header"))
                 continue
             new_task, new_deliverable = self.text(row, "task"), self.text(row, "deliverable")
             if new_task and new_task != task_text:
                 task_text, deliverable_text = new_task, ""
-            elif not new_task and task_text and "task" in self.columns:
+            elif task_text and (not new_task or self._merged(row, "task")):
                 self.result.filled_down += 1
-            if new_deliverable:
+            if new_deliverable and new_deliverable != deliverable_text:
                 deliverable_text = new_deliverable
-            elif deliverable_text and "deliverable" in self.columns:
+            elif deliverable_text and (not new_deliverable or self._merged(row, "deliverable")):
                 self.result.filled_down += 1
             if not any(self.text(row, name) for name in CONTENT):
                 self._skip_row(row)
@@ -180,14 +193,14 @@ class _Reader:
         ref = self.table.ref(row)
         if filled and set(filled) <= set(GROUPS):
             headings = ", ".join(self._heading(name) for name in filled)
-            self.result.skipped.append(Skipped(ref, f"a heading (only {headings} filled); used for the rows below"))
+            self.result.skipped.append(Skipped(ref, "heading", f"only {headings}, used for the rows below"))
         elif filled:
             headings = ", ".join(self._heading(name) for name in filled if name not in GROUPS)
-            self.result.skipped.append(Skipped(ref, f"no action or success criterion (only {headings})"))
+            self.result.skipped.append(Skipped(ref, "without an action or success criterion", f"only {headings}"))
             self.warn(ref, f"this row has no action or success criterion, only {headings}, so it is not an item. "
                            "If it is one, add its action in the tracker and import again.")
         else:
-            self.result.skipped.append(Skipped(ref, "nothing in the imported columns"))
+            self.result.skipped.append(Skipped(ref, "empty in the imported columns"))
 
     def _heading(self, name: str) -> str:
         column = self.columns[name]
@@ -278,7 +291,7 @@ class _Reader:
             self.result.deadlines_read += 1
         elif value.note is not None:
             item.values["deadline_note"] = value.note
-            self.result.kept_as_text += 1
+            self.result.kept.append(("deadline", value.note))
             self.warn(ref, f"the deadline {quoted(value.note)} names no date sendplan can read, so it is kept as "
                            "written (deadline_note) and the item cannot fall due until it is given a deadline.",
                       item.item_id)
@@ -303,7 +316,7 @@ class _Reader:
         if status is None:
             _, ref = self._cell(row, "status")
             item.notes.append(f"status in the tracker: {text}")
-            self.result.kept_as_text += 1
+            self.result.kept.append(("status", text))
             self.warn(ref, f"the status {quoted(text)} is not one sendplan knows, so the item is not_started and the "
                            "word is kept in its comment. Map it in a rules file (statuses:) and import again.",
                       item.item_id)
@@ -317,16 +330,16 @@ class _Reader:
         text = plain(cell.text)
         if text:
             rag = read_rag(text, self.rules.rag)
-            reason = f'Imported from the tracker ({ref}: "{text}")'
+            reason = f'Imported: the tracker rates it "{text}"'
         else:
             rag = fill_rag(cell.fill)
-            reason = f"Imported from the tracker ({ref}: the cell is coloured {rag})"
+            reason = f"Imported: the tracker's rating cell is coloured {rag}"
         if rag is not None:
             item.values["rag"] = rag
             item.values["rag_reason"] = reason
         elif text:
             item.notes.append(f"RAG in the tracker: {text}")
-            self.result.kept_as_text += 1
+            self.result.kept.append(("RAG", text))
             self.warn(ref, f"the RAG {quoted(text)} is not blue, green, amber or red, so it is kept in the item's "
                            "comment only. Map it in a rules file (rag:) and import again.", item.item_id)
 
@@ -341,7 +354,7 @@ class _Reader:
         if day is None:
             _, ref = self._cell(row, "update")
             item.notes.extend(["latest update in the tracker (no date given):", *text.split("\n")])
-            self.result.kept_as_text += 1
+            self.result.kept.append(("update", text))
             self.warn(ref, "the latest update has no date, so it is kept in the item's comment, not as an update "
                            "note. Add it with sendplan update ID --note TEXT --as-of DATE.", item.item_id)
             return

@@ -16,13 +16,11 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
 from sendplan.errors import Location, PlanError
-
-Kind = Literal["sheet", "csv", "word"]
+from sendplan.office.grid import EMPTY, Cell, Source, Table
 
 # A tracker is a few hundred rows; anything far bigger is the wrong file (or a sheet formatted
 # down to row 1,048,576), and reading it would only be slow.
@@ -30,101 +28,6 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 500
 EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".docx")
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell as the source shows it: *text* exactly as stored (a date cell also has *day*)."""
-
-    text: str = ""
-    day: date | None = None
-    # A date cell shown without its day ("Mar-24"): the month is meant, not its first day.
-    month_only: bool = False
-    # The value comes from a merged cell above or to the left, not from this cell itself.
-    merged: bool = False
-    # A solid fill colour as RRGGBB, for RAG columns coloured instead of written.
-    fill: str | None = None
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-
-EMPTY = Cell()
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA, as spreadsheets name columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """A → 0, Z → 25, AA → 26: the inverse of column_letter."""
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-@dataclass
-class Table:
-    """One sheet, CSV file or Word table: rows of cells, row 0 being the source's first row."""
-
-    kind: Kind
-    name: str
-    index: int  # 1-based position among the file's sheets or tables
-    rows: list[list[Cell]] = field(default_factory=list)
-    hidden: bool = False
-
-    @property
-    def label(self) -> str:
-        """How a message names this table: 'sheet "Action tracker"', 'table 3', 'the file'."""
-        if self.kind == "sheet":
-            return f'sheet "{self.name}"'
-        if self.kind == "word":
-            return self.name
-        return "the file"
-
-    def cell(self, row: int, column: int) -> Cell:
-        cells = self.rows[row] if 0 <= row < len(self.rows) else []
-        return cells[column] if 0 <= column < len(cells) else EMPTY
-
-    def width(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
-
-    def column_name(self, column: int) -> str:
-        """A column as its users name it: "C" in a sheet or CSV, "column 3" in Word."""
-        return f"column {column + 1}" if self.kind == "word" else column_letter(column)
-
-    def ref(self, row: int, column: int | None = None) -> str:
-        """Where a cell (or a whole row) is: "Action tracker!C7", "C7", "table 3, row 5, column 2"."""
-        if self.kind == "word":
-            where = f"{self.name}, row {row + 1}"
-            return where if column is None else f"{where}, column {column + 1}"
-        cell = f"{row + 1}" if column is None else f"{column_letter(column)}{row + 1}"
-        if column is None:
-            cell = f"row {cell}"
-        return f"{self.name}!{cell}" if self.kind == "sheet" else cell
-
-    def is_empty(self) -> bool:
-        return all(cell.blank for row in self.rows for cell in row)
-
-
-@dataclass
-class Source:
-    """What a file held: its tables, and how its text was read (a CSV's encoding and delimiter)."""
-
-    file: str
-    kind: Literal["xlsx", "csv", "docx"]
-    tables: list[Table]
-    encoding: str | None = None
-    delimiter: str | None = None
-    title: str | None = None  # a Word document's title: its Title or first heading
 
 
 def _fail(message: str, file: str) -> PlanError:
@@ -157,7 +60,11 @@ def read_tables(path: str) -> Source:
     if what != wanted:
         expected = "an Excel workbook" if wanted == "xlsx" else "a Word document"
         raise _fail(f"this is {_described(what)}, not {expected}, although its name ends in {extension}. {_rename(what)}", path)
-    return _read_xlsx(data, path) if wanted == "xlsx" else _read_docx(data, path)
+    if wanted == "docx":
+        from sendplan.office.word import read_docx
+
+        return read_docx(data, path, _check_size)
+    return _read_xlsx(data, path)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -438,82 +345,3 @@ def _fill_merge(rows: list[list[Cell]], top: int, left: int, bottom: int, right:
                 row[c] = Cell(origin.text, origin.day, origin.month_only, True, origin.fill)
 
 
-# ---------------------------------------------------------------------------------------
-# Word
-
-
-def _read_docx(data: bytes, file: str) -> Source:
-    import docx
-
-    found: list[Table] = []
-
-    def visit(tables: list[Any]) -> None:
-        # Tables inside a table's cells come right after it, in document order.
-        for table in tables:
-            rows, nested = _word_rows(table)
-            found.append(Table("word", f"table {len(found) + 1}", len(found) + 1, rows))
-            visit(nested)
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-        visit(list(document.tables))
-        title = _document_title(document)
-    except Exception as error:  # noqa: BLE001 - a damaged document can fail anywhere inside python-docx
-        raise _fail(
-            f"this Word document cannot be read; it may be damaged ({type(error).__name__}). "
-            "Open it in Word, save it again and import that.",
-            file,
-        ) from None
-    for table in found:
-        _check_size(len(table.rows), table.width(), table.name, file)
-    return Source(file, "docx", found, title=title)
-
-
-def _document_title(document: Any) -> str | None:
-    """The paragraph styled Title, else the first heading, else the document's Title property."""
-    headings = [p for p in document.paragraphs if p.text.strip() and p.style is not None
-                and (p.style.name or "").startswith(("Title", "Heading"))]
-    titled = [p for p in headings if (p.style.name or "").startswith("Title")]
-    chosen = (titled or headings)[:1]
-    if chosen:
-        return str(chosen[0].text).strip()
-    return str(document.core_properties.title or "").strip() or None
-
-
-def _shading(cell: Any) -> str | None:
-    properties = cell._tc.tcPr
-    if properties is None:
-        return None
-    for child in properties:
-        if child.tag.endswith("}shd"):
-            value = next((v for k, v in child.attrib.items() if k.endswith("}fill")), None)
-            if isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
-                return value.upper()
-    return None
-
-
-def _word_rows(table: Any) -> tuple[list[list[Cell]], list[Any]]:
-    rows: list[list[Cell]] = []
-    nested: list[Any] = []
-    above: list[Any] = []  # the <w:tc> element in each grid column of the row above
-    seen: set[int] = set()
-    for row in table.rows:
-        elements: list[Any] = [None] * row.grid_cols_before
-        cells: list[Cell] = [EMPTY] * row.grid_cols_before
-        for cell in row.cells:
-            tc = cell._tc
-            column = len(cells)
-            # python-docx hands back the cell above for a vertical merge, and the same cell again
-            # for each grid column a horizontal span covers: both are filled in, marked merged.
-            repeated = (column < len(above) and above[column] is tc) or (elements and elements[-1] is tc)
-            cells.append(Cell("\n".join(paragraph.text for paragraph in cell.paragraphs), merged=bool(repeated),
-                              fill=_shading(cell)))
-            elements.append(tc)
-            if id(tc) not in seen:
-                seen.add(id(tc))
-                nested.extend(cell.tables)
-        cells.extend([EMPTY] * row.grid_cols_after)
-        elements.extend([None] * row.grid_cols_after)
-        rows.append(cells)
-        above = elements
-    return rows, nested

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sendplan.codes import normalise_lead_code
 from sendplan.dates import DeadlineError, parse_deadline
 from sendplan.errors import quoted
-from sendplan.office.tables import Cell
+from sendplan.office.grid import Cell
 
 # ---------------------------------------------------------------------------------------
 # Text
