@@ -271,6 +271,8 @@ def _by_number(tables: list[Table], number: int, file: str) -> Table:
 
 
 def _empty(tables: list[Table], file: str) -> PlanError:
+    if len(tables) == 1 and tables[0].kind == "csv":
+        return PlanError.single("the file is empty: there is nothing to import.", Location(file))
     if len(tables) == 1 and tables[0].kind == "sheet":
         return PlanError.single(f"{tables[0].label} is empty: there is nothing to import.", Location(file))
     if len(tables) == 1 and tables[0].kind == "word":
@@ -286,14 +288,15 @@ def _empty(tables: list[Table], file: str) -> PlanError:
 def _no_header(scored: list[tuple[Table, Guess | None]], file: str) -> PlanError:
     first = scored[0][0]
     if len(scored) == 1:
-        where = f"{first.label} has"
+        where = f"{first.label} has no"
     else:
         kind = "sheets" if first.kind == "sheet" else "tables"
-        where = f"none of its {kind} ({', '.join(table.label for table, _ in scored)}) has"
+        where = f"none of its {kind} ({', '.join(table.label for table, _ in scored)}) has a"
+    column = "3" if first.kind == "word" else "C"
     return PlanError.single(
-        f"{where} a row of column headings sendplan recognises (it needs an Action or Success criteria column "
+        f"{where} row of column headings sendplan recognises (it needs an Action or Success criteria column "
         f"and at least one more, such as Lead, Deadline or Status){_headings_seen(first)}. Name the columns "
-        "with --map FIELD=COLUMN, for example --map action=B --map lead=Owner.",
+        f"with --map FIELD=COLUMN, for example --map action={column} --map lead=Owner.",
         Location(file),
     )
 

@@ -73,13 +73,20 @@ def import_tracker(
     rules: Rules | None = None,
 ) -> Imported:
     """Read the tracker at *path* into a draft plan. Raises PlanError for a file it cannot use."""
+    return import_source(read_tables(path), sheet=sheet, table=table, maps=maps, rules=rules)
+
+
+def import_source(
+    source: Source, *, sheet: str | None = None, table: int | None = None, maps: Sequence[ColumnRule] = (),
+    rules: Rules | None = None,
+) -> Imported:
+    """The draft plan in tables already read (by tables.py, or built by a test)."""
     rules = rules or Rules()
-    source = read_tables(path)
     mapping = choose_table(
-        source.tables, path, sheet=sheet or rules.sheet, table_number=table or rules.table,
+        source.tables, source.file, sheet=sheet or rules.sheet, table_number=table or rules.table,
         rules=[*maps, *rules.columns],
     )
-    return _Reader(source, mapping, rules, path).read()
+    return _Reader(source, mapping, rules, source.file).read()
 
 
 def _title(table: Table, header: int) -> tuple[str | None, str | None]:

@@ -57,6 +57,12 @@ def read_tables(path: str) -> Source:
             "save a copy and import that.",
             path,
         )
+    if what == "damaged":
+        raise _fail(
+            "this file is damaged: it is an incomplete zip archive (as .xlsx and .docx files are). Ask for a fresh "
+            "copy, or open it in Excel or Word and save it again.",
+            path,
+        )
     if what != wanted:
         expected = "an Excel workbook" if wanted == "xlsx" else "a Word document"
         raise _fail(f"this is {_described(what)}, not {expected}, although its name ends in {extension}. {_rename(what)}", path)
@@ -103,6 +109,7 @@ _WHAT = {
     "empty": "an empty file",
     "binary": "a binary file",
     "encrypted": "a password-protected Office file",
+    "damaged": "a damaged zip archive (perhaps an Excel or Word file)",
 }
 
 
@@ -152,7 +159,7 @@ def _zip_kind(data: bytes) -> str:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
-        return "zip"
+        return "damaged"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "word/document.xml" in names:
