@@ -23,10 +23,11 @@ HEADINGS = ["Ref", "Priority", "Deliverable", "Action", "Owner", "Target date", 
 VALUES = ["", " ", "1.1", "1.1", "AG", "Anthony Giles", "CW / AG", "Head of SEND", "31/10/2024", "Q2 2024/25",
           "Ongoing", "TBC", "Mar 2022", "every January", "In progress", "Done", "Amber", "Red", "• One\n• Two",
           "yes", "no", "null", "~", "- x", "#", "'", '"', "key: value", "&anchor", "*alias", "!tag", "%", "@", "`"]
-# No semicolons or tabs: a file full of them is rightly read as semicolon- or tab-separated.
+# No semicolons or tabs: a file full of them is rightly read as semicolon- or tab-separated. No lone
+# surrogates: no reader can produce them (XML and the CSV decoders refuse them).
 text_cells = st.one_of(
     st.sampled_from(VALUES), st.sampled_from(HEADINGS),
-    st.text(alphabet=st.characters(blacklist_characters=";\t"), max_size=40),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=";\t"), max_size=40),
 )
 FOLDER = Path(tempfile.mkdtemp(prefix="sendplan-import-fuzz-"))
 grids = st.lists(st.lists(text_cells, min_size=0, max_size=8), min_size=0, max_size=10)
@@ -59,6 +60,14 @@ def test_any_grid_of_text_cells_imports_to_a_plan_that_loads_or_a_located_error(
     _check(Source("tracker.xlsx", "xlsx", [table]))
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @settings(max_examples=150, deadline=None)
 @given(grids, st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
 def test_any_csv_decodes_and_imports_with_its_text_intact(rows: list[list[str]], encoding: str) -> None:
@@ -71,12 +80,15 @@ def test_any_csv_decodes_and_imports_with_its_text_intact(rows: list[list[str]],
         data = text.encode(encoding)
     except UnicodeEncodeError:
         return  # text Windows-1252 cannot hold is never in a Windows-1252 file
+    if encoding == "cp1252" and data != text.encode("utf-8") and _is_utf8(data):
+        return  # "Ã©" in Windows-1252 is "é" in UTF-8: such bytes are read as UTF-8, as they almost always are
     path = FOLDER / f"tracker-{encoding}.csv"
     path.write_bytes(data)
     try:
         source = read_tables(str(path))
     except PlanError:
-        assert encoding == "cp1252"  # only bytes Windows-1252 leaves undefined can fail to decode
+        # Only bytes Windows-1252 leaves undefined, or a NUL (binary, not text), stop a CSV being read.
+        assert encoding == "cp1252" or "\x00" in text
         return
     table = source.tables[0]
     expected = list(csv.reader(io.StringIO(text, newline="")))
