@@ -140,8 +140,9 @@ def _day(text: str, year: int, month: int, day: int) -> Deadline:
 def _quarter(text: str, quarter: int, first: str, second: str) -> Deadline:
     """Quarter *quarter* of the financial year *first*/*second* (April to March)."""
     start = _full_year(first)
-    end = _full_year(second) if len(second) == 4 else (start // 100) * 100 + int(second)
-    if end != start + 1:
+    # "2024/25", and "1999/00" across a century: the second year is the next one, perhaps cut to two digits.
+    follows = int(second) == start + 1 if len(second) == 4 else int(second) == (start + 1) % 100
+    if not follows:
         raise DeadlineError(
             f'{quoted(text)} is not a financial year: {first}/{second} should be two years in a row, such as "2024/25".'
         )
