@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from helpers import MINIMAL_PLAN
 
 from sendplan.dates import DeadlineError, Precision, first_day, parse_deadline
 
@@ -92,28 +95,8 @@ def test_a_long_run_of_by_is_refused_quickly() -> None:
 
 def test_every_command_reads_a_quarter(run: Any, write_plan: Any) -> None:
     """A plan with a quarter deadline loads, lists it with its precision, and --due-after takes a quarter."""
-    write_plan(
-        """\
-        plan:
-          title: Test plan
-        tasks:
-          - number: 1
-            title: First task
-            deliverables:
-              - title: A deliverable
-                items:
-                  - id: "1.1"
-                    action: Do it
-                    success_criteria: [Done]
-                    deadline: Q2 2024/25
-                  - id: "1.2"
-                    action: Do it later
-                    success_criteria: [Done]
-                    deadline_note: Spring term 2025
-        """
-    )
-    import json
-
+    later = '          - id: "1.2"\n            action: Later\n            deadline_note: Spring term 2025\n'
+    write_plan(MINIMAL_PLAN.replace("deadline: Mar 2022", "deadline: Q2 2024/25") + later)
     rows = json.loads(run("list", "--json", "--as-of", "2024-10-01").stdout)
     assert [(row["id"], row["deadline"], row["precision"], row["overdue"]) for row in rows] == [
         ("1.1", "2024-09-30", "quarter", True), ("1.2", None, None, False),

@@ -18,7 +18,7 @@ ITEM_KEYS = ("id", "action", "success_criteria", "deadline", "deadline_note", "l
              "rag_reason", "updates")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_DEADLINE = re.compile(r"[A-Za-z]+ \d{4}")
-_PLAIN_WORD = re.compile(r"[a-z_]+")
+_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
 # What a literal block (|-) can carry unchanged: no control characters, no line ending in a space,
 # no leading space on the first line, no byte-order marks or line separators YAML treats specially.
 _BLOCK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[ \t]\n|[ \t]$|^[ \t]|\n\n*$|\t")
