@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from helpers import MINIMAL_PLAN
 from hypothesis import given
 from hypothesis import strategies as st
-
-from helpers import MINIMAL_PLAN
 
 from sendplan.dates import DeadlineError, Precision, first_day, parse_deadline
 
