@@ -147,7 +147,7 @@ def test_tracker_imports_with_every_action_owner_date_status_rag_and_update(run:
         assert (item.action, item.status.value, item.lead) == (action, status, lead), item_id
         assert (item.rag.value if item.rag else None) == rag, item_id
         if rag:
-            assert item.rag_reason.startswith("Imported: the tracker rates it"), item_id
+            assert item.rag_reason.startswith("Imported: the tracker rates it "), item_id
         if isinstance(due, date):
             assert (item.deadline.due_date, item.deadline_note) == (due, None), item_id
         else:
@@ -166,6 +166,7 @@ def test_tracker_csv_is_read_as_windows_1252_and_says_so(run: Any) -> None:
     assert "Read tracker-1252.csv as Windows-1252 text, comma-separated." in result.output
     text = Path("plan.yaml").read_text(encoding="utf-8")
     assert "£ costs" in text and "launch event held" in text and "•" not in text
+    assert '- id: "1.1"  # from tracker-1252.csv!C5\n' in text
 
 
 def test_excel_import_says_which_sheet_and_why_and_prints_the_mapping(run: Any) -> None:

@@ -263,7 +263,9 @@ class _Reader:
         self.ids.add(item_id)
         anchor = next((self.columns[name] for name in ("action", "success_criteria", "milestones")
                        if name in self.columns and self.text(row, name)), 0)
-        item = DraftItem(item_id, self.table.ref(row, anchor))
+        where = self.table.ref(row, anchor)
+        # A CSV has no sheet name: the comment names the file, as Excel names the sheet after it.
+        item = DraftItem(item_id, f"{self.table.name}!{where}" if self.table.kind == "csv" else where)
         written_id = self.text(row, "id")
         if written_id and written_id != item_id:
             item.notes.append(f"reference in the tracker: {written_id}")
@@ -337,7 +339,7 @@ class _Reader:
         text = plain(cell.text)
         if text:
             rag = read_rag(text, self.rules.rag)
-            reason = f'Imported: the tracker rates it "{text}"'
+            reason = f"Imported: the tracker rates it {text}"
         else:
             rag = fill_rag(cell.fill)
             reason = f"Imported: the tracker's rating cell is coloured {rag}"
