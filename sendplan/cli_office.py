@@ -90,7 +90,6 @@ def import_command(
     if dry_run:
         report += preview_lines(imported)
     report += summary_lines(imported)
-    emit_problems(imported.warnings, ProblemFormat.TEXT)
     for line in report:
         click.echo(line, err=to_stdout)
     if dry_run:
@@ -104,3 +103,5 @@ def import_command(
             raise PlanError.single(f"cannot write the plan: {error.strerror or error}. Nothing was written.",
                                    Location(output)) from None
         click.echo(f"Wrote {visible(output)}. Check it with: sendplan validate {visible(output)}")
+    # Last, so a terminal shows them in the order a log of both streams does.
+    emit_problems(imported.warnings, ProblemFormat.TEXT)
