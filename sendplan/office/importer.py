@@ -148,6 +148,8 @@ class _Reader:
         self.tasks: dict[str, DraftTask] = {}
         self.deliverables: dict[tuple[str, str], DraftDeliverable] = {}
         self.ids: set[str] = set()
+        self.taken: set[str] = set()
+        self.counts: dict[int, int] = {}
         self.first_id: dict[str, str] = {}
 
     def warn(self, ref: str, message: str, item_id: str | None = None) -> None:
@@ -168,7 +170,8 @@ class _Reader:
         for note in self.book.notes:
             self.warn(self.table.label, note)
         explicit = [self.text(row, "id") for row in rows]
-        self.reserved = {ref for ref in explicit if ref and _ITEM_ID.fullmatch(ref)}
+        # Ids the tracker gives later rows: a made-up id never takes one of them.
+        self.taken = {ref for ref in explicit if ref and _ITEM_ID.fullmatch(ref)}
         task_text = deliverable_text = ""
         header = [plain(cell.text) for cell in self.table.rows[self.mapping.header_row]]
         for row in rows:
@@ -214,7 +217,7 @@ class _Reader:
         heading = plain(self.table.cell(self.mapping.header_row, column).text)
         return heading or self.table.column_name(column)
 
-    def _group(self, task_text: str, deliverable_text: str) -> DraftDeliverable:
+    def _group(self, task_text: str, deliverable_text: str) -> tuple[DraftTask, DraftDeliverable]:
         title = task_text or self.result.draft.title
         task = self.tasks.get(title)
         if task is None:
@@ -231,7 +234,7 @@ class _Reader:
         if deliverable is None:
             deliverable = self.deliverables[(title, name)] = DraftDeliverable(name)
             task.deliverables.append(deliverable)
-        return deliverable
+        return task, deliverable
 
     def _item_id(self, row: int, task: DraftTask, count: int) -> str:
         written = self.text(row, "id")
@@ -241,12 +244,12 @@ class _Reader:
             self.first_id[written] = ref
             return written
         if written and _ITEM_ID.fullmatch(written):
-            made = _free_id(written, self.ids | self.reserved)
+            made = _free_id(written, self.taken)
             self.warn(ref, f"the id {quoted(written)} is used again (first at {self.first_id.get(written, '')}), so this "
                            f"item is {made}.", made)
             return made
         number = count
-        while f"{task.number}.{number}" in self.ids | self.reserved:
+        while f"{task.number}.{number}" in self.taken:
             number += 1
         made = f"{task.number}.{number}"
         self.result.made_ids += 1 if "id" in self.columns else 0
@@ -256,11 +259,11 @@ class _Reader:
         return made
 
     def _item(self, row: int, task_text: str, deliverable_text: str) -> None:
-        deliverable = self._group(task_text, deliverable_text)
-        task = next(task for task in self.tasks.values() if deliverable in task.deliverables)
-        count = sum(len(each.items) for each in task.deliverables) + 1
+        task, deliverable = self._group(task_text, deliverable_text)
+        self.counts[task.number] = count = self.counts.get(task.number, 0) + 1
         item_id = self._item_id(row, task, count)
         self.ids.add(item_id)
+        self.taken.add(item_id)
         anchor = next((self.columns[name] for name in ("action", "success_criteria", "milestones")
                        if name in self.columns and self.text(row, name)), 0)
         where = self.table.ref(row, anchor)
