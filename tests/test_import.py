@@ -381,3 +381,32 @@ def test_bad_input_is_a_plain_message_and_nothing_is_written(
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+def test_a_heading_row_across_a_word_table_is_the_task_of_the_rows_below(run: Any, tmp_path: Path) -> None:
+    """Priority | Action | Lead | Milestone | Impact measure | By when, with full-width priority rows."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["Action", "Lead", "Milestone", "Impact measure", "By when"],
+                          strict=True):
+        cell.text = text
+    for values in (["Priority 1: Early help"], ["Set up the hub", "Jo Bloggs", "Hub open", "Fewer referrals",
+                                                "Q3 2024/25"], ["Priority 2: Transitions"],
+                   ["Agree the protocol", "Jo Bloggs", "Protocol signed", "Smoother moves", "31/01/2025"]):
+        cells = table.add_row().cells
+        if len(values) == 1:
+            cells[0].merge(cells[4]).text = values[0]
+        else:
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = text
+    document.save(str(tmp_path / "wsoa.docx"))
+    result = run("import", "wsoa.docx", "-o", "plan.yaml")
+    assert result.exit_code == 0, result.output
+    plan = load_plan("plan.yaml").plan
+    assert [(task.number, task.title) for task in plan.tasks] == [(1, "Priority 1: Early help"),
+                                                                   (2, "Priority 2: Transitions")]
+    got = items(plan)
+    assert got["1.1"].success_criteria == ["Fewer referrals", "Hub open"]
+    assert (got["1.1"].lead, got["2.1"].deadline.due_date) == ("JB", date(2025, 1, 31))

@@ -114,6 +114,15 @@ def _title(table: Table, header: int) -> tuple[str | None, str | None]:
     return title, updated
 
 
+def _banner(cells: list[Any]) -> str | None:
+    """The text of a row that is one cell merged across the table (a section heading), else None."""
+    if len(cells) < 3 or cells[0].blank or cells[0].merged:
+        return None
+    if all(cell.merged and cell.text == cells[0].text for cell in cells[1:]):
+        return plain(cells[0].text)
+    return None
+
+
 def _free_id(stem: str, taken: set[str]) -> str:
     """A repeated id made distinct: 1.2 → 1.2b, 1.2c, … then 1.2-27, 1.2-28, …"""
     for letter in "bcdefghijklmnopqrstuvwxyz":
@@ -181,6 +190,18 @@ class _Reader:
                 continue
             if [plain(cell.text) for cell in cells] == header:
                 self.result.skipped.append(Skipped(self.table.ref(row), "repeated header"))
+                continue
+            banner = _banner(cells)
+            if banner is not None:
+                ref = self.table.ref(row)
+                if "task" not in self.columns:
+                    # "Priority 1: Early help" across the whole table: the task of the rows below.
+                    task_text, deliverable_text = banner, ""
+                    self.result.skipped.append(Skipped(ref, "heading", "across the table, used as the task below"))
+                    continue
+                self.result.skipped.append(Skipped(ref, "heading", "across the table"))
+                self.warn(ref, f"the heading {quoted(banner)} runs across the table, so it is not imported "
+                               "(the task column names each row's task).")
                 continue
             new_task, new_deliverable = self.text(row, "task"), self.text(row, "deliverable")
             if new_task and new_task != task_text:
