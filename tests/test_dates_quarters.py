@@ -12,7 +12,7 @@ from helpers import MINIMAL_PLAN
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sendplan.dates import DeadlineError, Precision, first_day, parse_deadline
+from sendplan.plan.dates import DeadlineError, Precision, first_day, parse_deadline
 
 years = st.integers(min_value=1900, max_value=2998)
 quarters = st.integers(min_value=1, max_value=4)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers import REPO
 
-from sendplan.load import load_plan
+from sendplan.plan.read import load_plan
 
 FIXTURES = REPO / "tests" / "fixtures" / "office"
 

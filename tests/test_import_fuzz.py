@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sendplan.errors import PlanError
-from sendplan.load import parse_plan
 from sendplan.office.draft import plan_text
 from sendplan.office.grid import Cell, Source, Table
 from sendplan.office.importer import import_source
 from sendplan.office.tables import read_tables
 from sendplan.office.values import plain
+from sendplan.plan.load import parse_plan
 
 HEADINGS = ["Ref", "Priority", "Deliverable", "Action", "Owner", "Target date", "Success measure", "Status", "RAG",
             "Latest update", "Date updated", "Milestones", "Budget"]

@@ -1,12 +1,12 @@
 """A plan made by an import, before it is a file: tasks, deliverables, items and the key of leads,
 each item with the tracker cell it came from. `plan_text` writes it as YAML with the same
 round-trip writer (ruamel.yaml, set up as sendplan's editor sets it up) that edits plans, with the
-source of every item as a comment beside its id. Pure: text out, nothing written here.
+source of every item as a comment beside its id (plan/roundtrip.py). Pure: text out, nothing
+written here; plan/write.py writes the file.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,9 +16,6 @@ from sendplan.office.values import Owner
 # Item keys in the order the plan's model lists them.
 ITEM_KEYS = ("id", "action", "success_criteria", "deadline", "deadline_note", "lead", "status", "rag",
              "rag_reason", "updates")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_DEADLINE = re.compile(r"[A-Za-z]+ \d{4}")
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
 # What a literal block (|-) can carry unchanged: no control characters, no line ending in a space,
 # no leading space on the first line, no byte-order marks or line separators YAML treats specially.
 _BLOCK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[ \t]\n|[ \t]$|^[ \t]|\n\n*$|\t")
@@ -54,39 +51,22 @@ class Draft:
 
 
 def _prose(text: str) -> Any:
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+    """Text in double quotes, as the editor writes it; several lines as a literal block when
+    that keeps every character."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    from sendplan.plan.roundtrip import prose
 
     if "\n" in text and not _BLOCK_UNSAFE.search(text):
         return LiteralScalarString(text)
-    return DoubleQuotedScalarString(text)
-
-
-def _word(text: str) -> Any:
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    # Codes and statuses; YAML 1.1 readers would take y/n/yes/no/on/off for booleans.
-    plain = _PLAIN_WORD.fullmatch(text.lower()) and text.lower() not in ("y", "n", "yes", "no", "on", "off", "true", "false", "null")
-    return text if plain else DoubleQuotedScalarString(text)
-
-
-def _day(text: str) -> Any:
-    from datetime import date
-
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    if _ISO_DAY.fullmatch(text):
-        try:
-            return date.fromisoformat(text)  # written plain: 2024-10-31
-        except ValueError:
-            pass
-    if _PLAIN_DEADLINE.fullmatch(text):
-        return text
-    return DoubleQuotedScalarString(text)
+    return prose(text)
 
 
 def _item_map(item: DraftItem) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from sendplan.plan.roundtrip import deadline_value, word
 
     node = CommentedMap()
     node["id"] = DoubleQuotedScalarString(item.item_id)
@@ -97,14 +77,14 @@ def _item_map(item: DraftItem) -> Any:
         if key == "success_criteria":
             node[key] = CommentedSeq(_prose(text) for text in value)
         elif key in ("deadline",):
-            node[key] = _day(value)
+            node[key] = deadline_value(value)
         elif key in ("lead", "status", "rag"):
-            node[key] = _word(value)
+            node[key] = word(value)
         elif key == "updates":
             notes = CommentedSeq()
             for update in value:
                 entry = CommentedMap()
-                entry["date"] = _day(update["date"])
+                entry["date"] = deadline_value(update["date"])
                 entry["text"] = _prose(update["text"])
                 notes.append(entry)
             node[key] = notes
@@ -124,6 +104,8 @@ def plan_document(draft: Draft) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+    from sendplan.plan.roundtrip import word
+
     document = CommentedMap()
     info = CommentedMap()
     info["title"] = DoubleQuotedScalarString(draft.title)
@@ -135,7 +117,7 @@ def plan_document(draft: Draft) -> Any:
             entry["name"] = DoubleQuotedScalarString(owner.name or code)
             if owner.title:
                 entry["title"] = DoubleQuotedScalarString(owner.title)
-            leads[_word(code)] = entry
+            leads[word(code)] = entry
         document["leads"] = leads
     tasks = CommentedSeq()
     for task in draft.tasks:
@@ -163,12 +145,7 @@ def plan_document(draft: Draft) -> Any:
 
 
 def plan_text(draft: Draft) -> str:
-    """The draft as the text of a plan file."""
-    from ruamel.yaml import YAML
+    """The draft as the text of a plan file, written as the editor writes plans."""
+    from sendplan.plan.roundtrip import dump, new_plan_yaml
 
-    yaml = YAML(typ="rt")
-    yaml.width = 1 << 16  # never re-wrap a line: text stays as the tracker had it
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    out = io.StringIO()
-    yaml.dump(plan_document(draft), out)
-    return out.getvalue()
+    return dump(new_plan_yaml(), plan_document(draft))

@@ -1,7 +1,7 @@
 """What an import says about itself: where it read, the column mapping, the first rows, the counts.
 
-Plain lines of text for the CLI to print; tracker text in them is shown on one line with any
-control characters as escapes (it is data). Pure: nothing here prints.
+Plain lines of text for the CLI to print (through outputs.text.visible, which shows any control
+character in the tracker's text as an escape: it is data). Pure: nothing here prints.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ PREVIEW_ROWS = 5
 
 
 def _visible(text: str, limit: int = 70) -> str:
-    from sendplan.render import visible
-
-    shown = visible(text)
+    """Tracker text on one line, cut short; the CLI shows control characters as escapes."""
+    shown = " ".join(text.split())
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 

@@ -11,10 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sendplan.codes import normalise_lead_code
-from sendplan.dates import DeadlineError, parse_deadline
 from sendplan.errors import quoted
 from sendplan.office.grid import Cell
+from sendplan.plan.codes import normalise_lead_code
+from sendplan.plan.dates import DeadlineError, parse_deadline
 
 # ---------------------------------------------------------------------------------------
 # Text
@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 def read_status(text: str, extra: dict[str, str]) -> str | None:
     """A status word as a plan status ("In progress" → on_track), or None if it is not one."""
-    from sendplan.model import parse_status
+    from sendplan.plan.model import parse_status
 
     key = fold(text)
     if key in extra:

@@ -26,7 +26,7 @@ from pydantic import (
 
 from sendplan.errors import quoted
 from sendplan.plan.codes import normalise_lead_code
-from sendplan.plan.dates import Deadline, DeadlineError, parse_day, parse_deadline
+from sendplan.plan.dates import Deadline, DeadlineError, first_day, parse_day, parse_deadline
 
 
 class Strict(BaseModel):
@@ -335,6 +335,4 @@ class Plan(Strict):
         deadline = self.plan.date
         if deadline is None or deadline.due_date is None:
             return None
-        from sendplan.dates import first_day
-
         return first_day(deadline)

@@ -58,13 +58,16 @@ def import_command(
       sendplan import plan.docx --table 3 --map lead=Owner -o plan.yaml
     """
     from sendplan.errors import Location, PlanError
-    from sendplan.formats import ProblemFormat
-    from sendplan.load import parse_plan, read_source
     from sendplan.office.draft import plan_text
     from sendplan.office.importer import import_tracker
     from sendplan.office.rules import Rules, read_rules
     from sendplan.office.summary import mapping_lines, preview_lines, source_lines, summary_lines
-    from sendplan.render import emit_problems, visible, write_file
+    from sendplan.outputs.problems import emit_problems
+    from sendplan.outputs.registry import ProblemFormat
+    from sendplan.outputs.text import visible
+    from sendplan.plan.load import parse_plan
+    from sendplan.plan.source import read_source
+    from sendplan.plan.write import create_plan
 
     extension = os.path.splitext(file)[1].lower()
     if sheet is not None and table_number is not None:
@@ -91,14 +94,15 @@ def import_command(
         report += preview_lines(imported)
     report += summary_lines(imported)
     for line in report:
-        click.echo(line, err=to_stdout)
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        click.echo(indent + visible(line), err=to_stdout)
     if dry_run:
         click.echo("Nothing was written (--dry-run).")
     elif output is None:
         click.echo(text, nl=False)
     else:
         try:
-            write_file(output, lambda handle: handle.write(text))
+            create_plan(output, text, force=force)
         except OSError as error:
             raise PlanError.single(f"cannot write the plan: {error.strerror or error}. Nothing was written.",
                                    Location(output)) from None
