@@ -74,23 +74,18 @@ def read_tables(path: str) -> Source:
 
 
 def _read_bytes(path: str) -> bytes:
-    location = Location(path)
-    try:
-        if os.path.isdir(path):
-            raise PlanError.single("this is a folder, not a file. Name the tracker file to import.", location)
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise PlanError.single(f"the file is {size:,} bytes; sendplan imports trackers of up to {MAX_BYTES:,}.", location)
-        with open(path, "rb") as stream:
-            return stream.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise PlanError.single("no such file. Check the name and the folder.", location) from None
-    except PermissionError:
-        raise PlanError.single("permission denied: sendplan cannot read this file.", location) from None
-    except OSError as error:
-        raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
-    except ValueError:  # a NUL in the name
-        raise PlanError.single("this is not a usable file name.", location) from None
+    from sendplan.plan.source import read_bytes
+
+    data = read_bytes(
+        path,
+        MAX_BYTES,
+        folder="this is a folder, not a file. Name the tracker file to import.",
+        missing="no such file. Check the name and the folder.",
+        too_big="the file is {size:,} bytes; sendplan imports trackers of up to {limit:,}.",
+    )
+    if len(data) > MAX_BYTES:  # it grew while being read
+        raise _fail(f"the file is larger than the {MAX_BYTES:,} bytes sendplan imports.", path)
+    return data
 
 
 _WHAT = {
