@@ -228,7 +228,9 @@ def layer(name: str) -> int:
         return 4
     if name.startswith("sendplan.outputs"):
         return 3
-    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline"):
+    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline") or name.startswith(
+        "sendplan.office"
+    ):
         return 2
     if name.startswith("sendplan.plan"):
         return 1

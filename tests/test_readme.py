@@ -26,9 +26,21 @@ EXAMPLES = [
 ]
 
 
+def shows_a_table(command: str) -> bool:
+    """Whether the command line's sendplan command takes --format (a listing), so that a terminal
+    would show it a table."""
+    words = command.split()
+    name = words[1] if len(words) > 1 and words[0] == "sendplan" else None
+    found = cli.commands.get(name) if name else None
+    return found is not None and any("--format" in param.opts for param in found.params)
+
+
 def run_shell(command: str) -> str:
     """Run a README command line with `sendplan` meaning this package, as on an 80-column terminal."""
-    if "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command:
+    if (
+        "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command
+        and shows_a_table(command)
+    ):
         command += " --format table"  # what a terminal shows; the test's stdout is a pipe
     package_root = Path(sendplan.__file__).resolve().parent.parent
     env = {
