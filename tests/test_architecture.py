@@ -237,7 +237,7 @@ def layer(name: str) -> int:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_layers_import_only_the_layers_below(name: str) -> None:
-    """cli → outputs → query, summary, report, timeline → plan → errors, files, as docs/architecture.md
+    """cli → outputs, office → query, summary, report, timeline → plan → errors, files, as docs/architecture.md
     draws it: no module imports a layer above its own."""
     above = sorted(target for target in GRAPH[name] if layer(target) > layer(name))
     assert above == [], f"{name} imports {above}, a layer above it"

@@ -26,8 +26,9 @@ EXAMPLES = [
 ]
 
 
-def takes_format(command: str) -> bool:
-    """Whether the last sendplan command on the line has a --format option (collect, for one, has not)."""
+def shows_a_table(command: str) -> bool:
+    """Whether the line's last sendplan command takes --format (a listing), so that a terminal would
+    show it a table (collect, for one, has no --format)."""
     words = command.split()
     names = [words[n + 1] for n, word in enumerate(words[:-1]) if word == "sendplan"]
     found = cli.commands.get(names[-1]) if names else None
@@ -36,8 +37,10 @@ def takes_format(command: str) -> bool:
 
 def run_shell(command: str) -> str:
     """Run a README command line with `sendplan` meaning this package, as on an 80-column terminal."""
-    plain = "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command
-    if plain and takes_format(command):
+    if (
+        "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command
+        and shows_a_table(command)
+    ):
         command += " --format table"  # what a terminal shows; the test's stdout is a pipe
     package_root = Path(sendplan.__file__).resolve().parent.parent
     env = {

@@ -54,13 +54,15 @@ def test_table_exact_at_80_columns() -> None:
 
 
 def test_table_marks_recurring_and_revised() -> None:
-    """A recurring deadline shows ↻ and a revised one says so; no deadline says so in words."""
+    """A recurring deadline shows ↻ and a revised one says so; no deadline says so in words, or
+    as the plan's deadline_note has it."""
     out = io.StringIO()
     render_table(
         report(
             row(precision="recurring", overdue=False, days_overdue=None),
             row(id="4.8", revised_deadline="2023-06-30", overdue=False, days_overdue=None),
-            row(id="7.7", deadline=None, precision=None, overdue=False, days_overdue=None),
+            row(id="7.7", deadline=None, deadline_text=None, precision=None, overdue=False, days_overdue=None),
+            row(id="7.8", deadline=None, deadline_text="Ongoing", precision=None, overdue=False, days_overdue=None),
         ),
         out,
         width=120,
@@ -69,6 +71,7 @@ def test_table_marks_recurring_and_revised() -> None:
     assert "2023-04-30 ↻" in text
     assert "2023-06-30 (rev.)" in text
     assert "no deadline" in text
+    assert " 7.8   Ongoing " in text  # a deadline_note, as written
 
 
 def test_tsv_one_line_per_item_with_lists_joined() -> None:

@@ -31,6 +31,7 @@ COMMANDS = {
     "done": "editing:done_command",
     "due": "listings:due_command",
     "glossary": "setup:glossary_command",
+    "import": "office:import_command",
     "ics": "reports:ics_command",
     "init": "setup:init_command",
     "leads": "listings:leads_command",

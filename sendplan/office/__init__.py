@@ -1,1 +1,2 @@
-"""Round trips with the office files people already use: workbooks sent out, filled in and read back."""
+"""Office files in and out of a plan: importing trackers (importer.py, with the readers in tables.py),
+and the monthly update round's return workbooks sent out and read back (returns*.py, collect.py, mail.py)."""

@@ -40,7 +40,7 @@ def headline_pairs(report: BoardReport) -> list[tuple[str, str]]:
 def due_text(row: ItemRow) -> str:
     """The deadline as the plan wrote it, its day, and the revised day beside it."""
     if row.deadline is None:
-        return "no deadline"
+        return row.deadline_text or "no deadline"  # "Ongoing", kept as written
     text = long_date(row.deadline)
     if row.precision == "recurring":
         text += " ↻"

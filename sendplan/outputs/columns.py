@@ -34,7 +34,7 @@ def _item_text(row: Any) -> str:
 def _due_text(row: Any) -> str:
     due = row.due_date
     if due is None:
-        return "no deadline"
+        return row.deadline_text or "no deadline"  # "Ongoing", kept as written
     text: str = due.isoformat()
     if row.precision == "recurring":
         text += " ↻"

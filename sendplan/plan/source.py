@@ -113,28 +113,36 @@ def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str
 
 
 def _read_file(path: str, limit: int) -> bytes:
+    return read_bytes(
+        path,
+        limit,
+        folder="this is a folder, not a plan file. Name the plan's YAML file.",
+        missing="no such file. Check the name, or run sendplan in the folder that holds plan.yaml.",
+        too_big="the file is {size:,} bytes, larger than the {limit:,} sendplan reads. "
+        f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
+    )
+
+
+def read_bytes(path: str, limit: int, *, folder: str, missing: str, too_big: str) -> bytes:
+    """The bytes of the file at *path* (at most *limit* + 1), or a PlanError naming it. *folder*,
+    *missing* and *too_big* (a template given {size} and {limit}) say what to do in each case;
+    a plan file and an imported tracker give different advice."""
     location = Location(path)
     target = Path(path)
     try:
         if target.is_dir():
-            raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location)
+            raise PlanError.single(folder, location)
         size = target.stat().st_size
         if size > limit:
-            raise PlanError.single(
-                f"the file is {size:,} bytes, larger than the {limit:,} sendplan reads. "
-                f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
-                location,
-            )
+            raise PlanError.single(too_big.format(size=size, limit=limit), location)
         with target.open("rb") as stream:
             return stream.read(limit + 1)
     except FileNotFoundError:
-        raise PlanError.single(
-            "no such file. Check the name, or run sendplan in the folder that holds plan.yaml.", location
-        ) from None
+        raise PlanError.single(missing, location) from None
     except PermissionError:
         raise PlanError.single("permission denied: sendplan cannot read this file.", location) from None
     except IsADirectoryError:
-        raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location) from None
+        raise PlanError.single(folder, location) from None
     except OSError as error:
         raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
     except ValueError:  # a NUL character in the name: no file can have it
