@@ -182,18 +182,16 @@ def load_return_workbook(name: str, data: bytes) -> Any:
 
 
 def read_bytes(name: str) -> bytes:
-    try:
-        path = Path(name)
-        if path.is_dir():
-            raise file_problem(name, "this is a folder; give the return workbooks (.xlsx files) themselves.")
-        size = path.stat().st_size
-        if size > MAX_RETURN_BYTES:
-            raise file_problem(name, "this file is larger than 32 MiB, far more than a return holds; it was not read.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise file_problem(name, "no such file. Check the name and the folder.") from None
-    except OSError as error:
-        raise file_problem(name, f"cannot read the file: {error.strerror}.") from None
+    """The return file's bytes, or a PlanError naming it (one reader for every file sendplan reads)."""
+    from sendplan.plan.source import read_bytes as read_file
+
+    return read_file(
+        name,
+        MAX_RETURN_BYTES,
+        folder="this is a folder; give the return workbooks (.xlsx files) themselves.",
+        missing="no such file. Check the name and the folder.",
+        too_big="this file is larger than 32 MiB ({size} bytes), far more than a return holds; it was not read.",
+    )
 
 
 # ---------------------------------------------------------------------------------------
