@@ -19,6 +19,7 @@ from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
 from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
+from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
 RAG_ORDER = ("red", "amber", "green", "blue")
@@ -120,6 +121,8 @@ class BoardReport:
     rows: list[ItemRow]
     glossary: list[GlossaryRow]
     legend: list[str] = field(default_factory=list)
+    # The update round: who has sent a progress note since *since*, and who still owes one.
+    returns: str = ""
 
 
 def worst_rag(ratings: Sequence[str | None]) -> str | None:
@@ -295,4 +298,5 @@ def board_report(
         rows=rows,
         glossary=glossary_rows(plan),
         legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
+        returns=returns_sentence(returns_since(plan, rows, since, as_of), since),
     )

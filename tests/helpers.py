@@ -3,6 +3,7 @@ so the tests exercise the installed package)."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,3 +29,14 @@ tasks:
             lead: AG
             status: not_started
 """
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed, added) lines between two texts, as `git diff` would show them."""
+    removed, added = [], []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added

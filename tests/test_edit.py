@@ -3,7 +3,6 @@ before they land, atomic, and serialised by a lock (sendplan.edit)."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers import changed_lines
 
 import sendplan
 from sendplan.errors import PlanError
@@ -25,17 +25,6 @@ from sendplan.plan.edit import ItemEdit, Note, update_item
 from sendplan.plan.read import load_plan
 
 COMMENT = "            # checked with AG at the March board: keep this line\n"
-
-
-def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
-    """(removed, added) lines between two texts, as `git diff` would show them."""
-    removed, added = [], []
-    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
-        if line.startswith("- "):
-            removed.append(line[2:])
-        elif line.startswith("+ "):
-            added.append(line[2:])
-    return removed, added
 
 
 @pytest.fixture

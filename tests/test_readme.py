@@ -27,11 +27,11 @@ EXAMPLES = [
 
 
 def shows_a_table(command: str) -> bool:
-    """Whether the command line's sendplan command takes --format (a listing), so that a terminal
-    would show it a table."""
+    """Whether the line's last sendplan command takes --format (a listing), so that a terminal would
+    show it a table (collect, for one, has no --format)."""
     words = command.split()
-    name = words[1] if len(words) > 1 and words[0] == "sendplan" else None
-    found = cli.commands.get(name) if name else None
+    names = [words[n + 1] for n, word in enumerate(words[:-1]) if word == "sendplan"]
+    found = cli.commands.get(names[-1]) if names else None
     return found is not None and any("--format" in param.opts for param in found.params)
 
 

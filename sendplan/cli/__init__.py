@@ -1,7 +1,7 @@
 """The command line: the `sendplan` group, the one error edge and the entry point.
 
 Commands live one family to a module beside this one (listings, editing, reports, checking,
-setup); each parses its options, calls the library and hands rows to an output.
+setup, office); each parses its options, calls the library and hands rows to an output.
 COMMANDS below says where each one is, and a command's module is imported only when the
 command is run or listed, so `sendplan overdue` never loads the editing or report commands.
 This module turns a PlanError into messages on stderr and exit 1, the only such place.
@@ -25,6 +25,7 @@ from sendplan.cli.options import EXIT_PROBLEMS
 # is one function in one of those modules and one line here.
 COMMANDS = {
     "by-lead": "listings:by_lead_command",
+    "collect": "office:collect_command",
     "completion": "setup:completion_command",
     "diff": "checking:diff_command",
     "done": "editing:done_command",
@@ -37,6 +38,7 @@ COMMANDS = {
     "list": "listings:list_command",
     "overdue": "listings:overdue_command",
     "report": "reports:report_command",
+    "request": "office:request_command",
     "schema": "setup:schema_command",
     "status": "listings:status_command",
     "tasks": "listings:tasks_command",

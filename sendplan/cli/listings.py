@@ -224,16 +224,25 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
 @click.option("--amber-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="A not-started item due within this many days is amber.")
-
-
+@click.option("--returns-since", type=DayParam("start"), metavar="DATE",
+              help="Instead: which leads with open items have sent a progress note since DATE (the update round).")
 def status_command(
-    plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str], amber_days: int
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    within: tuple[int, str],
+    amber_days: int,
+    returns_since: date | None,
 ) -> None:
     """The dashboard: per task and per lead, items by status and RAG, overdue, due soon, % complete.
 
+    With --returns-since DATE, the update round instead: per lead with open items, the day of
+    their latest progress note since DATE, or that they still owe a return.
+
     \b
-    Example:
+    Examples:
       sendplan status --as-of 2022-06-01
+      sendplan status --returns-since 2021-12-01
     """
     from sendplan.outputs.rows import Report
     from sendplan.plan.dates import period_end
@@ -243,6 +252,22 @@ def status_command(
     day = day_or_today(as_of)
     end = period_end(day, within)
     loaded = load(plan_path)
+    if returns_since is not None:
+        from sendplan.summary import returns_sentence
+        from sendplan.summary import returns_since as round_lines
+
+        back = round_lines(loaded.plan, rows(loaded.plan, day), returns_since, day)
+        show(
+            Report(
+                "returns",
+                back,
+                f"Returns since {returns_since.isoformat()} as of {day.isoformat()} · {plan_name(loaded)}",
+                empty="No lead has an open item.",
+                notes=[returns_sentence(back, returns_since), "Returned = the day of the lead's latest progress note."],
+            ),
+            output_format,
+        )
+        return
     lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
     report = Report(
         "status",

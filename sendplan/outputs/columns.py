@@ -143,6 +143,14 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         _count("Soon", "due_soon"),
     ],
 }
+# status --returns-since: who has sent a return in the update round (rows from sendplan.summary)
+TABLE_COLUMNS["returns"] = [
+    Column("Lead", lambda row: row.lead, no_wrap=True),
+    Column("Name", lambda row: _text(row.name) or "not in the key"),
+    _count("Open items", "open_items"),
+    Column("Returned", lambda row: row.returned or "not yet", no_wrap=True),
+    _count("Items updated", "items_updated"),
+]
 TABLE_COLUMNS["glossary"] = [
     Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
     Column("Meaning", lambda row: row.meaning, ratio=1),

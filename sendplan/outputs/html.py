@@ -330,9 +330,10 @@ def _exceptions(report: BoardReport) -> str:
 
 
 def _progress(report: BoardReport) -> str:
+    returns = f"\n<p>{e(report.returns)}</p>" if report.returns else ""
     if not report.progress:
-        return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>"
-    return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"])
+        return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>{returns}"
+    return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"]) + returns
 
 
 def _ahead(report: BoardReport) -> str:

@@ -146,9 +146,10 @@ def _md_exceptions(report: BoardReport) -> str:
 
 
 def _md_progress(report: BoardReport) -> str:
+    returns = f"\n\n{md_escape(report.returns)}" if report.returns else ""
     if not report.progress:
-        return f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}."
-    return md_table(PROGRESS_HEADERS, progress_cells(report))
+        return f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.{returns}"
+    return md_table(PROGRESS_HEADERS, progress_cells(report)) + returns
 
 
 def _md_ahead(report: BoardReport) -> str:

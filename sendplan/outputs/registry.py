@@ -110,6 +110,13 @@ def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path:
     write_file(path, lambda handle: writer(report, handle), binary=fmt.binary)
 
 
+def write_bytes(path: str, data: bytes) -> None:
+    """*data* written to the file *path* all at once, replacing it (a return workbook, a draft email)."""
+    from sendplan.files import write_file
+
+    write_file(path, lambda handle: handle.write(data), binary=True)
+
+
 def write_text(path: str, text: str) -> None:
     """*text* written to the file *path* all at once, replacing it (a report, a calendar, a schema)."""
     from sendplan.files import write_file

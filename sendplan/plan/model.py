@@ -237,6 +237,9 @@ class PlanInfo(Strict):
 class Lead(Strict):
     name: str
     title: str | None = None
+    email: str | None = Field(
+        default=None, description="Where `sendplan request` addresses the lead's draft email (SP117 checks it)."
+    )
 
 
 class Update(Strict):
