@@ -1,0 +1,275 @@
+"""The highlight report as a Word document: the same sections as the HTML page, for committee papers.
+
+`to_docx(report, tasks)` returns the bytes of a .docx built from a BoardReport: Title and
+Heading 1/2 styles, tables in "Table Grid" with repeated header rows, RAG cells shaded in
+their colour with the word in them, A4 with the plan in the header and "Page N of M" in the
+footer, and the deadlines as a month-by-month grid (a table, with alt text). Plan text is only
+ever the text of a run (see wordml.py). Pure: the day arrives in the report; nothing here
+reads the clock, and the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time
+from typing import Any
+
+from docx.shared import Mm, Pt
+
+from sendplan import __version__
+from sendplan.outputs.docx_grid import deadline_grid
+from sendplan.outputs.wordml import (
+    TABLE_TEXT,
+    TEXT_WIDTH_MM,
+    Cell,
+    add_table,
+    add_text,
+    columns,
+    document_bytes,
+    new_document,
+    paragraph,
+)
+from sendplan.report import (
+    PROGRESS_HEADERS,
+    BoardReport,
+    due_text,
+    exception_note,
+    header_fields,
+    headline_pairs,
+    health_table,
+    label,
+    lead_text,
+    long_date,
+    note_parts,
+    progress_cells,
+    show_why,
+    update_text,
+    without_note,
+)
+from sendplan.report_html import RAG_COLOURS
+
+# Text on each RAG colour: white where it reads well, near-black on amber and grey.
+DARK_TEXT = frozenset({"amber", "none"})
+
+
+def rag_cell(rating: str | None) -> Cell:
+    """A RAG cell: filled in the rating's colour, with the word in it (colour is never the only
+    signal). A rating this module does not know is grey, with its own word."""
+    name = rating or "none"
+    known = name in RAG_COLOURS
+    fill = RAG_COLOURS[name if known else "none"].lstrip("#").upper()
+    colour = "1A1A1A" if name in DARK_TEXT or not known else "FFFFFF"
+    return Cell(label(rating).upper(), fill=fill, colour=colour, bold=True)
+
+
+def to_docx(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> bytes:
+    """The whole report as a .docx. *tasks* are (number, title) for the deadline grid's rows."""
+    title = f"Highlight report: {report.title}"
+    document = new_document(title, f"As of {long_date(report.as_of)}", f"sendplan {__version__}")
+    _properties(document, report, title)
+    paragraph(document, title, "Title")
+    add_table(
+        document,
+        None,
+        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
+        [38, TEXT_WIDTH_MM - 38],
+        caption="Report details",
+        description="The plan, organisation, as-of day, period covered and look-ahead of this report.",
+    )
+    _headline(document, report)
+    paragraph(document, "Deadlines by task", "Heading 1")
+    deadline_grid(document, tasks, report.rows, report.as_of)
+    paragraph(document, "RAG by task", "Heading 1")
+    add_table(
+        document,
+        ["Task", "Title", "RAG", "Items", "Reason"],
+        [[str(t.task), t.title, rag_cell(t.rag), str(t.items), t.reason] for t in report.tasks],
+        [12, 62, 17, 13, 66],
+        caption="RAG by task",
+        description="Each task's rating (the worst of its items), its number of items and why it is rated so.",
+        align=["right", "left", "center", "right"],
+    )
+    _exceptions(document, report)
+    _progress(document, report)
+    _ahead(document, report)
+    _waiting(document, report)
+    _health(document, report)
+    paragraph(document, "Legend", "Heading 1")
+    for line in report.legend:
+        paragraph(document, line, "List Bullet")
+    _glossary(document, report)
+    note = paragraph(document, style="Caption")
+    add_text(note, f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}.")
+    return document_bytes(document, datetime.combine(report.as_of, time()))
+
+
+def _properties(document: Any, report: BoardReport, title: str) -> None:
+    """File → Properties: what Word and a records system show about the paper."""
+    properties = document.core_properties
+    properties.title = title
+    properties.subject = ", ".join(part for part in (report.organisation, report.service) if part)
+    properties.author = report.author or ""
+    properties.last_modified_by = report.author or ""
+    properties.comments = f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}."
+    properties.keywords = "highlight report"
+    properties.language = "en-GB"
+    properties.revision = 1
+    properties.created = properties.modified = datetime.combine(report.as_of, time())
+
+
+def _headline(document: Any, report: BoardReport) -> None:
+    f = report.figures
+    paragraph(document, "Headline figures", "Heading 1")
+    pairs = headline_pairs(report)
+    width = TEXT_WIDTH_MM / len(pairs)
+    add_table(
+        document,
+        [name for name, _ in pairs],
+        [[Cell(value, bold=True, size=16, colour="C62828" if name == "Overdue" and value != "0" else None) for name, value in pairs]],
+        [width] * len(pairs),
+        caption="Headline figures",
+        description="; ".join(f"{name}: {value}" for name, value in pairs),
+        align=["center"] * len(pairs),
+    )
+    statuses = list(f.by_status.items())
+    add_table(
+        document,
+        [label(name) for name, _ in statuses],
+        [[str(count) for _, count in statuses]],
+        [TEXT_WIDTH_MM / len(statuses)] * len(statuses),
+        caption="Items by status",
+        description="; ".join(f"{label(name)}: {count}" for name, count in statuses),
+        align=["center"] * len(statuses),
+    )
+    ratings = list(f.by_rag.items())
+    add_table(
+        document,
+        [rag_cell(None if name == "none" else name) for name, _ in ratings],
+        [[str(count) for _, count in ratings]],
+        [TEXT_WIDTH_MM / len(ratings)] * len(ratings),
+        caption="Items by RAG",
+        description="; ".join(f"{label(name)}: {count}" for name, count in ratings),
+        align=["center"] * len(ratings),
+    )
+
+
+def _exceptions(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Exceptions", "Heading 1")
+    if not report.exceptions:
+        paragraph(document, "No item is red or overdue.")
+        return
+    count = len(report.exceptions)
+    paragraph(document, f"{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.", keep_with_next=True)
+    why = show_why(report)
+    headers = ["ID", "RAG", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
+    widths = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    rows: list[list[str | Cell]] = [
+        [
+            line.row.id,
+            rag_cell(line.row.rag),
+            lead_text(line.row),
+            due_text(line.row),
+            str(line.row.days_overdue) if line.row.overdue else "",
+            *([exception_note(line)] if why else []),
+            line.row.headline,
+            update_text(line.row),
+        ]
+        for line in report.exceptions
+    ]
+    add_table(
+        document,
+        headers,
+        rows,
+        widths,
+        caption="Exceptions",
+        description="Every red or overdue item with its lead, deadline, days late, action and latest update.",
+        align=["left", "center", "left", "left", "right"],
+    )
+    noted = [line for line in report.exceptions if line.has_note]
+    if noted:
+        paragraph(document, "Recovery, impact and decisions", "Heading 2")
+        for line in noted:
+            item = paragraph(document, keep_with_next=True)
+            add_text(item, line.row.id, bold=True)
+            add_text(item, f", {lead_text(line.row)}")
+            parts = note_parts(line)
+            for index, (heading, text) in enumerate(parts):
+                part = paragraph(document, keep_with_next=index < len(parts) - 1)
+                part.paragraph_format.left_indent = Mm(6)
+                add_text(part, f"{heading}: ", italic=True)
+                add_text(part, text)
+    missing = without_note(report)
+    if missing:
+        paragraph(document, f"No recovery step is recorded yet for {', '.join(missing)}.")
+
+
+def _progress(document: Any, report: BoardReport) -> None:
+    paragraph(document, f"Progress since {long_date(report.since)}", "Heading 1")
+    if not report.progress:
+        paragraph(document, f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.")
+        return
+    add_table(
+        document,
+        PROGRESS_HEADERS,
+        progress_cells(report),
+        [11, 30, 22, 22, 85],
+        caption=f"Progress since {long_date(report.since)}",
+        description="Items completed or given an update in the period, with the updates.",
+    )
+
+
+def _ahead(document: Any, report: BoardReport) -> None:
+    paragraph(document, f"Look-ahead to {long_date(report.ahead_end)}, by lead", "Heading 1")
+    if not report.ahead:
+        paragraph(document, f"Nothing unfinished falls due by {long_date(report.ahead_end)}.")
+        return
+    for lead, group in report.ahead:
+        paragraph(document, lead, "Heading 2")
+        add_table(
+            document,
+            ["ID", "Due", "Status", "Action"],
+            [[row.id, due_text(row), label(row.status), row.headline] for row in group],
+            [11, 36, 24, 99],
+            caption=f"Due by {long_date(report.ahead_end)}: {lead}",
+            description="The unfinished items this lead has falling due in the look-ahead period.",
+        )
+
+
+def _waiting(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Dependencies", "Heading 1")
+    if not report.waiting:
+        paragraph(document, "No unfinished item is waiting on another.")
+        return
+    add_table(
+        document,
+        ["ID", "Lead", "Waiting on"],
+        [[w.row.id, lead_text(w.row), ", ".join(f"{dep} ({label(s)})" for dep, s in w.blockers)] for w in report.waiting],
+        [11, 45, 114],
+        caption="Dependencies",
+        description="Unfinished items waiting on items that are not complete yet.",
+    )
+
+
+def _health(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Plan health", "Heading 1")
+    if not report.health:
+        paragraph(document, "No gaps found.")
+        return
+    headers, rows = health_table(report)
+    widths = [18, 15, 137] if len(headers) == 3 else [18, 152]
+    add_table(document, headers, rows, widths, caption="Plan health", description="Gaps found in the plan itself.")
+
+
+def _glossary(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Glossary", "Heading 1")
+    if not report.glossary:
+        paragraph(document, 'The plan has no glossary yet (add one under "glossary:").')
+        return
+    # Two columns on the page, in reading order: a long glossary then takes half the height.
+    columns(document, 2)
+    for row in report.glossary:
+        entry = paragraph(document, style=TABLE_TEXT)
+        entry.paragraph_format.space_after = Pt(2)
+        add_text(entry, row.abbreviation, bold=True)
+        add_text(entry, f" – {row.meaning}")
+    columns(document, 1)
