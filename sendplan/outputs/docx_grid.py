@@ -84,6 +84,10 @@ def bands(columns: Sequence[Column], per_band: int) -> list[list[Column]]:
     return [list(columns[start : start + size]) for start in range(0, len(columns), size)]
 
 
+def months_of(band: Sequence[Column]) -> list[Month]:
+    return [month for column in band for month in column.months]
+
+
 def _month_name(month: Month, wide: bool) -> str:
     name = date(month[0], month[1], 1).strftime("%b")
     return name if wide else name[0]
@@ -95,7 +99,7 @@ def span_text(months: Sequence[Month]) -> str:
     return f"{date(*first, 1):%b %Y} to {date(*last, 1):%b %Y}"
 
 
-def _year_groups(band: Sequence[Column]) -> list[tuple[int, int, str]]:
+def _year_groups(band: Sequence[Column], wide: bool) -> list[tuple[int, int, str]]:
     """(first column, last column, text) for the year row: one group per year's run of months;
     a quiet column stands alone with no year."""
     groups: list[tuple[int, int, str]] = []
@@ -106,7 +110,7 @@ def _year_groups(band: Sequence[Column]) -> list[tuple[int, int, str]]:
         else:
             groups.append((index, index, "" if year is None else str(year)))
     # A year over a single narrow column would wrap: write it short.
-    return [(a, b, f"’{text[2:]}" if a == b and text else text) for a, b, text in groups]
+    return [(a, b, f"’{text[2:]}" if a == b and text and not wide else text) for a, b, text in groups]
 
 
 def _cell(rows: Sequence[ItemRow]) -> Cell:
@@ -155,7 +159,7 @@ def deadline_grid(document: Any, tasks: Sequence[tuple[int, str]], rows: Sequenc
         wide = len(band) * WIDE_COLUMN_MM <= TEXT_WIDTH_MM - LABEL_MIN_MM
         width = WIDE_COLUMN_MM if wide else COLUMN_MM
         label_width = TEXT_WIDTH_MM - width * len(band)
-        years = _year_groups(band)
+        years = _year_groups(band, wide)
         year_row: list[str | Cell] = ["Task", *[""] * len(band)]
         month_row: list[str | Cell] = [Cell("", fill=HEADER_FILL)]
         for column in band:
@@ -182,7 +186,7 @@ def deadline_grid(document: Any, tasks: Sequence[tuple[int, str]], rows: Sequenc
             year_row,
             [month_row, *body],
             [label_width, *[width] * len(band)],
-            caption="Deadlines by task",
+            caption="Deadlines by task" if len(columns) == len(band) else f"Deadlines by task, {span_text(months_of(band))}",
             description=description(the_grid),
             align=["left", *["center"] * len(band)],
             header_rows=2,
