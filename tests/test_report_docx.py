@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import click
 import docx
 import pytest
+from click.testing import CliRunner, Result
 from docx.oxml.ns import qn
-from helpers import MINIMAL_PLAN
+from helpers import MINIMAL_PLAN, REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sendplan.load import load_plan
-from sendplan.outputs.docx import rag_cell, to_docx
+from sendplan import cli
+from sendplan.outputs.docx import rag_cell
 from sendplan.outputs.docx_grid import Column, bands, grid_columns
 from sendplan.outputs.wordml import plain
+from sendplan.plan.read import load_plan
 from sendplan.query import rows
-from sendplan.report import board_report
 from sendplan.timeline import grid
 
 AS_OF = date(2021, 12, 1)
@@ -30,10 +33,13 @@ RAG_FILLS = {"RED": "C62828", "AMBER": "EF8F00", "GREEN": "2E7D32", "BLUE": "156
 FIELD_TAGS = ("w:fldChar", "w:fldSimple", "w:instrText", "w:hyperlink")
 
 
-def make_docx(path: Path, as_of: date = AS_OF) -> bytes:
-    loaded = load_plan(str(path))
-    report = board_report(loaded, rows(loaded.plan, as_of), as_of)
-    return to_docx(report, [(task.number, task.title) for task in loaded.plan.tasks])
+def write_docx(plan: Path, target: Path, *args: str) -> Result:
+    """`sendplan report ... -o target.docx`, as a user runs it (with no plan cache, as it may run
+    outside a test's own cache folder)."""
+    command = ["report", "--plan", str(plan), "--as-of", AS_OF.isoformat(), "-o", str(target), *args]
+    result = CliRunner().invoke(cli.cli, command, env={"SENDPLAN_NO_CACHE": "1"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result
 
 
 def open_docx(data: bytes) -> Any:
@@ -41,10 +47,10 @@ def open_docx(data: bytes) -> Any:
 
 
 @pytest.fixture(scope="module")
-def bundled_docx() -> bytes:
-    from helpers import REPO
-
-    return make_docx(REPO / "plan.yaml")
+def bundled_docx(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    target = tmp_path_factory.mktemp("docx") / "report.docx"
+    write_docx(REPO / "plan.yaml", target)
+    return target.read_bytes()
 
 
 @pytest.fixture
@@ -93,15 +99,15 @@ def test_headings_are_word_heading_styles(document: Any) -> None:
     assert by_style["Title"] == ["Highlight report: SEND recovery plan"]
     assert by_style["Heading 1"] == [
         "Headline figures",
-        "Deadlines by task",
         "RAG by task",
+        "Deadlines by task",
         "Exceptions",
         "Progress since 1 Nov 2021",
         "Look-ahead to 1 Jan 2022, by lead",
         "Dependencies",
-        "Plan health",
         "Legend",
         "Glossary",
+        "Appendix: plan health",
     ]
     assert by_style["Heading 2"] == ["CK (Chris Kiernan)"]
 
@@ -155,6 +161,39 @@ def test_rag_cells_are_filled_in_their_colour_with_the_word(document: Any) -> No
     assert seen == set(RAG_FILLS)
 
 
+def test_legend_is_a_key_of_shaded_ratings(document: Any) -> None:
+    """The legend's RAG key gives each rating its shaded cell and meaning, then the other notes as bullets."""
+    key = table(document, "RAG key")
+    assert texts(key) == [
+        ["RAG", "Meaning"],
+        ["BLUE", "complete"],
+        ["RED", "overdue or off track"],
+        ["AMBER", "at risk, or not started and due within 30 days"],
+        ["GREEN", "on course"],
+        ["NONE", "dropped"],
+    ]
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets[0] == "A rating set by hand in the plan overrides this."
+    assert bullets[1].startswith("Status: not started; on track (in progress)")
+
+
+def test_plan_health_appendix_for_a_board(document: Any) -> None:
+    """The appendix counts each kind of gap in words, with the items, and leaves file lines to validate."""
+    health = texts(table(document, "Plan health"))
+    assert health[:2] == [["What needs attention", "Which"], ["5 actions have no named lead", "4.5, 4.6, 6.4, 7.7, 7.8"]]
+    everything = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for t in document.tables for row in t.rows for cell in row.cells
+    )
+    assert "line 220" not in everything
+    assert "SP101" not in everything
+
+
+def test_exception_with_no_update_says_what_is_missing(document: Any) -> None:
+    """An exception with no update and no recovery step says both are missing, in its own row."""
+    body = texts(table(document, "Exceptions"))[1:]
+    assert {row[-1] for row in body} == {"No update or recovery step recorded."}
+
+
 def test_rag_by_task(document: Any) -> None:
     """RAG by task gives each task its worst rating and a one-line reason."""
     body = texts(table(document, "RAG by task"))[1:]
@@ -183,7 +222,8 @@ def test_a4_with_margins_title_in_header_and_page_n_of_m(document: Any) -> None:
     footer = section.footer.paragraphs[0]
     codes = [element.text.strip() for element in footer._p.iter(qn("w:instrText"))]
     assert codes == ["PAGE", "NUMPAGES"]
-    assert footer.text == "Page 1 of 1"  # the values Word and LibreOffice replace as they lay out pages
+    # 1 and 1 are the values Word and LibreOffice replace as they lay out the pages.
+    assert footer.text == "Made by sendplan 0.1.0 from plan.yaml as of 1 Dec 2021\t\tPage 1 of 1"
 
 
 def assert_no_fields_or_links(data: bytes) -> None:
@@ -240,11 +280,43 @@ def test_document_properties(document: Any) -> None:
     assert properties.created == datetime(2021, 12, 1, tzinfo=UTC)
 
 
-def test_same_report_same_bytes(bundled_docx: bytes) -> None:
+def test_same_report_same_bytes(bundled_docx: bytes, tmp_path: Path) -> None:
     """The same plan and day give a byte-identical file (zip members are dated by the as-of day)."""
-    from helpers import REPO
+    write_docx(REPO / "plan.yaml", tmp_path / "again.docx")
+    assert (tmp_path / "again.docx").read_bytes() == bundled_docx
 
-    assert make_docx(REPO / "plan.yaml") == bundled_docx
+
+def test_writing_a_docx_says_what_was_written(tmp_path: Path) -> None:
+    """`report -o FILE.docx` confirms on stderr with the size and the figures a reader sees first;
+    nothing goes to stdout."""
+    target = tmp_path / "board.docx"
+    result = write_docx(REPO / "plan.yaml", target)
+    assert result.stdout == ""
+    size = round(target.stat().st_size / 1000)
+    assert result.stderr == f"Wrote {target} ({size} KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
+
+
+def test_docx_by_format_and_through_a_pipe(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
+    """--format docx wins over the file's name, and piped to a program the document's bytes go to stdout."""
+    target = tmp_path / "board.txt"
+    result = run("report", "--plan", str(bundled_plan), "--as-of", "2021-12-01", "--format", "docx", "-o", str(target))
+    assert result.exit_code == 0
+    assert open_docx(target.read_bytes()).paragraphs[0].text == "Highlight report: SEND recovery plan"
+    piped = run("report", "--plan", str(bundled_plan), "--as-of", "2021-12-01", "--format", "docx")
+    assert open_docx(piped.stdout_bytes).paragraphs[0].style.name == "Title"
+
+
+def test_docx_never_written_to_a_terminal(bundled_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal, --format docx without -o is a usage error that says to add -o."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    args = ["report", "--plan", str(bundled_plan), "--as-of", "2021-12-01", "--format", "docx"]
+    with pytest.raises(click.UsageError, match=r"add -o FILE\.docx"):
+        cli.cli.main(args, standalone_mode=False)
 
 
 # --- plan text is only text --------------------------------------------------------------------
@@ -273,10 +345,11 @@ def hostile_plan(write_plan: Callable[..., Path]) -> Path:
     )
 
 
-def test_hostile_plan_text_stays_text(write_plan: Callable[..., Path]) -> None:
+def test_hostile_plan_text_stays_text(write_plan: Callable[..., Path], tmp_path: Path) -> None:
     """Field codes, DDE formulas, WordprocessingML, bidi overrides and control characters in a plan come out as
     plain text: no field, hyperlink or element is made from them, and the controls are gone."""
-    data = make_docx(hostile_plan(write_plan))
+    write_docx(hostile_plan(write_plan), tmp_path / "hostile.docx")
+    data = (tmp_path / "hostile.docx").read_bytes()
     document = open_docx(data)
     assert_no_fields_or_links(data)
     for name, xml in parts_xml(data).items():

@@ -1,6 +1,6 @@
 """The highlight report as a Word document: the same sections as the HTML page, for committee papers.
 
-`to_docx(report, tasks)` returns the bytes of a .docx built from a BoardReport: Title and
+`to_docx(report)` returns the bytes of a .docx built from a BoardReport: Title and
 Heading 1/2 styles, tables in "Table Grid" with repeated header rows, RAG cells shaded in
 their colour with the word in them, A4 with the plan in the header and "Page N of M" in the
 footer, and the deadlines as a month-by-month grid (a table, with alt text). Plan text is only
@@ -10,13 +10,34 @@ reads the clock, and the same report gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
 from docx.shared import Mm, Pt
 
 from sendplan import __version__
+from sendplan.outputs.board import (
+    HEALTH_HEADERS,
+    HEALTH_INTRO,
+    HEALTH_TITLE,
+    PROGRESS_HEADERS,
+    due_text,
+    exception_note,
+    exception_update,
+    header_fields,
+    headline_pairs,
+    health_lines,
+    label,
+    lanes,
+    lead_text,
+    legend_notes,
+    made_by,
+    note_parts,
+    progress_cells,
+    show_why,
+    without_note,
+)
+from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.docx_grid import deadline_grid
 from sendplan.outputs.wordml import (
     TABLE_TEXT,
@@ -29,43 +50,20 @@ from sendplan.outputs.wordml import (
     new_document,
     paragraph,
 )
-from sendplan.report import (
-    PROGRESS_HEADERS,
-    BoardReport,
-    due_text,
-    exception_note,
-    header_fields,
-    headline_pairs,
-    health_table,
-    label,
-    lead_text,
-    long_date,
-    note_parts,
-    progress_cells,
-    show_why,
-    update_text,
-    without_note,
-)
-from sendplan.report_html import RAG_COLOURS
-
-# Text on each RAG colour: white where it reads well, near-black on amber and grey.
-DARK_TEXT = frozenset({"amber", "none"})
+from sendplan.report import BoardReport, long_date
 
 
-def rag_cell(rating: str | None) -> Cell:
+def rag_cell(rating: str | None, text: str | None = None) -> Cell:
     """A RAG cell: filled in the rating's colour, with the word in it (colour is never the only
-    signal). A rating this module does not know is grey, with its own word."""
-    name = rating or "none"
-    known = name in RAG_COLOURS
-    fill = RAG_COLOURS[name if known else "none"].lstrip("#").upper()
-    colour = "1A1A1A" if name in DARK_TEXT or not known else "FFFFFF"
-    return Cell(label(rating).upper(), fill=fill, colour=colour, bold=True)
+    signal), or *text*. A rating this module does not know is grey, with its own word."""
+    fill, ink = rag_colour(rating).lstrip("#").upper(), rag_ink(rating).lstrip("#").upper()
+    return Cell(label(rating).upper() if text is None else text, fill=fill, colour=ink, bold=True)
 
 
-def to_docx(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> bytes:
-    """The whole report as a .docx. *tasks* are (number, title) for the deadline grid's rows."""
+def to_docx(report: BoardReport) -> bytes:
+    """The whole report as a .docx."""
     title = f"Highlight report: {report.title}"
-    document = new_document(title, f"As of {long_date(report.as_of)}", f"sendplan {__version__}")
+    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
     _properties(document, report, title)
     paragraph(document, title, "Title")
     add_table(
@@ -77,8 +75,6 @@ def to_docx(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> bytes:
         description="The plan, organisation, as-of day, period covered and look-ahead of this report.",
     )
     _headline(document, report)
-    paragraph(document, "Deadlines by task", "Heading 1")
-    deadline_grid(document, tasks, report.rows, report.as_of)
     paragraph(document, "RAG by task", "Heading 1")
     add_table(
         document,
@@ -89,17 +85,15 @@ def to_docx(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> bytes:
         description="Each task's rating (the worst of its items), its number of items and why it is rated so.",
         align=["right", "left", "center", "right"],
     )
+    paragraph(document, "Deadlines by task", "Heading 1")
+    deadline_grid(document, lanes(report), report.rows, report.as_of)
     _exceptions(document, report)
     _progress(document, report)
     _ahead(document, report)
     _waiting(document, report)
-    _health(document, report)
-    paragraph(document, "Legend", "Heading 1")
-    for line in report.legend:
-        paragraph(document, line, "List Bullet")
+    _legend(document, report)
     _glossary(document, report)
-    note = paragraph(document, style="Caption")
-    add_text(note, f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}.")
+    _health(document, report)
     return document_bytes(document, datetime.combine(report.as_of, time()))
 
 
@@ -172,7 +166,7 @@ def _exceptions(document: Any, report: BoardReport) -> None:
             str(line.row.days_overdue) if line.row.overdue else "",
             *([exception_note(line)] if why else []),
             line.row.headline,
-            update_text(line.row),
+            exception_update(line),
         ]
         for line in report.exceptions
     ]
@@ -250,14 +244,35 @@ def _waiting(document: Any, report: BoardReport) -> None:
     )
 
 
+def _legend(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Legend", "Heading 1")
+    add_table(
+        document,
+        ["RAG", "Meaning"],
+        [[rag_cell(name), meaning] for name, meaning in report.rag_key],
+        [20, TEXT_WIDTH_MM - 20],
+        caption="RAG key",
+        description="What each RAG rating means.",
+        align=["center"],
+    )
+    for line in legend_notes(report):
+        paragraph(document, line, "List Bullet")
+
+
 def _health(document: Any, report: BoardReport) -> None:
-    paragraph(document, "Plan health", "Heading 1")
+    paragraph(document, HEALTH_TITLE, "Heading 1")
     if not report.health:
         paragraph(document, "No gaps found.")
         return
-    headers, rows = health_table(report)
-    widths = [18, 15, 137] if len(headers) == 3 else [18, 152]
-    add_table(document, headers, rows, widths, caption="Plan health", description="Gaps found in the plan itself.")
+    paragraph(document, HEALTH_INTRO, keep_with_next=True)
+    add_table(
+        document,
+        HEALTH_HEADERS,
+        health_lines(report),
+        [110, TEXT_WIDTH_MM - 110],
+        caption="Plan health",
+        description="Gaps found in the plan itself, by kind, with the items concerned.",
+    )
 
 
 def _glossary(document: Any, report: BoardReport) -> None:

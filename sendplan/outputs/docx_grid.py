@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.wordml import (
     HEADER_FILL,
     TABLE_HEADING,
@@ -24,12 +25,12 @@ from sendplan.outputs.wordml import (
     add_table,
     add_text,
     fill_cell,
+    keep_together,
     paragraph,
     set_cell_margins,
 )
 from sendplan.query import ItemRow
 from sendplan.report import worst_rag
-from sendplan.report_html import RAG_COLOURS
 from sendplan.timeline import MARK_DONE, MARK_OVERDUE, Grid, Month, grid, month_of
 
 COLUMN_MM = 5.2  # a month: "4!" or a month's initial at 9 pt, with 0.25 mm either side
@@ -123,9 +124,8 @@ def _cell(rows: Sequence[ItemRow]) -> Cell:
         mark = MARK_DONE if count == 1 else f"{count}{MARK_DONE}"
     else:
         mark = str(count)
-    rag = worst_rag([row.rag for row in rows]) or "none"
-    fill = RAG_COLOURS.get(rag, RAG_COLOURS["none"]).lstrip("#").upper()
-    return Cell(mark, fill=fill, colour="1A1A1A" if rag in ("amber", "none") else "FFFFFF", bold=True)
+    rag = worst_rag([row.rag for row in rows])
+    return Cell(mark, fill=rag_colour(rag).lstrip("#").upper(), colour=rag_ink(rag).lstrip("#").upper(), bold=True)
 
 
 def description(the_grid: Grid) -> str:
@@ -192,6 +192,7 @@ def deadline_grid(document: Any, tasks: Sequence[tuple[int, str]], rows: Sequenc
             header_rows=2,
         )
         _merge_header(table, years)
+        keep_together(table, with_next=True)
         # Narrow margins in the month columns; the task titles keep the table's.
         for row in table.rows:
             for cell in row.cells[1:]:

@@ -10,18 +10,21 @@ from collections.abc import Sequence
 from typing import IO
 
 from sendplan.outputs.board import (
+    HEALTH_HEADERS,
+    HEALTH_INTRO,
+    HEALTH_TITLE,
     PROGRESS_HEADERS,
     due_text,
     exception_note,
+    exception_update,
     header_fields,
     headline_pairs,
-    health_table,
+    health_lines,
     label,
     lead_text,
     note_parts,
     progress_cells,
     show_why,
-    update_text,
     without_note,
 )
 from sendplan.outputs.columns import report_columns
@@ -102,9 +105,9 @@ def to_markdown(report: BoardReport) -> str:
         _section(f"Progress since {long_date(report.since)}", _md_progress(report)),
         _section(f"Look-ahead to {long_date(report.ahead_end)}, by lead", _md_ahead(report)),
         _section("Dependencies", _md_waiting(report)),
-        _section("Plan health", _md_health(report)),
         _section("Legend", "\n".join(f"- {md_escape(line)}" for line in report.legend)),
         _section("Glossary", _md_glossary(report)),
+        _section(HEALTH_TITLE, _md_health(report)),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -124,7 +127,7 @@ def _md_exceptions(report: BoardReport) -> str:
                 str(line.row.days_overdue or ""),
                 *([exception_note(line)] if why else []),
                 line.row.headline,
-                update_text(line.row),
+                exception_update(line),
             ]
             for line in report.exceptions
         ],
@@ -180,7 +183,7 @@ def _md_waiting(report: BoardReport) -> str:
 def _md_health(report: BoardReport) -> str:
     if not report.health:
         return "No gaps found."
-    return md_table(*health_table(report))
+    return HEALTH_INTRO + "\n\n" + md_table(HEALTH_HEADERS, health_lines(report))
 
 
 def _md_glossary(report: BoardReport) -> str:

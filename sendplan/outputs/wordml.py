@@ -29,7 +29,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from sendplan.render import clean
+from sendplan.outputs.text import clean
 
 FONT = "Arial"  # what councils' papers mostly use; LibreOffice prints it as Liberation Sans
 TEXT_WIDTH_MM = 170.0  # A4 less 20 mm each side
@@ -176,9 +176,10 @@ def _tidy(document: Any, application: str) -> None:
         lang.set(qn("w:val"), "en-GB")
 
 
-def new_document(header_left: str, header_right: str, application: str) -> Any:
+def new_document(header_left: str, header_right: str, footer_left: str, application: str) -> Any:
     """An empty A4 document with our styles, *header_left* and *header_right* at the top of
-    every page and "Page N of M" at the foot; *application* is named in its properties."""
+    every page, *footer_left* and "Page N of M" at the foot; *application* is named in its
+    properties."""
     document = Document()
     _tidy(document, application)
     _styles(document)
@@ -191,7 +192,10 @@ def new_document(header_left: str, header_right: str, application: str) -> Any:
     add_text(header, header_left)
     header.add_run("\t\t")
     add_text(header, header_right)
-    page_numbers(section.footer.paragraphs[0])
+    footer = section.footer.paragraphs[0]
+    add_text(footer, footer_left)
+    footer.add_run("\t\t")
+    page_numbers(footer)
     return document
 
 
@@ -209,8 +213,7 @@ def field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 
 
 def page_numbers(paragraph: Paragraph) -> None:
-    """ "Page N of M", centred: Word and LibreOffice work both numbers out as they lay out pages."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    """ "Page N of M": Word and LibreOffice work both numbers out as they lay out the pages."""
     paragraph.add_run("Page ")
     field(paragraph, "PAGE", "1")
     paragraph.add_run(" of ")
@@ -279,6 +282,15 @@ def _row_properties(row: Any, *, header: bool) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
     if header:
         trpr.append(OxmlElement("w:tblHeader"))
+
+
+def keep_together(table: Table, *, with_next: bool = False) -> None:
+    """Keep the whole table on one page (Word's way: every row's text kept with the next row),
+    and with the paragraph after it if *with_next* (a caption)."""
+    for row in table.rows if with_next else table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def describe(table: Table, caption: str, description: str) -> None:

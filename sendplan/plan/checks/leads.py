@@ -51,6 +51,7 @@ def idle_lead(ctx: CheckContext) -> Iterator[Problem]:
             "SP106",
             f'lead {code} ({lead.name}) owns no item. Give them the items they lead, or remove them from "leads:".',
             location,
+            subject=code,
         )
 
 
