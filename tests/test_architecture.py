@@ -246,10 +246,13 @@ def test_layers_import_only_the_layers_below(name: str) -> None:
 
 
 def test_every_format_names_a_writer_that_exists() -> None:
-    """Each OutputFormat line names a module in sendplan/outputs and a function in it: adding a
-    format is that module plus the one line in registry.py."""
-    from sendplan.outputs.registry import RENDERERS, OutputFormat
+    """Each OutputFormat and ReportFormat line names a module in sendplan/outputs and a function in
+    it: adding a format is that module plus the one line in registry.py."""
+    from sendplan.outputs.registry import RENDERERS, OutputFormat, ReportFormat, writer_of
 
     for fmt in OutputFormat:
         assert callable(RENDERERS[fmt]), fmt
         assert fmt.extensions, f"{fmt} has no extension for -o"
+    for report_format in ReportFormat:
+        assert callable(writer_of(report_format)), report_format
+        assert report_format.extensions, f"{report_format} has no extension for -o"
