@@ -135,6 +135,9 @@ def figures(rows: Sequence[ItemRow], as_of: date, ahead_end: date) -> Figures:
     by_status = {status: sum(row.status == status for row in rows) for status in STATUS_ORDER}
     by_rag = {rag: sum(row.rag == rag for row in rows) for rag in RAG_ORDER}
     by_rag["none"] = sum(row.rag is None for row in rows)
+    # A rating this version does not order (a newer one) is still counted, under its own name.
+    for rag in dict.fromkeys(row.rag for row in rows if row.rag is not None and row.rag not in by_rag):
+        by_rag[rag] = sum(row.rag == rag for row in rows)
     live = len(rows) - by_status["dropped"]
     percent = round(100 * by_status["complete"] / live) if live else 0
     return Figures(

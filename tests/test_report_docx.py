@@ -406,3 +406,23 @@ def test_bands_are_even(count: int, per_band: int, sizes: list[int]) -> None:
     columns = [Column(((2021, 1),)) for _ in range(count)]
     assert [len(band) for band in bands(columns, per_band)] == sizes
 
+
+
+def test_a_rating_this_version_does_not_know_is_counted_and_grey(bundled_plan: Path) -> None:
+    """Items with a newer rating ("grey", say) are counted under it in every format, in a grey cell with the word."""
+    from dataclasses import replace
+
+    from sendplan.outputs.docx import to_docx
+    from sendplan.outputs.html import to_html
+    from sendplan.outputs.markdown import to_markdown
+    from sendplan.report import board_report
+
+    loaded = load_plan(str(bundled_plan))
+    marked = [replace(row, rag="grey") if row.id in ("7.7", "7.8") else row for row in rows(loaded.plan, AS_OF)]
+    report = board_report(loaded, marked, AS_OF)
+    assert report.figures.by_rag == {"red": 13, "amber": 3, "green": 39, "blue": 0, "none": 0, "grey": 2}
+    ratings = table(open_docx(to_docx(report)), "Items by RAG")
+    assert texts(ratings) == [["RED", "AMBER", "GREEN", "BLUE", "NONE", "GREY"], ["13", "3", "39", "0", "0", "2"]]
+    assert fill(ratings.rows[0].cells[5]) == "9E9E9E"
+    assert '<span class="chip grey" style="background:#9e9e9e;color:#1a1a1a">grey</span>' in to_html(report)
+    assert "| grey | 2 |" in to_markdown(report)
