@@ -12,6 +12,25 @@ def label(status: str | None) -> str:
     return (status or "none").replace("_", " ")
 
 
+def empty_section(report: BoardReport, section: str) -> str | None:
+    """What a section says when it has nothing to show ("No item is red or overdue."), or None
+    when it has something. *section* is "exceptions", "progress", "ahead", "waiting", "health"
+    or "glossary"."""
+    content: dict[str, tuple[object, str]] = {
+        "exceptions": (report.exceptions, "No item is red or overdue."),
+        "progress": (
+            report.progress,
+            f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.",
+        ),
+        "ahead": (report.ahead, f"Nothing unfinished falls due by {long_date(report.ahead_end)}."),
+        "waiting": (report.waiting, "No unfinished item is waiting on another."),
+        "health": (report.health, "No gaps found."),
+        "glossary": (report.glossary, 'The plan has no glossary yet (add one under "glossary:").'),
+    }
+    shown, nothing = content[section]
+    return None if shown else nothing
+
+
 def made_by(report: BoardReport) -> str:
     """Where the paper came from, for the foot of every printed page: the plan file by its name
     alone (a folder path says nothing to a board and may say too much)."""

@@ -10,6 +10,7 @@ reads the clock, and the same report gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -22,6 +23,7 @@ from sendplan.outputs.board import (
     HEALTH_TITLE,
     PROGRESS_HEADERS,
     due_text,
+    empty_section,
     exception_note,
     exception_update,
     header_fields,
@@ -97,6 +99,15 @@ def to_docx(report: BoardReport) -> bytes:
     return document_bytes(document, datetime.combine(report.as_of, time()))
 
 
+def _heading(document: Any, title: str, report: BoardReport, section: str) -> bool:
+    """A section's heading; then, if it has nothing to show, the line that says so, and False."""
+    paragraph(document, title, "Heading 1")
+    empty = empty_section(report, section)
+    if empty is not None:
+        paragraph(document, empty)
+    return empty is None
+
+
 def _properties(document: Any, report: BoardReport, title: str) -> None:
     """File → Properties: what Word and a records system show about the paper."""
     properties = document.core_properties
@@ -111,46 +122,46 @@ def _properties(document: Any, report: BoardReport, title: str) -> None:
     properties.created = properties.modified = datetime.combine(report.as_of, time())
 
 
+def _one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
+    """A row of figures under their names, across the page; *words* says them for the alt text."""
+    add_table(
+        document,
+        headers,
+        [values],
+        [TEXT_WIDTH_MM / len(headers)] * len(headers),
+        caption=caption,
+        description=words,
+        align=["center"] * len(headers),
+    )
+
+
 def _headline(document: Any, report: BoardReport) -> None:
     f = report.figures
     paragraph(document, "Headline figures", "Heading 1")
     pairs = headline_pairs(report)
-    width = TEXT_WIDTH_MM / len(pairs)
-    add_table(
+    alert = {"Overdue"} if f.overdue else set()
+    _one_row(
         document,
+        "Headline figures",
         [name for name, _ in pairs],
-        [[Cell(value, bold=True, size=16, colour="C62828" if name == "Overdue" and value != "0" else None) for name, value in pairs]],
-        [width] * len(pairs),
-        caption="Headline figures",
-        description="; ".join(f"{name}: {value}" for name, value in pairs),
-        align=["center"] * len(pairs),
+        [Cell(value, bold=True, size=16, colour="C62828" if name in alert else None) for name, value in pairs],
+        "; ".join(f"{name}: {value}" for name, value in pairs),
     )
-    statuses = list(f.by_status.items())
-    add_table(
-        document,
-        [label(name) for name, _ in statuses],
-        [[str(count) for _, count in statuses]],
-        [TEXT_WIDTH_MM / len(statuses)] * len(statuses),
-        caption="Items by status",
-        description="; ".join(f"{label(name)}: {count}" for name, count in statuses),
-        align=["center"] * len(statuses),
-    )
-    ratings = list(f.by_rag.items())
-    add_table(
-        document,
-        [rag_cell(None if name == "none" else name) for name, _ in ratings],
-        [[str(count) for _, count in ratings]],
-        [TEXT_WIDTH_MM / len(ratings)] * len(ratings),
-        caption="Items by RAG",
-        description="; ".join(f"{label(name)}: {count}" for name, count in ratings),
-        align=["center"] * len(ratings),
-    )
+    for caption, counts, header in (
+        ("Items by status", f.by_status, label),
+        ("Items by RAG", f.by_rag, lambda name: rag_cell(None if name == "none" else name)),
+    ):
+        _one_row(
+            document,
+            caption,
+            [header(name) for name in counts],
+            [str(count) for count in counts.values()],
+            "; ".join(f"{label(name)}: {count}" for name, count in counts.items()),
+        )
 
 
 def _exceptions(document: Any, report: BoardReport) -> None:
-    paragraph(document, "Exceptions", "Heading 1")
-    if not report.exceptions:
-        paragraph(document, "No item is red or overdue.")
+    if not _heading(document, "Exceptions", report, "exceptions"):
         return
     count = len(report.exceptions)
     paragraph(document, f"{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.", keep_with_next=True)
@@ -198,9 +209,7 @@ def _exceptions(document: Any, report: BoardReport) -> None:
 
 
 def _progress(document: Any, report: BoardReport) -> None:
-    paragraph(document, f"Progress since {long_date(report.since)}", "Heading 1")
-    if not report.progress:
-        paragraph(document, f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.")
+    if not _heading(document, f"Progress since {long_date(report.since)}", report, "progress"):
         return
     add_table(
         document,
@@ -213,9 +222,7 @@ def _progress(document: Any, report: BoardReport) -> None:
 
 
 def _ahead(document: Any, report: BoardReport) -> None:
-    paragraph(document, f"Look-ahead to {long_date(report.ahead_end)}, by lead", "Heading 1")
-    if not report.ahead:
-        paragraph(document, f"Nothing unfinished falls due by {long_date(report.ahead_end)}.")
+    if not _heading(document, f"Look-ahead to {long_date(report.ahead_end)}, by lead", report, "ahead"):
         return
     for lead, group in report.ahead:
         paragraph(document, lead, "Heading 2")
@@ -230,9 +237,7 @@ def _ahead(document: Any, report: BoardReport) -> None:
 
 
 def _waiting(document: Any, report: BoardReport) -> None:
-    paragraph(document, "Dependencies", "Heading 1")
-    if not report.waiting:
-        paragraph(document, "No unfinished item is waiting on another.")
+    if not _heading(document, "Dependencies", report, "waiting"):
         return
     add_table(
         document,
@@ -260,9 +265,7 @@ def _legend(document: Any, report: BoardReport) -> None:
 
 
 def _health(document: Any, report: BoardReport) -> None:
-    paragraph(document, HEALTH_TITLE, "Heading 1")
-    if not report.health:
-        paragraph(document, "No gaps found.")
+    if not _heading(document, HEALTH_TITLE, report, "health"):
         return
     paragraph(document, HEALTH_INTRO, keep_with_next=True)
     add_table(
@@ -276,9 +279,7 @@ def _health(document: Any, report: BoardReport) -> None:
 
 
 def _glossary(document: Any, report: BoardReport) -> None:
-    paragraph(document, "Glossary", "Heading 1")
-    if not report.glossary:
-        paragraph(document, 'The plan has no glossary yet (add one under "glossary:").')
+    if not _heading(document, "Glossary", report, "glossary"):
         return
     # Two columns on the page, in reading order: a long glossary then takes half the height.
     columns(document, 2)

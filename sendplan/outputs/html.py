@@ -17,6 +17,7 @@ from sendplan.outputs.board import (
     HEALTH_TITLE,
     PROGRESS_HEADERS,
     due_text,
+    empty_section,
     exception_note,
     exception_update,
     header_fields,
@@ -342,8 +343,8 @@ def to_html(report: BoardReport) -> str:
 
 
 def _exceptions(report: BoardReport) -> str:
-    if not report.exceptions:
-        return "<p>No item is red or overdue.</p>"
+    if (empty := empty_section(report, "exceptions")) is not None:
+        return f"<p>{e(empty)}</p>"
     count = len(report.exceptions)
     intro = f"<p>{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.</p>"
     why = show_why(report)
@@ -377,14 +378,14 @@ def _exceptions(report: BoardReport) -> str:
 
 def _progress(report: BoardReport) -> str:
     returns = f"\n<p>{e(report.returns)}</p>" if report.returns else ""
-    if not report.progress:
-        return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>{returns}"
+    if (empty := empty_section(report, "progress")) is not None:
+        return f"<p>{e(empty)}</p>{returns}"
     return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"]) + returns
 
 
 def _ahead(report: BoardReport) -> str:
-    if not report.ahead:
-        return f"<p>Nothing unfinished falls due by {e(long_date(report.ahead_end))}.</p>"
+    if (empty := empty_section(report, "ahead")) is not None:
+        return f"<p>{e(empty)}</p>"
     parts = []
     for lead, group in report.ahead:
         parts.append(f"<h3>{e(lead)}</h3>")
@@ -399,8 +400,8 @@ def _ahead(report: BoardReport) -> str:
 
 
 def _waiting(report: BoardReport) -> str:
-    if not report.waiting:
-        return "<p>No unfinished item is waiting on another.</p>"
+    if (empty := empty_section(report, "waiting")) is not None:
+        return f"<p>{e(empty)}</p>"
     return table(
         ["ID", "Lead", "Waiting on"],
         [[w.row.id, lead_text(w.row), ", ".join(f"{dep} ({label(s)})" for dep, s in w.blockers)] for w in report.waiting],
@@ -409,8 +410,8 @@ def _waiting(report: BoardReport) -> str:
 
 
 def _health(report: BoardReport) -> str:
-    if not report.health:
-        return "<p>No gaps found.</p>"
+    if (empty := empty_section(report, "health")) is not None:
+        return f"<p>{e(empty)}</p>"
     return f"<p>{e(HEALTH_INTRO)}</p>" + table(HEALTH_HEADERS, health_lines(report), ["", ""])
 
 
@@ -421,8 +422,8 @@ def _legend(report: BoardReport) -> str:
 
 
 def _glossary(report: BoardReport) -> str:
-    if not report.glossary:
-        return '<p>The plan has no glossary yet (add one under "glossary:").</p>'
+    if (empty := empty_section(report, "glossary")) is not None:
+        return f"<p>{e(empty)}</p>"
     # Two columns, one entry never split: a long glossary takes half the height.
     entries = "".join(f"<div><dt>{e(g.abbreviation)}</dt><dd>{e(g.meaning)}</dd></div>" for g in report.glossary)
     return f'<dl class="glossary">{entries}</dl>'
