@@ -144,7 +144,8 @@ def _styles(document: Any) -> None:
         tabs = style.paragraph_format.tab_stops
         for stop in list(tabs):
             tabs._pPr.tabs.remove(stop._tab)
-        tabs.add_tab_stop(Mm(TEXT_WIDTH_MM / 2), WD_TAB_ALIGNMENT.CENTER)
+        # One stop, at the right margin: a long title on the left still leaves its partner on
+        # the same line (a centre stop already passed would push it to the next).
         tabs.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
 
 
@@ -190,11 +191,11 @@ def new_document(header_left: str, header_right: str, footer_left: str, applicat
     section.header_distance = section.footer_distance = Mm(9)
     header = section.header.paragraphs[0]
     add_text(header, header_left)
-    header.add_run("\t\t")
+    header.add_run("\t")
     add_text(header, header_right)
     footer = section.footer.paragraphs[0]
     add_text(footer, footer_left)
-    footer.add_run("\t\t")
+    footer.add_run("\t")
     page_numbers(footer)
     return document
 
