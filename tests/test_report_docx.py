@@ -194,6 +194,16 @@ def test_exception_with_no_update_says_what_is_missing(document: Any) -> None:
     assert {row[-1] for row in body} == {"No update or recovery step recorded."}
 
 
+def test_progress_says_who_has_returned(document: Any) -> None:
+    """Progress since the last report ends with the update round: who has returned a note, who still owes one."""
+    texts_ = [p.text for p in document.paragraphs]
+    start = texts_.index("Progress since 1 Nov 2021")
+    assert texts_[start + 1 : start + 3] == [
+        "No item was completed or updated from 1 Nov 2021 to 1 Dec 2021.",
+        "Returned since 1 Nov 2021: none yet. Still to return: CK, AG, CW, BB, DA.",
+    ]
+
+
 def test_rag_by_task(document: Any) -> None:
     """RAG by task gives each task its worst rating and a one-line reason."""
     body = texts(table(document, "RAG by task"))[1:]

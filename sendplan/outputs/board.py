@@ -190,6 +190,7 @@ HEALTH_WORDING: dict[str, tuple[str, str]] = {
     "SP114": ("{n} check the plan turns off does not exist", "{n} checks the plan turns off do not exist"),
     "SP115": ("{n} abbreviation is not in the glossary", "{n} abbreviations are not in the glossary"),
     "SP116": ("{n} task or deliverable holds no actions", "{n} tasks or deliverables hold no actions"),
+    "SP117": ("{n} lead's email cannot be an address", "{n} leads' emails cannot be addresses"),
 }
 HEALTH_TITLE = "Appendix: plan health"
 HEALTH_HEADERS = ["What needs attention", "Which"]

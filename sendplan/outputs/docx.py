@@ -209,16 +209,17 @@ def _exceptions(document: Any, report: BoardReport) -> None:
 
 
 def _progress(document: Any, report: BoardReport) -> None:
-    if not _heading(document, f"Progress since {long_date(report.since)}", report, "progress"):
-        return
-    add_table(
-        document,
-        PROGRESS_HEADERS,
-        progress_cells(report),
-        [11, 30, 22, 22, 85],
-        caption=f"Progress since {long_date(report.since)}",
-        description="Items completed or given an update in the period, with the updates.",
-    )
+    if _heading(document, f"Progress since {long_date(report.since)}", report, "progress"):
+        add_table(
+            document,
+            PROGRESS_HEADERS,
+            progress_cells(report),
+            [11, 30, 22, 22, 85],
+            caption=f"Progress since {long_date(report.since)}",
+            description="Items completed or given an update in the period, with the updates.",
+        )
+    if report.returns:
+        paragraph(document, report.returns)  # the update round: who has sent a note, who owes one
 
 
 def _ahead(document: Any, report: BoardReport) -> None:

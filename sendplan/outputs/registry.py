@@ -135,7 +135,8 @@ def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path:
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """*data* written to the file *path* all at once, replacing it (a return workbook, a draft email)."""
+    """*data* written to the file *path* all at once, replacing it (a return workbook, a draft
+    email, a Word report)."""
     from sendplan.files import write_file
 
     write_file(path, lambda handle: handle.write(data), binary=True)
@@ -146,10 +147,3 @@ def write_text(path: str, text: str) -> None:
     from sendplan.files import write_file
 
     write_file(path, lambda handle: handle.write(text))
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    """*data* written to the file *path* all at once, replacing it (a Word document)."""
-    from sendplan.files import write_file
-
-    write_file(path, lambda handle: handle.write(data), binary=True)

@@ -110,4 +110,5 @@ def bad_email(ctx: CheckContext) -> Iterator[Problem]:
             f"lead {code}'s email {quoted(lead.email)} cannot be an email address: {reason}. "
             "Until it is one, `sendplan request` writes no draft email to them.",
             ctx.loaded.locate(("leads", written, "email")),
+            subject=code,
         )
