@@ -76,8 +76,8 @@ dl.meta dd { margin: 0; }
         font-weight: 700; font-size: 8pt; text-align: center; text-transform: uppercase; }
 ul.key { list-style: none; padding: 0; margin: 1mm 0; display: flex; flex-wrap: wrap; gap: 1mm 5mm; }
 td.update { width: 30mm; }
-dl.glossary { columns: 2; column-gap: 8mm; margin: 1mm 0; }
-dl.glossary div { break-inside: avoid; page-break-inside: avoid; padding: 0.6mm 0; border-bottom: 1px solid #e3e6e8; }
+dl.glossary { columns: 2; column-gap: 8mm; margin: 1mm 0; font-size: 9pt; line-height: 1.3; }
+dl.glossary div { break-inside: avoid; page-break-inside: avoid; padding: 0.4mm 0; border-bottom: 1px solid #e3e6e8; }
 dl.glossary dt { display: inline; font-weight: 600; }
 dl.glossary dt::after { content: " – "; font-weight: 400; }
 dl.glossary dd { display: inline; margin: 0; }
