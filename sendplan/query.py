@@ -15,11 +15,17 @@ from sendplan.plan.dates import Deadline, Precision, days_overdue, recurring_due
 # An item not started within this many days of falling due is amber (see the RAG legend).
 AMBER_WINDOW_DAYS = 30
 
-RAG_LEGEND = (
-    "RAG: blue = complete; red = overdue or off track; amber = at risk, or not started "
-    "and due within {window} days; green = on course; none = dropped. "
-    "A rating set by hand in the plan overrides this."
+# What each rating means, in the legend's order: the one place every legend and key (tables,
+# reports, the report's chart) takes its ratings from.
+RAG_MEANINGS = (
+    ("blue", "complete"),
+    ("red", "overdue or off track"),
+    ("amber", "at risk, or not started and due within {window} days"),
+    ("green", "on course"),
+    ("none", "dropped"),
 )
+RAG_OVERRIDE = "A rating set by hand in the plan overrides this."
+RAG_LEGEND = "RAG: " + "; ".join(f"{name} = {meaning}" for name, meaning in RAG_MEANINGS) + ". " + RAG_OVERRIDE
 
 
 @dataclass(frozen=True, slots=True)

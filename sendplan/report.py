@@ -18,7 +18,7 @@ from sendplan.errors import Problem
 from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
+from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, ItemRow, due_within
 from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
@@ -123,6 +123,7 @@ class BoardReport:
     legend: list[str] = field(default_factory=list)
     # The update round: who has sent a progress note since *since*, and who still owes one.
     returns: str = ""
+    rag_key: list[tuple[str, str]] = field(default_factory=list)  # (rating, what it means), from RAG_MEANINGS
 
 
 def worst_rag(ratings: Sequence[str | None]) -> str | None:
@@ -134,6 +135,9 @@ def figures(rows: Sequence[ItemRow], as_of: date, ahead_end: date) -> Figures:
     by_status = {status: sum(row.status == status for row in rows) for status in STATUS_ORDER}
     by_rag = {rag: sum(row.rag == rag for row in rows) for rag in RAG_ORDER}
     by_rag["none"] = sum(row.rag is None for row in rows)
+    # A rating this version does not order (a newer one) is still counted, under its own name.
+    for rag in dict.fromkeys(row.rag for row in rows if row.rag is not None and row.rag not in by_rag):
+        by_rag[rag] = sum(row.rag == rag for row in rows)
     live = len(rows) - by_status["dropped"]
     percent = round(100 * by_status["complete"] / live) if live else 0
     return Figures(
@@ -299,4 +303,5 @@ def board_report(
         glossary=glossary_rows(plan),
         legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
         returns=returns_sentence(returns_since(plan, rows, since, as_of), since),
+        rag_key=[(name, meaning.format(window=AMBER_WINDOW_DAYS)) for name, meaning in RAG_MEANINGS],
     )

@@ -10,8 +10,8 @@ import cache` names sendplan.plan.cache). Two kinds are left out, on purpose:
   sendplan/plan/__init__.py): every package __init__ but the CLI's imports nothing of sendplan
   (checked below), and the CLI's imports only modules below it.
 Two tables name modules that are imported by name when needed, and count as imports too: the
-CLI's COMMANDS (sendplan.cli → each command module) and each OutputFormat's writer
-(sendplan.outputs.registry → each writer module).
+CLI's COMMANDS (sendplan.cli → each command module) and each OutputFormat's and ReportFormat's
+writer (sendplan.outputs.registry → each writer module).
 """
 
 from __future__ import annotations
@@ -92,11 +92,13 @@ def imported(name: str) -> set[str]:
 def lazily_imported() -> dict[str, set[str]]:
     """The modules the two lookup tables import by name (see the module docstring)."""
     from sendplan.cli import COMMANDS
-    from sendplan.outputs.registry import OutputFormat
+    from sendplan.outputs.registry import OutputFormat, ReportFormat
 
     return {
         "sendplan.cli": {f"sendplan.cli.{where.partition(':')[0]}" for where in COMMANDS.values()},
-        "sendplan.outputs.registry": {f"sendplan.outputs.{fmt.writer.partition(':')[0]}" for fmt in OutputFormat},
+        "sendplan.outputs.registry": {
+            f"sendplan.outputs.{fmt.writer.partition(':')[0]}" for fmt in (*OutputFormat, *ReportFormat)
+        },
     }
 
 
@@ -244,10 +246,13 @@ def test_layers_import_only_the_layers_below(name: str) -> None:
 
 
 def test_every_format_names_a_writer_that_exists() -> None:
-    """Each OutputFormat line names a module in sendplan/outputs and a function in it: adding a
-    format is that module plus the one line in registry.py."""
-    from sendplan.outputs.registry import RENDERERS, OutputFormat
+    """Each OutputFormat and ReportFormat line names a module in sendplan/outputs and a function in
+    it: adding a format is that module plus the one line in registry.py."""
+    from sendplan.outputs.registry import RENDERERS, OutputFormat, ReportFormat, writer_of
 
     for fmt in OutputFormat:
         assert callable(RENDERERS[fmt]), fmt
         assert fmt.extensions, f"{fmt} has no extension for -o"
+    for report_format in ReportFormat:
+        assert callable(writer_of(report_format)), report_format
+        assert report_format.extensions, f"{report_format} has no extension for -o"

@@ -19,6 +19,7 @@ import click
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
 from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for, format_named, write_text
+from sendplan.outputs.registry import write_bytes as save_bytes
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -352,5 +353,17 @@ def write_output(path: str | None, text: str) -> None:
         return
     try:
         write_text(path, text)
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
+
+
+def write_bytes(path: str | None, data: bytes) -> None:
+    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it)."""
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        save_bytes(path, data)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None

@@ -23,13 +23,14 @@ from sendplan.cli.options import (
     load,
     plan_name,
     plan_option,
+    write_bytes,
     write_output,
 )
+from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportFormat
 
 if TYPE_CHECKING:
     from sendplan.plan.load import LoadedPlan
 
-REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
@@ -51,8 +52,11 @@ def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
 @as_of_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
 @click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
-@click.option("--format", "report_format", type=click.Choice(["markdown", "html"]), help="Default: from -o's extension, else markdown.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md or .html) instead of the screen.")
+@click.option(
+    "--format", "report_format", type=click.Choice([fmt.value for fmt in ReportFormat]),
+    help="Default: from -o's extension, else markdown.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md, .html or .docx) instead of the screen.")
 @click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
 @click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
 def report_command(
@@ -65,40 +69,47 @@ def report_command(
     author: str | None,
     audience: str | None,
 ) -> None:
-    """The monthly highlight report for a board or Schools Forum, in Markdown or HTML.
+    """The monthly highlight report for a board or Schools Forum: Markdown, HTML or Word.
 
-    Sections: headline figures, a timeline chart (HTML), RAG by task, exceptions (every red
-    or overdue item), progress since --since, look-ahead by lead, dependencies, plan health,
-    legend and glossary. The HTML is one file with no scripts that prints on A4.
+    Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
+    (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
+    legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
+    and the Word document print on A4 with page numbers.
 
     \b
     Example:
       sendplan report --as-of 2021-12-01 --since 2021-11-01 -o board.html
+      sendplan report --as-of 2021-12-01 -o board.docx
     """
+    from sendplan.outputs.registry import writer_of
     from sendplan.report import board_report
 
-    fmt = report_format
-    if fmt is None and output and output != "-":
-        fmt = REPORT_FORMATS.get(os.path.splitext(output)[1].lower())
+    to_file = bool(output) and output != "-"
+    fmt = REPORT_FORMATS[report_format] if report_format else None
+    if fmt is None and output and to_file:
+        fmt = REPORT_EXTENSIONS.get(os.path.splitext(output)[1].lower())
         if fmt is None:
             raise click.BadParameter(
-                f'cannot tell the format from the name "{output}". End it with .md or .html, or give --format.',
+                f'cannot tell the format from the name "{output}". End it with .md, .html or .docx, or give --format.',
                 param_hint="'-o' / '--output'",
             )
+    fmt = fmt or ReportFormat.MARKDOWN
+    if fmt.binary and not to_file and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
     loaded = load(plan_path)
     board = board_report(
         loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
-    if fmt == "html":
-        from sendplan.outputs.html import to_html
-
-        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+    content = writer_of(fmt)(board)
+    if isinstance(content, bytes):
+        write_bytes(output, content)
     else:
-        from sendplan.outputs.markdown import to_markdown
+        write_output(output, content)
+    if output and to_file:
+        from sendplan.outputs.board import written
 
-        text = to_markdown(board)
-    write_output(output, text)
+        click.echo(f"Wrote {output} ({written(board, len(content.encode() if isinstance(content, str) else content))})", err=True)
 
 
 @click.command("timeline")

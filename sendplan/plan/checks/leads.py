@@ -51,6 +51,7 @@ def idle_lead(ctx: CheckContext) -> Iterator[Problem]:
             "SP106",
             f'lead {code} ({lead.name}) owns no item. Give them the items they lead, or remove them from "leads:".',
             location,
+            subject=code,
         )
 
 
@@ -109,4 +110,5 @@ def bad_email(ctx: CheckContext) -> Iterator[Problem]:
             f"lead {code}'s email {quoted(lead.email)} cannot be an email address: {reason}. "
             "Until it is one, `sendplan request` writes no draft email to them.",
             ctx.loaded.locate(("leads", written, "email")),
+            subject=code,
         )
