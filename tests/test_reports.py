@@ -307,7 +307,7 @@ def test_html_report_is_self_contained(run: Callable[..., Result], bundled_plan:
         "Headline figures", "RAG by task", "Deadlines by task", "Exceptions", "Progress since 1 Nov 2021",
         "Look-ahead to 1 Jan 2022, by lead", "Dependencies", "Legend", "Glossary", "Appendix: plan health",
     ]
-    assert result.stderr == f"Wrote {target} (34 KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
+    assert result.stderr == f"Wrote {target} (35 KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
 
 
 def test_html_timeline_marks_as_of_and_overdue(run: Callable[..., Result], bundled_plan: Path) -> None:
