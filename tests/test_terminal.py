@@ -258,3 +258,22 @@ def test_a_report_on_the_screen_is_paged(run: Callable[..., Result], bundled_pla
     result = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, env={**SCREEN, "LINES": "30", "SENDPLAN_PAGER": f"cat > {paged}"})
     assert result.stdout == ""
     assert paged.read_text(encoding="utf-8").startswith("# Highlight report: SEND recovery plan")
+
+
+@pytest.mark.usefixtures("both_terminals")
+def test_usage_errors_wrap_on_a_terminal(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """On a terminal a usage error wraps at words (click left the terminal to break it mid-word)."""
+    result = run("list", "--lead", "ZZ", "--plan", str(bundled_plan), "--as-of", AS_OF, env=SCREEN)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-2:] == [
+        """Error: Invalid value for '--lead': "ZZ" is not a lead in this plan. Known""",
+        "leads: CK, AG, CW, BB, DA.",
+    ]
+
+
+def test_usage_errors_piped_stay_one_line(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """Into a log, the same error is one line."""
+    result = run("list", "--lead", "ZZ", "--plan", str(bundled_plan), "--as-of", AS_OF, env=SCREEN)
+    assert result.stderr.splitlines()[-1] == (
+        """Error: Invalid value for '--lead': "ZZ" is not a lead in this plan. Known leads: CK, AG, CW, BB, DA."""
+    )

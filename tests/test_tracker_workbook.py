@@ -113,7 +113,7 @@ def test_data_sheet_keeps_every_field_a_line_a_row(workbook: tuple[Any, Result],
     header = [cell.value for cell in sheet[1]]
     listed = json.loads(run("list", "--plan", str(bundled_plan), "--as-of", AS_OF, "--json").stdout)
     assert header == list(listed[0])
-    assert not any(cell.alignment.wrap_text for row in sheet.iter_rows(min_row=2) for cell in row)
+    assert {sheet.row_dimensions[number].height for number in range(2, sheet.max_row + 1)} == {tracker.LINE_HEIGHT}
 
 
 def test_other_workbooks_are_one_sheet(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:

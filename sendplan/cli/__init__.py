@@ -93,7 +93,9 @@ class SendplanGroup(click.Group):
             tell_problems(error.problems)
             ctx.exit(EXIT_PROBLEMS)
         except click.NoSuchOption as error:
-            raise self._better_guess(error) from None
+            raise wrapped(self._better_guess(error)) from None
+        except click.UsageError as error:
+            raise wrapped(error) from None
 
     def _better_guess(self, error: click.NoSuchOption) -> click.NoSuchOption:
         """click suggests any option that looks a little alike (`overdue --lead` got "Did you mean
@@ -120,6 +122,31 @@ class SendplanGroup(click.Group):
             shown = ", ".join(others[:4]) + (", …" if len(others) > 4 else "")
             message += f" {error.option_name} is an option of {shown}."
         return click.NoSuchOption(error.option_name, message=message, ctx=error.ctx)
+
+
+class WrappedUsageError(click.UsageError):
+    """A usage error whose message is already wrapped at words for the terminal it goes to."""
+
+    def __init__(self, text: str, ctx: click.Context | None) -> None:
+        super().__init__(text, ctx)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def wrapped(error: click.UsageError) -> click.UsageError:
+    """*error* with its message wrapped at words when stderr is a terminal (click would let the
+    terminal break it mid-word); otherwise as it is, one line for logs and scripts."""
+    from sendplan.cli.pager import is_terminal, terminal_size
+
+    if not is_terminal(sys.stderr):
+        return error
+    import textwrap
+
+    prefix = "Error: "  # what click prints before the message
+    width = max(terminal_size().columns - 1, 40)
+    text = textwrap.fill(prefix + error.format_message(), width, break_on_hyphens=False, break_long_words=False)
+    return WrappedUsageError(text.removeprefix(prefix), error.ctx)  # exit 2, as every usage error
 
 
 @click.group(

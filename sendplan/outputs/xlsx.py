@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from sendplan.outputs.delimited import spreadsheet_text
 from sendplan.outputs.rows import Report, chosen_names
-from sendplan.outputs.tracker import BOOLEAN_FORMAT, add_tracker, print_setup
+from sendplan.outputs.tracker import BOOLEAN_FORMAT, FONT, FONT_SIZE, LINE_HEIGHT, add_tracker, print_setup
 
 # Fields that hold an ISO day: real dates in a spreadsheet, so they sort and filter as dates.
 _DAY_FIELDS = frozenset({"deadline", "revised_deadline", "completed", "next_deadline", "date"})
@@ -65,8 +65,10 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> int | None:
     widest = _DATA_WIDEST if tracker else _XLSX_WIDEST
     pages = add_tracker(book, report.rows, report.title) if tracker else None
     sheet.append(names)
+    # Beside a Tracker, Arial as there: the width of a column means the same in every office suite.
+    text = Font(name=FONT, size=FONT_SIZE) if tracker else None
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, size=FONT_SIZE, bold=True) if tracker else Font(bold=True)
     widths = [len(name) for name in names]
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
@@ -74,10 +76,14 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> int | None:
         values = [_xlsx_value(name, getattr(row, name)) for name in names]
         sheet.append(values)
         for column, (cell, value) in enumerate(zip(sheet[sheet.max_row], values, strict=True)):
+            if text is not None:
+                cell.font = text
             if isinstance(value, str):
                 cell.data_type = "s"  # text that starts with "=" stays text, not a formula
                 longest = max((len(line) for line in value.split("\n")), default=0)
-                cell.alignment = wrap if not tracker and (longest > widest or "\n" in value) else top
+                # Beside a Tracker every text cell wraps inside a row one line tall: the text
+                # shows to the cell's edge, never over its neighbours, and is whole in the cell.
+                cell.alignment = wrap if tracker or longest > widest or "\n" in value else top
             elif isinstance(value, date):
                 cell.number_format = "d mmm yyyy"
                 cell.alignment = top
@@ -94,7 +100,10 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> int | None:
         sheet.column_dimensions[get_column_letter(column)].width = width + 2
     # Spreadsheets do not always grow a row to fit wrapped text when they open a file (LibreOffice
     # does not), so each row is given the height of its tallest cell.
-    for number, cells in enumerate(sheet.iter_rows(min_row=2) if not tracker else (), start=2):
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
+        if tracker:
+            sheet.row_dimensions[number].height = LINE_HEIGHT
+            continue
         lines = max((_wrapped_lines(cell.value, widths[i]) for i, cell in enumerate(cells)), default=1)
         if lines > 1:
             sheet.row_dimensions[number].height = min(15 * lines, 409)  # points; 409 is Excel's most
