@@ -277,3 +277,18 @@ def test_usage_errors_piped_stay_one_line(run: Callable[..., Result], bundled_pl
     assert result.stderr.splitlines()[-1] == (
         """Error: Invalid value for '--lead': "ZZ" is not a lead in this plan. Known leads: CK, AG, CW, BB, DA."""
     )
+
+
+def test_validate_names_the_bundled_example_plainly(run: Callable[..., Result]) -> None:
+    """validate on the bundled example names it by what it is, not by a folder deep in an installation."""
+    result = run("validate", "--as-of", AS_OF)
+    assert result.stdout == "plan.yaml (the example bundled with sendplan): valid (8 tasks, 57 items), 21 warnings\n"
+
+
+@pytest.mark.usefixtures("terminal")
+def test_validate_verdict_wraps_on_a_terminal(run: Callable[..., Result]) -> None:
+    """Its verdict, longer than a terminal, wraps at words there."""
+    assert run("validate", "--as-of", AS_OF, env=SCREEN).stdout.splitlines() == [
+        "plan.yaml (the example bundled with sendplan): valid (8 tasks, 57 items), 21",
+        "warnings",
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sendplan.cli.messages import count, tell_problems
+from sendplan.cli.messages import count, tell, tell_problems
 from sendplan.cli.options import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -136,7 +136,7 @@ def validate_command(
     from sendplan.outputs.text import visible
     from sendplan.plan.checks.registry import run_checks
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import choose_plan
+    from sendplan.plan.source import choose_plan, display_name
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
@@ -178,9 +178,10 @@ def validate_command(
             items = sum(1 for _ in loaded.plan.iter_items())
             # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
             healthy = not findings.shown and not findings.ignored
-            click.echo(
-                f"{visible(loaded.source)}: valid ({count(len(loaded.plan.tasks), 'task')}, {count(items, 'item')})"
-                + ("" if healthy else f", {_warnings(findings)}")
+            tell(
+                f"{visible(display_name(loaded.source))}: valid ({count(len(loaded.plan.tasks), 'task')}, {count(items, 'item')})"
+                + ("" if healthy else f", {_warnings(findings)}"),
+                err=False,
             )
     # A summary replaces the list of findings, unless a plan could not be read at all.
     if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):

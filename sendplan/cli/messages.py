@@ -27,17 +27,18 @@ def announce_example(loaded: LoadedPlan) -> None:
     tell(f"Using the example plan bundled with sendplan{f' ({what})' if what else ''}. Start your own with: sendplan init")
 
 
-def tell(message: str, indent: str = "") -> None:
-    """A message on stderr: one line when stderr is a pipe or a file (for logs and editors),
-    wrapped to the width at words when it is a terminal, continuing under *indent*."""
+def tell(message: str, indent: str = "", *, err: bool = True) -> None:
+    """A message on stderr (or stdout, with *err* False): one line when it goes to a pipe or a
+    file (for logs and editors), wrapped at words to the width of a terminal, continuing under
+    *indent*."""
     from sendplan.cli.pager import is_terminal, terminal_size
 
-    if is_terminal(sys.stderr):
+    if is_terminal(sys.stderr if err else sys.stdout):
         import textwrap
 
         width = max(terminal_size().columns - 1, 40)
         message = textwrap.fill(message, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
-    click.echo(message, err=True)
+    click.echo(message, err=err)
 
 
 def tell_problems(problems: Any) -> None:
