@@ -18,11 +18,20 @@ if TYPE_CHECKING:
 # An item not started within this many days of falling due is amber (see the RAG legend).
 AMBER_WINDOW_DAYS = 30
 
-RAG_LEGEND = (
-    "RAG: blue = complete; red = overdue or off track; amber = at risk, or not started "
-    "and due within {window} days; green = on course; none = dropped. "
-    "A rating set by hand in the plan overrides this."
+# What each rating means, in the legend's order: the one place every legend and key (tables,
+# reports, the report's chart, the workbook) takes its ratings from.
+RAG_MEANINGS = (
+    ("blue", "complete"),
+    ("red", "overdue or off track"),
+    ("amber", "at risk, or not started and due within {window} days"),
+    ("green", "on course"),
+    ("grey", "no deadline or no lead, so not known to be on course"),
+    ("none", "dropped"),
 )
+RAG_OVERRIDE = "A rating set by hand in the plan overrides this."
+RAG_LEGEND = "RAG: " + "; ".join(f"{name} = {meaning}" for name, meaning in RAG_MEANINGS) + ". " + RAG_OVERRIDE
+# Every rating an item can have, worst first (None, for a dropped item, is not among them).
+RAGS = ("red", "amber", "grey", "green", "blue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,9 @@ class ItemRow:
     revised_deadline: str | None
     slip_days: int | None
     last_update: LastUpdate | None = field(default=None)
+    # Why the item has its rating ("overdue", "no deadline"), or the plan's reason for one set by
+    # hand. Last, so the columns of tab-separated output before it keep their places.
+    rag_reason: str | None = field(default=None)
 
     @property
     def due_date(self) -> date | None:
@@ -81,19 +93,43 @@ class ItemRow:
         return self.status in ("complete", "dropped")
 
 
-def derive_rag(status: str, overdue: bool, due: date | None, as_of: date, window: int) -> str | None:
-    """The RAG rule printed in RAG_LEGEND."""
+def rate(
+    status: str, overdue: bool, due: date | None, as_of: date, window: int, *, has_lead: bool = True
+) -> tuple[str | None, str]:
+    """(rating, why) by the rule printed in RAG_LEGEND: None for a dropped item.
+
+    Green says an item is on course, which nobody can say of an item with no deadline (it can
+    never fall due) or no lead (nobody answers for it): those are grey, saying which is missing.
+    What is known to be wrong still shows: an overdue, off-track or at-risk item keeps its colour.
+    """
+    return _rating(status, overdue, (due - as_of).days if due is not None else None, window, has_lead)
+
+
+def _rating(status: str, overdue: bool, days_left: int | None, window: int, has_lead: bool) -> tuple[str | None, str]:
+    """rate() on the days left until the item falls due (None: no deadline)."""
     if status == "complete":
-        return "blue"
+        return "blue", "complete"
     if status == "dropped":
-        return None
-    if overdue or status == "off_track":
-        return "red"
+        return None, "dropped"
+    if overdue:
+        return "red", "overdue"
+    if status == "off_track":
+        return "red", "off track"
     if status == "at_risk":
-        return "amber"
-    if status == "not_started" and due is not None and (due - as_of).days <= window:
-        return "amber"
-    return "green"
+        return "amber", "at risk"
+    if status == "not_started" and days_left is not None and days_left <= window:
+        return "amber", f"not started, due within {window} days"
+    missing = [what for what, gone in (("deadline", days_left is None), ("lead", not has_lead)) if gone]
+    if missing:
+        return "grey", "no " + " or ".join(missing)
+    return "green", "on course"
+
+
+def derive_rag(
+    status: str, overdue: bool, due: date | None, as_of: date, window: int, *, has_lead: bool = True
+) -> str | None:
+    """The rating alone, by the rule printed in RAG_LEGEND (see `rate`)."""
+    return rate(status, overdue, due, as_of, window, has_lead=has_lead)[0]
 
 
 def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
@@ -122,7 +158,7 @@ def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_
     for row in flat.items:
         (item_id, task, task_title, deliverable, action, criteria, lead, lead_name, deadline_text, precision,
          status, rag, completed, latest, base, base_iso, revised, revised_iso, base_yearly, revised_yearly,
-         completed_day, finished_status, recurring) = row  # fmt: skip
+         completed_day, finished_status, recurring, why) = row  # fmt: skip
         if base_yearly is not None:
             base_date = _yearly(base_yearly, plan_day, as_of, completed_day)
             base, base_iso = base_date.toordinal(), base_date.isoformat()
@@ -135,29 +171,15 @@ def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_
         due = revised if revised is not None else base
         late = today - due if due is not None and not finished and today > due else None
         row_status = "on_track" if recurring and not finished and status == "complete" else status
-        if rag is None:
-            rag = _derived_rag(row_status, late is not None, due, today, amber_window)
+        if rag is None:  # not set by hand: the rule (with the plan's reason, when set by hand)
+            rag, why = _rating(row_status, late is not None, due - today if due is not None else None,
+                               amber_window, lead is not None)  # fmt: skip
         yield (
             item_id, task, task_title, deliverable, action, list(criteria), lead, lead_name, base_iso, deadline_text,
             precision, status, late is not None, late, rag, completed, revised_iso,
             revised - base if revised is not None and base is not None else None,
-            LastUpdate(*latest) if latest is not None else None,
+            LastUpdate(*latest) if latest is not None else None, why,
         )  # fmt: skip
-
-
-def _derived_rag(status: str, overdue: bool, due: int | None, today: int, window: int) -> str | None:
-    """derive_rag on day numbers."""
-    if status == "complete":
-        return "blue"
-    if status == "dropped":
-        return None
-    if overdue or status == "off_track":
-        return "red"
-    if status == "at_risk":
-        return "amber"
-    if status == "not_started" and due is not None and due - today <= window:
-        return "amber"
-    return "green"
 
 
 @dataclass(frozen=True, slots=True)

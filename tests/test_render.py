@@ -28,7 +28,7 @@ def row(**changes: object) -> ItemRow:
 
 
 def report(*rows: ItemRow) -> Report:
-    return Report(kind="items", rows=list(rows), title="Overdue as of 2023-05-31", notes=["Late = days overdue."])
+    return Report(kind="items", rows=list(rows), title="Overdue as of 2023-05-31")
 
 
 def test_table_exact_at_80_columns() -> None:
@@ -46,7 +46,11 @@ def test_table_exact_at_80_columns() -> None:
         "                                                      ✓ Banding system fully",
         "                                                      implemented",
         "",
-        "Late = days overdue.",
+        "Late = time overdue: d days, mo months, y years.",
+        "RAG: blue = complete; red = overdue or off track; amber = at risk, or not",
+        "started and due within 30 days; green = on course; grey = no deadline or no",
+        "lead, so not known to be on course; none = dropped. A rating set by hand in the",
+        "plan overrides this.",
     ]
     assert all(len(line) <= 80 for line in out.getvalue().splitlines())
     # rich pads lines to the full width; saved or pasted, a table carries no trailing blanks.
@@ -54,13 +58,15 @@ def test_table_exact_at_80_columns() -> None:
 
 
 def test_table_marks_recurring_and_revised() -> None:
-    """A recurring deadline shows ↻ and a revised one says so; no deadline says so in words."""
+    """A recurring deadline shows ↻ and a revised one says so; no deadline says so in words, or
+    as the plan's deadline_note has it."""
     out = io.StringIO()
     render_table(
         report(
             row(precision="recurring", overdue=False, days_overdue=None),
             row(id="4.8", revised_deadline="2023-06-30", overdue=False, days_overdue=None),
-            row(id="7.7", deadline=None, precision=None, overdue=False, days_overdue=None),
+            row(id="7.7", deadline=None, deadline_text=None, precision=None, overdue=False, days_overdue=None),
+            row(id="7.8", deadline=None, deadline_text="Ongoing", precision=None, overdue=False, days_overdue=None),
         ),
         out,
         width=120,
@@ -69,6 +75,7 @@ def test_table_marks_recurring_and_revised() -> None:
     assert "2023-04-30 ↻" in text
     assert "2023-06-30 (rev.)" in text
     assert "no deadline" in text
+    assert " 7.8   Ongoing " in text  # a deadline_note, as written
 
 
 def test_tsv_one_line_per_item_with_lists_joined() -> None:

@@ -50,6 +50,7 @@ class DeadlineError(ValueError):
 class Precision(enum.StrEnum):
     DAY = "day"
     MONTH = "month"
+    QUARTER = "quarter"
     RECURRING = "recurring"
 
 
@@ -97,8 +98,18 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _DAY_MONTH_YEAR = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s*)?([a-z]+)\.?,?\s*(\d{4}|\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+# Excel's "mmm-yy" display of a date cell: "Sep-25" is September 2025.
+_MONTH_DASH_YEAR = re.compile(r"([a-z]+)\.?-(\d{4}|\d{2})")
 _SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})")
 _RECURRING = re.compile(r"(?:every|each|annually(?:\s+in)?|yearly(?:\s+in)?)\s+([a-z]+)")
+# Financial-year quarters, as English councils count them: Q1 is April to June, Q4 January to
+# March of the next calendar year. "Q2 2024/25", "Q2 24/25", "Q2 FY2024-25", "2024/25 Q2".
+_FY = r"(?:fy\s*)?(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})"
+_QUARTER_FIRST = re.compile(r"q([1-4])\s*" + _FY)
+_QUARTER_LAST = re.compile(_FY + r"\s*q([1-4])")
+# "End of March 2025", "by the end of Mar 2025", "by 31 March 2025": the same deadline.
+_END_OF = re.compile(r"(?:by\s+)?(?:the\s+)?end\s+(?:of\s+)?(.+)")
+_BY = re.compile(r"by\s+(.+)")
 
 
 def _full_year(digits: str) -> int:
@@ -145,12 +156,31 @@ def _day(text: str, year: int, month: int, day: int) -> Deadline:
     return Deadline(text, Precision.DAY, _real_day(text, year, month, day), month)
 
 
+def _quarter(text: str, quarter: int, first: str, second: str) -> Deadline:
+    """Quarter *quarter* of the financial year *first*/*second* (April to March)."""
+    start = _full_year(first)
+    # "2024/25", and "1999/00" across a century: the second year is the next one, perhaps cut to two digits.
+    follows = int(second) == start + 1 if len(second) == 4 else int(second) == (start + 1) % 100
+    if not follows:
+        raise DeadlineError(
+            f'{quoted(text)} is not a financial year: {first}/{second} should be two years in a row, such as "2024/25".'
+        )
+    if not 1 <= start <= 9998:
+        raise DeadlineError(f'{quoted(text)} is not a date: the year {start} is out of range.')
+    last_month = 3 * quarter + 3  # Q1 ends in June, Q3 in December, Q4 (15) in March
+    year = start + (last_month - 1) // 12
+    month = (last_month - 1) % 12 + 1
+    return Deadline(text, Precision.QUARTER, month_end(year, month), month)
+
+
 def parse_deadline(text: str) -> Deadline:
     """Read a deadline the way people write it.
 
-    "Mar 2022", "MARCH 2022", "SEPT 2022" and "Nov2022" fall due on the last day of the
-    month; "29 Oct 21", "2022-03-31" and "31/03/2022" (day first, as in the UK) on that day;
-    "2022-03" is a month; "every January" recurs each year. Raises DeadlineError otherwise.
+    "Mar 2022", "MARCH 2022", "SEPT 2022", "Nov2022", "Mar-22" (as Excel shows a month) and
+    "End of March 2022" fall due on the last day of the month; "29 Oct 21", "2022-03-31" and "31/03/2022" (day first, as in the UK)
+    on that day; "2022-03" is a month; "Q2 2024/25" is a financial-year quarter (July to
+    September 2024), due on its last day; "by" may stand before any of these; "every January"
+    recurs each year. Raises DeadlineError otherwise.
     """
     if not isinstance(text, str):
         raise DeadlineError(f"a deadline must be text, not {type(text).__name__}. {EXAMPLES}")
@@ -158,6 +188,32 @@ def parse_deadline(text: str) -> Deadline:
     if not written:
         raise DeadlineError(f"the deadline is empty. {EXAMPLES}")
     folded = _SPACES.sub(" ", without_lookalikes(written)).lower()
+    if match := _END_OF.fullmatch(folded) or _BY.fullmatch(folded):
+        return _prefixed(written, folded, match)
+    return _unprefixed(written, folded)
+
+
+def _prefixed(written: str, folded: str, match: re.Match[str]) -> Deadline:
+    """ "End of March 2025", "by Q2 2024/25": the words before the deadline change nothing."""
+    rest = _SPACES.sub(" ", written.strip())[match.start(1) :]  # the same letters, as written
+    inner = _unprefixed(rest, match[1])  # one prefix only: "by by by …" is not a deadline
+    if match.re is _END_OF and inner.precision not in (Precision.MONTH, Precision.QUARTER):
+        raise DeadlineError(f'{quoted(written)}: "end of" goes with a month, such as "End of March 2025". {EXAMPLES}')
+    if inner.recurs:
+        raise DeadlineError(f'{quoted(written)}: "by" goes with one month or day, such as "by March 2025". {EXAMPLES}')
+    return Deadline(written, inner.precision, inner.due_date, inner.month)
+
+
+def _unprefixed(written: str, folded: str) -> Deadline:
+    if re.fullmatch(r"q[1-4] ?(?:fy ?)?\d{2,4}", folded):
+        raise DeadlineError(
+            f'{quoted(written)} is a quarter without its financial year: write it as "Q2 2024/25" '
+            "(financial-year quarters run April to June = Q1 … January to March = Q4)."
+        )
+    if match := _QUARTER_FIRST.fullmatch(folded):
+        return _quarter(written, int(match[1]), match[2], match[3])
+    if match := _QUARTER_LAST.fullmatch(folded):
+        return _quarter(written, int(match[3]), match[1], match[2])
     if match := _ISO_DAY.fullmatch(folded):
         return _day(written, int(match[1]), int(match[2]), int(match[3]))
     if match := _ISO_MONTH.fullmatch(folded):
@@ -171,6 +227,8 @@ def parse_deadline(text: str) -> Deadline:
         if match[1] is None:
             return _month(written, year, month)
         return _day(written, year, month, int(match[1]))
+    if (match := _MONTH_DASH_YEAR.fullmatch(folded)) and match[1] in MONTHS:
+        return _month(written, _full_year(match[2]), MONTHS[match[1]])
     if match := _MONTH_DAY_YEAR.fullmatch(folded):
         return _day(written, int(match[3]), _month_number(match[1], written), int(match[2]))
     if match := _SLASHED.fullmatch(folded):
@@ -214,6 +272,8 @@ def first_day(deadline: Deadline) -> date:
         raise DeadlineError(f'{quoted(deadline.text)} recurs; give one month such as "Nov 2021".')
     if deadline.precision is Precision.MONTH:
         return deadline.due_date.replace(day=1)
+    if deadline.precision is Precision.QUARTER:
+        return add_months(deadline.due_date.replace(day=1), -2)
     return deadline.due_date
 
 

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import difflib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,8 @@ class ItemEdit:
     note: Note | None = None
     # Recorded as `completed` unless the item is already complete with a completion day.
     completed_unless_set: date | None = None
+    # Added to the item's evidence list.
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +197,12 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
         set_key(item, key, value, order)
         changes.append(Change(key, before, shown))
     if edit.note is not None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        updates = item.get("updates")
-        if isinstance(updates, CommentedSeq) and not updates.fa.flow_style():
-            append(updates, _note_value(edit.note))
-        else:
-            fresh = CommentedSeq()
-            fresh.extend(updates or [])
-            fresh.append(_note_value(edit.note))
-            set_key(item, "updates", fresh, order)
+        _append_entry(item, "updates", _note_value(edit.note), order)
         by = f" by {edit.note.by}" if edit.note.by else ""
         changes.append(Change("updates", None, f"{edit.note.date.isoformat()}{by}: {edit.note.text}"))
+    if edit.evidence is not None:
+        _append_entry(item, "evidence", prose(edit.evidence), order)
+        changes.append(Change("evidence", None, edit.evidence))
     if not changes:
         return text, []
     new_text = splice(plain, base, dump(yaml, document), edit.item_id)
@@ -215,6 +212,24 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
         new_text = new_text.replace("\n", newline)
     _check(loaded, new_text, name, edit)
     return new_text, changes
+
+
+def _append_entry(item: Any, key: str, value: Any, order: list[str]) -> None:
+    """Add *value* at the end of the item's list *key*, starting the list (or turning one text into a
+    list) when needed."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    current = item.get(key)
+    if isinstance(current, CommentedSeq) and not current.fa.flow_style():
+        append(current, value)
+        return
+    fresh = CommentedSeq()
+    if isinstance(current, str):
+        fresh.append(current)  # one text written without the list dashes
+    else:
+        fresh.extend(current or [])
+    fresh.append(value)
+    set_key(item, key, fresh, order)
 
 
 def _check(before: LoadedPlan, new_text: str, name: str, edit: ItemEdit) -> None:
@@ -246,6 +261,8 @@ def _check(before: LoadedPlan, new_text: str, name: str, edit: ItemEdit) -> None
     if edit.note is not None and target is not None:
         last = target["updates"][-1] if target["updates"] else None
         as_asked = as_asked and last is not None and last["text"] == edit.note.text
+    if edit.evidence is not None and target is not None:
+        as_asked = as_asked and bool(target["evidence"]) and target["evidence"][-1] == edit.evidence
     if not (unchanged_rest and as_asked):
         raise PlanError.single(
             f"sendplan could not change item {edit.item_id} without disturbing the rest of the file, "
@@ -287,3 +304,42 @@ def update_item(path: str, edit: ItemEdit, *, dry_run: bool = False) -> EditResu
             write_atomic(real, ((BOM if bom else "") + new_text).encode("utf-8"))
             result.written = True
     return result
+
+
+@dataclass
+class BatchResult:
+    """The outcome of several edits written at once: one EditResult per edit, in order."""
+
+    path: str
+    results: list[EditResult] = field(default_factory=list)
+    diff: str = ""
+    written: bool = False
+
+
+def update_items(path: str, edits: Sequence[ItemEdit], *, dry_run: bool = False) -> BatchResult:
+    """Apply *edits* in turn to the plan file at *path*, in one locked, validated, atomic write.
+
+    Each edit is applied to the text the one before it left (and checked as `update_item`
+    checks one); the result is loaded once more, and only then replaces the file. Any problem
+    raises PlanError and leaves the file as it was.
+    """
+    real = writable_path(path)
+    batch = BatchResult(path)
+    lock = contextlib.nullcontext() if dry_run else plan_lock(real)
+    with lock:
+        text, bom = _read(real, path)
+        new_text = text
+        for edit in edits:
+            result = EditResult(path, edit.item_id)
+            new_text, result.changes = edit_text(new_text, path, edit)
+            batch.results.append(result)
+        if new_text == text:
+            return batch
+        parse_plan(new_text, path)  # the whole batch, once more, before it replaces the file
+        batch.diff = unified_diff(text, new_text, path)
+        if not dry_run:
+            write_atomic(real, ((BOM if bom else "") + new_text).encode("utf-8"))
+            batch.written = True
+            for result in batch.results:
+                result.written = bool(result.changes)
+    return batch

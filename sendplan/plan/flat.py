@@ -18,9 +18,10 @@ from typing import Any
     ID, TASK, TASK_TITLE, DELIVERABLE, ACTION, CRITERIA, LEAD, LEAD_NAME, DEADLINE_TEXT, PRECISION, STATUS,
     RAG, COMPLETED, LAST_UPDATE,
     BASE_DAY, BASE_ISO, REVISED_DAY, REVISED_ISO, BASE_YEARLY, REVISED_YEARLY, COMPLETED_DAY, FINISHED, RECURRING,
-) = range(23)  # fmt: skip
+    RAG_REASON,
+) = range(24)  # fmt: skip
 # Bump when the layout above changes (the cache keys snapshots by it).
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(slots=True)
@@ -94,7 +95,7 @@ def item_row(task: Any, deliverable: Any, item: Any, leads: dict[str, Any]) -> t
         item.success_criteria,
         item.lead,
         lead.name if lead else None,
-        deadline.text if deadline else None,
+        deadline.text if deadline else item.deadline_note,
         deadline.precision.value if deadline else None,
         status.value,
         item.rag.value if item.rag else None,
@@ -109,6 +110,7 @@ def item_row(task: Any, deliverable: Any, item: Any, leads: dict[str, Any]) -> t
         completed.toordinal() if completed else None,
         bool(status.finished),
         deadline is not None and deadline.recurs,
+        item.rag_reason if item.rag else None,
     )
 
 

@@ -26,7 +26,7 @@ from pydantic import (
 
 from sendplan.errors import quoted
 from sendplan.plan.codes import normalise_lead_code
-from sendplan.plan.dates import Deadline, DeadlineError, parse_day, parse_deadline
+from sendplan.plan.dates import Deadline, DeadlineError, first_day, parse_day, parse_deadline
 
 
 class Strict(BaseModel):
@@ -237,6 +237,9 @@ class PlanInfo(Strict):
 class Lead(Strict):
     name: str
     title: str | None = None
+    email: str | None = Field(
+        default=None, description="Where `sendplan request` addresses the lead's draft email (SP117 checks it)."
+    )
 
 
 class Update(Strict):
@@ -267,6 +270,12 @@ class Item(Strict):
     action: str | None = None
     success_criteria: TextList = Field(default_factory=list)
     deadline: DeadlineText | None = None
+    # Imported trackers say "Ongoing", "TBC" or "Spring term 2025": kept as written, never guessed.
+    deadline_note: str | None = Field(
+        default=None,
+        description='A deadline written in words that name no date ("Ongoing", "TBC", "Spring term 2025"), '
+        "kept as written. The item cannot fall due until it is given a deadline.",
+    )
     lead: LeadCode | None = None
     status: StatusField = Status.NOT_STARTED
     completed: Day | None = None
@@ -330,6 +339,4 @@ class Plan(Strict):
         deadline = self.plan.date
         if deadline is None or deadline.due_date is None:
             return None
-        if deadline.precision == "month":
-            return deadline.due_date.replace(day=1)
-        return deadline.due_date
+        return first_day(deadline)

@@ -37,6 +37,11 @@ def _yaml(indent: tuple[int, int, int]) -> Any:
     return yaml
 
 
+def new_plan_yaml() -> Any:
+    """The writer set up for a plan made from scratch (sendplan import): the first indentation."""
+    return _yaml(INDENTS[0])
+
+
 def dump(yaml: Any, document: Any) -> str:
     out = io.StringIO()
     yaml.dump(document, out)

@@ -173,18 +173,30 @@ def open_plan_file(path: str) -> int:
 
 
 def _read_file(path: str, limit: int) -> bytes:
+    return read_bytes(
+        path,
+        limit,
+        folder="this is a folder, not a plan file. Name the plan's YAML file.",
+        missing="no such file. Check the name, or run sendplan in the folder that holds plan.yaml.",
+        too_big="the file is {size:,} bytes, larger than the {limit:,} sendplan reads. "
+        f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
+    )
+
+
+def read_bytes(path: str, limit: int, *, folder: str, missing: str, too_big: str) -> bytes:
+    """The bytes of the file at *path* (at most *limit* + 1), or a PlanError naming it. *folder*,
+    *missing* and *too_big* (a template given {size} and {limit}) say what to do in each case;
+    a plan file and an imported tracker give different advice."""
     location = Location(path)
     try:
         # stat, not open: a FIFO, device or socket is refused without ever being opened.
         info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise PlanError.single(folder, location)
         if not stat.S_ISREG(info.st_mode):
             raise _not_a_plan_file(info.st_mode, location)
         if info.st_size > limit:
-            raise PlanError.single(
-                f"the file is {info.st_size:,} bytes, larger than the {limit:,} sendplan reads. "
-                f"If it really is a plan, raise the limit with {MAX_BYTES_ENV}.",
-                location,
-            )
+            raise PlanError.single(too_big.format(size=info.st_size, limit=limit), location)
         descriptor = open_plan_file(path)
         try:
             opened = os.fstat(descriptor)
@@ -194,13 +206,11 @@ def _read_file(path: str, limit: int) -> bytes:
         finally:
             os.close(descriptor)
     except (FileNotFoundError, NotADirectoryError):
-        raise PlanError.single(
-            "no such file. Check the name, or run sendplan in the folder that holds plan.yaml.", location
-        ) from None
+        raise PlanError.single(missing, location) from None
     except PermissionError:
         raise PlanError.single("permission denied: sendplan cannot read this file.", location) from None
     except IsADirectoryError:
-        raise PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location) from None
+        raise PlanError.single(folder, location) from None
     except OSError as error:
         raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
     except ValueError:  # a NUL character in the name: no file can have it

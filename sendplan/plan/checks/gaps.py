@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sendplan.errors import Problem
+from sendplan.errors import Problem, quoted
 from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, is_active
 
 
@@ -29,10 +29,22 @@ def no_lead(ctx: CheckContext) -> Iterator[Problem]:
 def no_deadline(ctx: CheckContext) -> Iterator[Problem]:
     """An item has no deadline. It can never show as due or overdue.
 
+    A deadline that names no date ("Ongoing", "TBC"), kept as written in `deadline_note`, is
+    still no deadline, and the warning quotes it.
+
     Fix: add `deadline:` with a month such as `Mar 2022`, or a day.
     """
     for _path, _task, _deliverable, item in ctx.items():
-        if item.deadline is None and is_active(item):
+        if item.deadline is None and item.deadline_note and is_active(item):
+            yield finding(
+                "SP102",
+                f"item {item.id} has no deadline date: it is written {quoted(item.deadline_note)} (deadline_note), "
+                'so it can never show as due or overdue. When a date is agreed, add "deadline:" with a month '
+                'such as "Mar 2022".',
+                ctx.loaded.where(item.id, "deadline_note"),
+                item.id,
+            )
+        elif item.deadline is None and is_active(item):
             yield finding(
                 "SP102",
                 f'item {item.id} has no deadline, so it can never show as due or overdue. Add "deadline:" '
@@ -94,6 +106,7 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
             'the plan has no tasks, so nothing in it can fall due. Add "tasks:" with deliverables and items.',
             ctx.loaded.locate(("tasks",), key=True),
             None,
+            "the plan",
         )
     for t, task in enumerate(tasks):
         if not task.deliverables:
@@ -103,6 +116,7 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
                 "or delete the task.",
                 ctx.loaded.locate(("tasks", t)),
                 None,
+                f"task {task.number}",
             )
         for d, deliverable in enumerate(task.deliverables):
             if not deliverable.items:
@@ -112,4 +126,5 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
                     "or delete the deliverable.",
                     ctx.loaded.locate(("tasks", t, "deliverables", d)),
                     None,
+                    f"a deliverable of task {task.number}",
                 )

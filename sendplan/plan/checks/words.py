@@ -220,6 +220,7 @@ def duplicate_text(ctx: CheckContext) -> Iterator[Problem]:
             f"{located(ctx, _path(first)).line}. Delete the repeat, or reword one to say what is different.",
             located(ctx, _path(repeat)),
             _item_id(ctx, repeat),
+            None if _item_id(ctx, repeat) else _repeat_what(ctx, repeat),
         )
 
 
