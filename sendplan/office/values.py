@@ -282,8 +282,9 @@ class LeadBook:
             self.leads[code] = Owner(code, text)
         # A code the tracker writes with no name anywhere is still one of the plan's leads: list it,
         # so every item's lead is in the key, and say the name is for someone to add.
-        for code in self.as_written:
-            if code not in self.leads:
+        for value in self.owners.values():
+            code = value.code
+            if not value.joint and code not in self.leads:
                 self.leads[code] = Owner(code)
                 self.notes.append(
                     f"owner {code} is written as a code and the tracker gives no name for it; it is listed "
