@@ -21,7 +21,7 @@ from typing import Any
     RAG_REASON,
 ) = range(24)  # fmt: skip
 # Bump when the layout above changes (the cache keys snapshots by it).
-LAYOUT = 3
+LAYOUT = 4
 
 
 @dataclass(slots=True)
@@ -30,7 +30,8 @@ class FlatPlan:
 
     *leads* is the leads key in its order: code → (name, title); *tasks* is (number, title)
     per task; *plan_day* is the ordinal of Plan.plan_date (recurring deadlines start there);
-    *shape* is, per task, the number of items of each deliverable (where a row comes from).
+    *shape* is, per task, the number of items of each deliverable (where a row comes from);
+    *organisation* and *date_text* are the plan's own, as written.
     """
 
     title: str
@@ -39,17 +40,20 @@ class FlatPlan:
     tasks: list[tuple[int, str]]
     items: list[tuple[Any, ...]]
     shape: list[list[int]]
+    organisation: str | None = None
+    date_text: str | None = None
 
     def state(self) -> tuple[Any, ...]:
         """The table as core types only, for marshal."""
-        return (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.items, self.shape)
+        return (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.items, self.shape,
+                self.organisation, self.date_text)  # fmt: skip
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> FlatPlan:
-        layout, title, plan_day, leads, tasks, items, shape = state
+        layout, *fields = state
         if layout != LAYOUT:
             raise ValueError("a flat table of another layout")
-        return cls(title, plan_day, leads, tasks, items, shape)
+        return cls(*fields)
 
     def row_number(self, task: int, deliverable: int, item: int) -> int:
         """The row of item *item* of deliverable *deliverable* of task *task* (indexes from 0)."""
@@ -126,4 +130,6 @@ def flatten(plan: Any) -> FlatPlan:
         [(task.number, task.title) for task in plan.tasks],
         items,
         [[len(deliverable.items) for deliverable in task.deliverables] for task in plan.tasks],
+        plan.plan.organisation,
+        plan.plan.date.text if plan.plan.date else None,
     )

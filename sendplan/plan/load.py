@@ -22,7 +22,6 @@ from sendplan.plan.locate import (
     lookalike_texts,
     node_location,
 )
-from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, refuse_merge_conflicts, to_data
 
 if typing.TYPE_CHECKING:
     from sendplan.plan.flat import FlatPlan
@@ -343,6 +342,8 @@ def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     is let go as soon as the data and the index are built."""
     import yaml
 
+    from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, to_data
+
     root = compose(text, name)
     if root is None:
         raise PlanError.single(
@@ -374,6 +375,8 @@ def read_data(
     problems YAML itself found, and whether the fast reader read it. *fast*: try scan.py's
     reader first (plans in the usual block style); it declines anything it is not sure of,
     which libyaml then reads. *each_task* goes to the fast reader (see scan.scan)."""
+    from sendplan.plan.parse import refuse_merge_conflicts  # not on import: a cached plan needs none of it
+
     refuse_merge_conflicts(text, name)
     # Look-alike letters are kept with their places (SP111); most files have none at all.
     lookalikes: list[tuple[Path_, str, bool]] | None = [] if LOOKALIKE.search(text) else None
