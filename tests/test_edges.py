@@ -302,3 +302,54 @@ def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130() -> None:
     process.send_signal(signal.SIGINT)
     code, out, err = finished(process)
     assert (code, out, err) == (130, "", "sendplan: interrupted.\n")
+
+
+# --- a plan too big to read ----------------------------------------------------------------
+
+
+def lean_plan(items: int, *, flow: bool = False) -> str:
+    """A plan of *items* items of an id and a status each, in block or flow style."""
+    lines = ["plan:", "  title: Lean", "tasks:", "  - number: 1", "    title: T", "    deliverables:", "      - title: D", "        items:"]
+    for number in range(1, items + 1):
+        if flow:
+            lines.append(f'          - {{id: "1.{number}", status: done}}')
+        else:
+            lines += [f'          - id: "1.{number}"', "            status: done"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("flow", [False, True], ids=["block", "flow"])
+def test_too_many_items_are_refused_before_parsing(
+    flow: bool, run: Callable[..., Result], write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan past SENDPLAN_MAX_ITEMS is refused up front, naming the limit; no YAML is read."""
+    from sendplan.plan import load
+
+    path = write_plan(lean_plan(120, flow=flow))
+    monkeypatch.setattr(load, "_read_yaml", lambda *args: pytest.fail("the plan was parsed"))
+    monkeypatch.setattr("sendplan.plan.scan.scan", lambda *args: pytest.fail("the plan was scanned"))
+    result = run("overdue", "--plan", str(path), "--as-of", AS_OF, env={"SENDPLAN_MAX_ITEMS": "100"})
+    assert_one_clean_line(result, 1, f"{path}: the plan holds about 120 items, more than the 100 sendplan reads")
+    assert "raise the limit with SENDPLAN_MAX_ITEMS" in result.stderr
+
+
+def test_items_up_to_the_limit_are_read(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """At the limit a plan is read as any other (the count is of items, not of other "id:" text)."""
+    text = lean_plan(100).replace("title: T\n", "title: T\n    # paid: valid: and ids: in a comment are not items\n")
+    path = write_plan(text)
+    result = run("list", "--plan", str(path), "--as-of", AS_OF, "--json", env={"SENDPLAN_MAX_ITEMS": "100"})
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("value", "message"), [("lots", "is not a whole number of items"), ("-1", "must be a positive number of items"),
+                                                ("99999999999999999999", "is more than any plan could need")])  # fmt: skip
+def test_bad_item_limits_are_messages(
+    value: str, message: str, run: Callable[..., Result], write_plan: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SENDPLAN_MAX_ITEMS is read like SENDPLAN_MAX_BYTES: a bad value is a message, exit 1."""
+    from sendplan.plan import source
+
+    monkeypatch.setattr(source, "MAX_PLAN_ITEMS", 10)  # so that the setting is read for a small plan
+    path = write_plan(lean_plan(5))
+    result = run("validate", str(path), env={"SENDPLAN_MAX_ITEMS": value})
+    assert_one_clean_line(result, 1, f'SENDPLAN_MAX_ITEMS="{value}" {message}')

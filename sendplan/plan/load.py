@@ -376,7 +376,9 @@ def read_data(
     reader first (plans in the usual block style); it declines anything it is not sure of,
     which libyaml then reads. *each_task* goes to the fast reader (see scan.scan)."""
     from sendplan.plan.parse import refuse_merge_conflicts  # not on import: a cached plan needs none of it
+    from sendplan.plan.source import refuse_too_many_items
 
+    refuse_too_many_items(text, name)
     refuse_merge_conflicts(text, name)
     # Look-alike letters are kept with their places (SP111); most files have none at all.
     lookalikes: list[tuple[Path_, str, bool]] | None = [] if LOOKALIKE.search(text) else None
