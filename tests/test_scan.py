@@ -24,7 +24,7 @@ def libyaml(text: str) -> tuple[Any, tuple[Any, ...]] | None:
         data, positions, problems, _scanned = load.read_data(text, "plan.yaml", fast=False)
     except PlanError:
         return None
-    return (None if problems else (data, positions.state()))
+    return (None if problems else (data, positions.arrays()))
 
 
 def assert_agrees(text: str) -> bool:
@@ -36,7 +36,7 @@ def assert_agrees(text: str) -> bool:
     oracle = libyaml(text)
     assert oracle is not None, f"the fast reader accepted what libyaml refuses: {text!r}"
     assert data == oracle[0], text
-    assert positions.state()[:10] == oracle[1][:10], text
+    assert positions.arrays()[:10] == oracle[1][:10], text
     return True
 
 

@@ -157,12 +157,12 @@ def overdue_command(
       sendplan overdue --as-of 2022-06-01
       sendplan overdue --lead AG
     """
-    from sendplan.query import ItemFilter, overdue, select
+    from sendplan.query import ItemFilter, each_row, matching, overdue
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
     wanted = lead_codes(loaded, leads)
-    late = overdue(select(item_rows(loaded, day), ItemFilter(leads=wanted)))
+    late = overdue(matching(each_row(loaded.flat, day), ItemFilter(leads=wanted)))
     title = "Overdue" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, late, loaded, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
     if exit_status and late:
@@ -184,13 +184,13 @@ def due_command(
       sendplan due --within 3m --as-of 2022-01-01
     """
     from sendplan.plan.dates import period_end
-    from sendplan.query import ItemFilter, due_within, select
+    from sendplan.query import ItemFilter, due_within, each_row, matching
 
     day = day_or_today(as_of)
     end = period_end(day, within)
     loaded = load(plan_path)
     wanted = lead_codes(loaded, leads)
-    coming = due_within(select(item_rows(loaded, day), ItemFilter(leads=wanted)), day, end)
+    coming = due_within(matching(each_row(loaded.flat, day), ItemFilter(leads=wanted)), day, end)
     title = f"Due by {end.isoformat()}" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, coming, loaded, day, f"Nothing falls due from {day} to {end}."), output_format)
 

@@ -80,7 +80,7 @@ def report_command(
     if fmt.binary and not to_file and to_terminal():
         raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
-    loaded = load(plan_path)
+    loaded = load(plan_path).with_records()  # first: the rows are then made from them, sharing their text
     board = board_report(
         loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
     )

@@ -155,7 +155,8 @@ def encode_records(records: list[Any]) -> bytes:
     except ImportError:  # pragma: no cover - orjson is a dependency; without it, the same text more slowly
         return _slow_records(records)
     try:
-        return _escape_c1_bytes(orjson.dumps(records, option=orjson.OPT_INDENT_2)) + b"\n"
+        # OPT_APPEND_NEWLINE: the newline written by orjson, not a second copy of the whole text.
+        return _escape_c1_bytes(orjson.dumps(records, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     except TypeError:  # lone surrogates, integers past 64 bits: the writer below takes those
         return _slow_records(records)
 
@@ -177,7 +178,10 @@ def write_bytes(stream: IO[str], data: bytes) -> None:
 
 def render_json(report: Report, out: IO[str] | None = None) -> None:
     """The same text as to_json(rows) and a newline."""
-    write_bytes(out_stream(out), encode_records(chosen_records(report)))
+    records = chosen_records(report)
+    data = encode_records(records)
+    del records  # the records are as big as the text: not both at once while it is written
+    write_bytes(out_stream(out), data)
 
 
 def to_json_line(value: Any) -> str:

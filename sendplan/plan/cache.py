@@ -193,6 +193,10 @@ class CachedPlan(LoadedPlan):
 
     @property
     def flat(self) -> FlatPlan:
+        if self._flat is None and self._plan is not None:
+            # The records are read already (a report): made from them, the rows share their
+            # text, where the table's own section would hold a second copy (100 MB at 100,000).
+            self._flat = super().flat
         if self._flat is None:
             state = self._section("flat")
             if state is not None:
@@ -206,9 +210,13 @@ class CachedPlan(LoadedPlan):
     @property
     def positions(self) -> Positions | None:
         if self._positions is None:
-            state = self._section("positions")
-            if state is not None:
-                self._positions = Positions.from_state(self.source, state)
+            try:
+                blob = self._snapshot.raw("positions")
+            except Exception:  # noqa: BLE001 - damaged: never used; the plan is read from its text
+                self._fresh()
+                blob = None
+            if blob is not None:
+                self._positions = Positions.from_bytes(self.source, blob)
             elif self._loaded is not None:
                 self._positions = self._loaded.positions
             else:
@@ -227,7 +235,7 @@ class CachedPlan(LoadedPlan):
             sections: list[Section] = [
                 (name, blob) for name in SECTIONS if name != "positions" and (blob := self._snapshot.raw(name))
             ]
-            sections.append(("positions", positions.state))
+            sections.append(("positions", positions.pieces()))
             write_snapshot(found[0], found[1], sections)
 
 
@@ -273,7 +281,7 @@ def store(text: str, plan: Any, *, positions: Positions | None = None, flat: Fla
 
         sections: list[Section] = [("flat", (flat or flatten(plan)).state), ("plan", chunks(plan))]
         if positions is not None:
-            sections.append(("positions", positions.state))
+            sections.append(("positions", positions.pieces()))
         write_snapshot(path, key, sections)
         prune(path.parent, path, KEEP_SNAPSHOTS)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache

@@ -55,6 +55,12 @@ class LoadedPlan:
             self._flat = flatten(self.plan)
         return self._flat
 
+    def with_records(self) -> LoadedPlan:
+        """This plan, its records read now if they are not yet (a command that needs both the
+        records and the flat table reads the records first: the table then shares their text)."""
+        self.plan  # noqa: B018 - read for its effect
+        return self
+
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Where the value at *path* is (or its key, with *key*), as near as the file says."""
         positions = self.positions

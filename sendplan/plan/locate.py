@@ -38,6 +38,9 @@ KIND = 3
 EXACT = 4
 # A quoted scalar: its text starts one column after the node.
 QUOTED = 8
+# A mapping with at most this many keys is looked through; a bigger one gets a dict of its keys
+# the first time (so 40,000 keys in one mapping cost one pass, not one each).
+_SCANNED = 16
 
 
 def node_location(name: str, node: yaml.Node) -> Location:
@@ -77,19 +80,43 @@ class Positions:
 
     # -- turning into data and back (the cache keeps an index with its snapshot) ----------
 
-    def state(self) -> tuple[Any, ...]:
-        """The index as bytes and lists, for marshal (which writes each array's buffer as bytes, uncopied)."""
+    def arrays(self) -> tuple[Any, ...]:
+        """Everything the index holds, in order (two indexes are equal if these are)."""
+        return (self.line, self.column, self.last, self.first, self.count, self.child, self.key_line,
+                self.key_column, self.flags, self.key_text, self.lookalikes)  # fmt: skip
+
+    def pieces(self) -> Iterator[bytes]:
+        """The index as bytes, for the cache: the keys' text and the look-alikes (a marshal), then
+        each array as it is in memory, each framed by its length. Read back by from_bytes with one
+        copy of each array (a marshal of them would make two: 40 MB more at 100,000 items)."""
+        import marshal
+
         arrays = (self.line, self.column, self.last, self.first, self.count, self.child, self.key_line, self.key_column)
-        return (*(memoryview(part).cast("B") for part in arrays), memoryview(self.flags), self.key_text, self.lookalikes)
+        parts = [marshal.dumps((self.key_text, self.lookalikes), 4), *(a.tobytes() for a in arrays), bytes(self.flags)]
+        for part in parts:
+            yield len(part).to_bytes(8, "big")
+            yield part
 
     @classmethod
-    def from_state(cls, source: str, state: Sequence[Any]) -> Positions:
-        line, column, last, first, count, child, key_line, key_column = (_ints(part) for part in state[:8])
-        flags, key_text, lookalikes = bytearray(state[8]), list(state[9]), [tuple(found) for found in state[10]]
+    def from_bytes(cls, source: str, data: bytes) -> Positions:
+        """The index from what pieces() wrote (verified by its digest, so exactly that)."""
+        import marshal
+
+        view, parts, at = memoryview(data), [], 0
+        while at < len(view):
+            size = int.from_bytes(view[at : at + 8], "big")
+            parts.append(view[at + 8 : at + 8 + size])
+            at += 8 + size
+        if at != len(view) or len(parts) != 10:
+            raise ValueError("a position index cut short")
+        key_text, lookalikes = marshal.loads(parts[0])
+        line, column, last, first, count, child, key_line, key_column = (_ints(part) for part in parts[1:9])
+        flags = bytearray(parts[9])
         sizes = {len(line), len(column), len(last), len(first), len(count), len(flags)}
         if len(sizes) != 1 or len({len(child), len(key_line), len(key_column), len(key_text)}) != 1:
             raise ValueError("a position index with arrays of different lengths")
-        return cls(source, (line, column, last, flags, first, count), (child, key_line, key_column, key_text), lookalikes)
+        found = [tuple(place) for place in lookalikes]
+        return cls(source, (line, column, last, flags, first, count), (child, key_line, key_column, list(key_text)), found)
 
     # -- looking up ------------------------------------------------------------------------
 
@@ -97,12 +124,18 @@ class Positions:
         """The entry under *node* for one step of a path: a key of a mapping, an index of a list."""
         kind = self.flags[node] & KIND
         if kind == MAPPING and isinstance(part, str):
+            start, count = self.first[node], self.count[node]
+            if count <= _SCANNED:  # an item's few keys: looked through (a dict each would be 20 MB at 100,000)
+                key_text = self.key_text
+                for entry in range(start, start + count):
+                    if key_text[entry] == part:
+                        return entry  # the first of two equal keys, as in the data
+                return None
             keys = self._keys.get(node)
             if keys is None:
                 keys = self._keys[node] = {}
-                start = self.first[node]
                 # The first of two equal keys wins, as it does in the data.
-                for entry in range(start + self.count[node] - 1, start - 1, -1):
+                for entry in range(start + count - 1, start - 1, -1):
                     text = self.key_text[entry]
                     if text is not None:
                         keys[text] = entry
@@ -208,7 +241,7 @@ def keep_lookalikes(positions: Positions, texts: list[tuple[Path_, str, bool]]) 
     positions.lookalikes.sort(key=lambda place: (place[3], place[4]))
 
 
-def _ints(data: bytes) -> array[int]:
+def _ints(data: bytes | memoryview) -> array[int]:
     found = array("i")
     found.frombytes(data)
     return found

@@ -11,7 +11,7 @@ them. Pure: the reference day arrives as `as_of`; nothing here prints or reads t
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,7 +32,7 @@ class CheckContext:
 
     loaded: LoadedPlan
     when: date | Callable[[], date]
-    _items: list[tuple[Path_, Any, Any, Any]] | None = None
+    _items: list[tuple[int, int, int, Any, Any, Any]] | None = None
 
     @property
     def as_of(self) -> date:
@@ -48,17 +48,18 @@ class CheckContext:
     def settings(self) -> Any:
         return self.loaded.plan.checks
 
-    def items(self) -> list[tuple[Path_, Any, Any, Any]]:
-        """(YAML path, task, deliverable, item) for every item, in file order (listed once: every
-        check reads them)."""
+    def items(self) -> Iterator[tuple[Path_, Any, Any, Any]]:
+        """(YAML path, task, deliverable, item) for every item, in file order. The items are
+        listed once (every check reads them); each path is made as it is handed out."""
         if self._items is None:
             self._items = [
-                (("tasks", t, "deliverables", d, "items", i), task, deliverable, item)
+                (t, d, i, task, deliverable, item)
                 for t, task in enumerate(self.plan.tasks)
                 for d, deliverable in enumerate(task.deliverables)
                 for i, item in enumerate(deliverable.items)
             ]
-        return self._items
+        for t, d, i, task, deliverable, item in self._items:
+            yield ("tasks", t, "deliverables", d, "items", i), task, deliverable, item
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Problem]]
