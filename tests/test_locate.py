@@ -188,3 +188,16 @@ def test_the_old_helpers_still_locate_a_node() -> None:
     root = yaml.compose("a:\n  b: c\n", Loader=yaml.SafeLoader)
     assert locate.node_location("x", root.value[0][1]) == Location("x", 2, 3)
     assert locate.mark_location("x", None) == Location("x")
+
+
+def test_an_items_span_is_its_lines(bundled_plan: Path) -> None:
+    """span() gives an item's first and last line (what an edit splices), from the index."""
+    loaded = load.parse_plan(bundled_plan.read_text(encoding="utf-8"), "plan.yaml")
+    assert loaded.positions is not None
+    path = loaded.item_path("1.1")
+    assert path is not None
+    lines = bundled_plan.read_text(encoding="utf-8").splitlines()
+    first, last = loaded.positions.span(path) or (0, 0)
+    assert lines[first - 1].strip() == 'id: "1.1"' or lines[first - 1].strip().startswith('- id: "1.1"')
+    assert lines[last - 1].strip() == "status: not_started"
+    assert loaded.positions.span(("tasks", 99)) is None

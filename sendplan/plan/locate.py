@@ -200,6 +200,12 @@ class Positions:
             if text is not None:
                 yield text, Location(self.source, self.key_line[entry] + 1, self.key_column[entry] + 1)
 
+    def span(self, path: Path_) -> tuple[int, int] | None:
+        """(first line, last line), 1-based, of the value at *path* (an item's block, for an edit
+        that splices it), or None when the file does not hold it there."""
+        node = self.node(path)
+        return None if node is None else (self.line[node] + 1, self.last[node] + 1)
+
     def spans(self, path: Path_) -> list[tuple[int, int]]:
         """(first line, last line), 1-based, of each entry of the list at *path*."""
         node = self.node(path)
