@@ -4,7 +4,9 @@ so the tests exercise the installed package)."""
 from __future__ import annotations
 
 import difflib
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -81,3 +83,12 @@ def run_in_terminal(script: str, cwd: Path, env: dict[str, str], columns: int = 
         error = process.stderr.read().decode("utf-8")
     process.wait(timeout=30)
     return shown.decode("utf-8").replace("\r\n", "\n"), error
+
+
+def generate_module() -> Any:
+    """benchmarks/generate.py, imported from the checkout (it is not part of the package)."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

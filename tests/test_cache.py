@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import importlib.util
 import inspect
 import os
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL_PLAN, REPO
+from helpers import MINIMAL_PLAN, generate_module
 from pydantic import BaseModel
 
 from sendplan.plan import cache, load, model, snapshot
@@ -44,14 +43,6 @@ BAD_PLANS = {
     "a list": "- one\n- two\n",
     "missing id": MINIMAL_PLAN.replace('- id: "1.1"\n            action', "- action"),
 }
-
-
-def generate_module() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def cache_files(directory: Path) -> list[Path]:

@@ -120,14 +120,10 @@ def test_listings_print_the_old_bytes(command: list[str], plan: str, tmp_path: P
 
     path = bundled_plan
     if plan == "generated":
-        import importlib.util
+        from helpers import generate_module
 
-        spec = importlib.util.spec_from_file_location("generate", bundled_plan.parent / "benchmarks" / "generate.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
         path = tmp_path / "plan.yaml"
-        path.write_text(module.generate(1000), encoding="utf-8")
+        path.write_text(generate_module().generate(1000), encoding="utf-8")
     args = [*command, "--plan", str(path), "--as-of", "2022-06-01", "--json"]
     new = CliRunner().invoke(cli.cli, args, catch_exceptions=False).stdout_bytes
     monkeypatch.setattr(json_output, "encode_records", old_text)

@@ -4,12 +4,11 @@ and on those documents damaged a character at a time."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MINIMAL_PLAN, REPO
+from helpers import MINIMAL_PLAN, REPO, generate_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,14 +37,6 @@ def assert_agrees(text: str) -> bool:
     assert data == oracle[0], text
     assert positions.arrays()[:10] == oracle[1][:10], text
     return True
-
-
-def generate_module() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("size", [200, 2000])
