@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import difflib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,9 +67,21 @@ class Change:
 
 @dataclass
 class EditResult:
+    """What one edit did. In a batch, *diff* is empty: the batch's diff holds every change."""
+
     path: str
     item_id: str
     changes: list[Change] = field(default_factory=list)
+    diff: str = ""
+    written: bool = False
+
+
+@dataclass
+class BatchResult:
+    """What a batch of edits did: one EditResult per edit, in order, and the file's diff."""
+
+    path: str
+    results: list[EditResult]
     diff: str = ""
     written: bool = False
 
@@ -156,36 +169,26 @@ def _comparable(item: Any) -> Any:
     return item.model_dump(mode="json")
 
 
-def _resolved(edit: ItemEdit, loaded: LoadedPlan) -> ItemEdit:
-    """*edit* with completed_unless_set turned into a completion day, or dropped."""
+def _resolved(edit: ItemEdit, item: Any) -> ItemEdit:
+    """*edit* with completed_unless_set turned into a completion day, or dropped.
+
+    *item* is the item as it stands, after any earlier edit of the same batch.
+    """
     if edit.completed is not None or edit.completed_unless_set is None:
         return edit
-    current = next(item for _, _, item in loaded.plan.iter_items() if item.id == edit.item_id)
-    if current.status == "complete" and current.completed is not None:
+    from sendplan.plan.model import Status, parse_status
+
+    try:
+        complete = parse_status(str(item.get("status", Status.NOT_STARTED.value))) == Status.COMPLETE
+    except ValueError:
+        complete = False
+    if complete and item.get("completed") is not None:
         return dataclasses.replace(edit, completed_unless_set=None)
     return dataclasses.replace(edit, completed=edit.completed_unless_set, completed_unless_set=None)
 
 
-def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
-    """The plan *text* with *edit* applied, and what changed. Raises PlanError, changing nothing.
-
-    The result has been loaded and validated; every item other than the edited one is
-    unchanged, and the edited one has the requested values.
-    """
-    loaded = parse_plan(text, name)
-    path = loaded.item_path(edit.item_id)
-    if path is None:
-        raise PlanError.single(unknown_item_message(edit.item_id, loaded), Location(name))
-    newline = "\r\n" if "\r\n" in text else "\n"
-    plain = text.replace("\r\n", "\n")
-    # ruamel always ends its dump with a newline; give the text one too, and take it off again.
-    unterminated = not plain.endswith("\n")
-    if unterminated:
-        plain += "\n"
-    yaml, document, base = round_trip(plain)
-    edit = _resolved(edit, loaded)
-    item = _item_node(document, path)
-    order = _field_order()
+def _apply(item: Any, edit: ItemEdit, order: list[str]) -> list[Change]:
+    """Set *edit*'s values on the round-trip *item* node; what changed, in field order."""
     changes: list[Change] = []
     for key, value, shown in _planned(edit):
         before = _shown(item.get(key))
@@ -206,50 +209,108 @@ def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
             set_key(item, "updates", fresh, order)
         by = f" by {edit.note.by}" if edit.note.by else ""
         changes.append(Change("updates", None, f"{edit.note.date.isoformat()}{by}: {edit.note.text}"))
-    if not changes:
-        return text, []
-    new_text = splice(plain, base, dump(yaml, document), edit.item_id)
+    return changes
+
+
+def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
+    """The plan *text* with *edit* applied, and what changed. Raises PlanError, changing nothing.
+
+    The result has been loaded and validated; every item other than the edited one is
+    unchanged, and the edited one has the requested values.
+    """
+    new_text, changes = edit_text_many(text, name, [edit])
+    return new_text, changes[0]
+
+
+def edit_text_many(text: str, name: str, edits: Sequence[ItemEdit]) -> tuple[str, list[list[Change]]]:
+    """The plan *text* with every one of *edits* applied in turn, and what each changed.
+
+    One round trip and one check for the lot: the result has been loaded and validated, every
+    item no edit names is unchanged, and each edited item has the values asked for (a later
+    edit of the same item wins). Raises PlanError, changing nothing, if any edit fails.
+    """
+    loaded = parse_plan(text, name)
+    paths = []
+    for edit in edits:
+        path = loaded.item_path(edit.item_id)
+        if path is None:
+            raise PlanError.single(unknown_item_message(edit.item_id, loaded), Location(name))
+        paths.append(path)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    plain = text.replace("\r\n", "\n")
+    # ruamel always ends its dump with a newline; give the text one too, and take it off again.
+    unterminated = not plain.endswith("\n")
+    if unterminated:
+        plain += "\n"
+    yaml, document, base = round_trip(plain)
+    order = _field_order()
+    resolved: list[ItemEdit] = []
+    changes: list[list[Change]] = []
+    for asked, path in zip(edits, paths, strict=True):
+        item = _item_node(document, path)
+        edit = _resolved(asked, item)
+        resolved.append(edit)
+        changes.append(_apply(item, edit, order))
+    if not any(changes):
+        return text, changes
+    new_text = splice(plain, base, dump(yaml, document), ", ".join(dict.fromkeys(edit.item_id for edit in edits)))
     if unterminated:
         new_text = new_text.removesuffix("\n")
     if newline != "\n":
         new_text = new_text.replace("\n", newline)
-    _check(loaded, new_text, name, edit)
+    _check(loaded, new_text, name, resolved)
     return new_text, changes
 
 
-def _check(before: LoadedPlan, new_text: str, name: str, edit: ItemEdit) -> None:
-    """Load the new text; refuse it unless only the edited item changed, and as asked."""
+def _expected(edits: Sequence[ItemEdit]) -> dict[str, tuple[dict[str, str], list[str]]]:
+    """Per edited item: the values it must end with (the last edit wins) and its new notes."""
+    expected: dict[str, tuple[dict[str, str], list[str]]] = {}
+    for edit in edits:
+        values, notes = expected.setdefault(edit.item_id, ({}, []))
+        values.update({key: shown for key, _, shown in _planned(edit)})
+        if edit.note is not None:
+            notes.append(edit.note.text)
+    return expected
+
+
+def _check(before: LoadedPlan, new_text: str, name: str, edits: Sequence[ItemEdit]) -> None:
+    """Load the new text; refuse it unless only the edited items changed, and as asked."""
+    ids = ", ".join(dict.fromkeys(edit.item_id for edit in edits))
+    several = len({edit.item_id for edit in edits}) > 1
     try:
         after = parse_plan(new_text, name)
     except PlanError as error:
         lead = Problem(
-            f"item {edit.item_id} was not changed: the result would not be a valid plan. The plan is "
-            "unchanged; fix what is said below with another update, or edit the file by hand.",
+            f"{'items' if several else 'item'} {ids} {'were' if several else 'was'} not changed: the result "
+            "would not be a valid plan. The plan is unchanged; fix what is said below with another update, "
+            "or edit the file by hand.",
             Location(name),
-            edit.item_id,
+            None if several else edits[0].item_id,
         )
         # Positions in the rejected text would point at lines that are not in the file.
         details = [Problem(problem.message, Location(name), problem.item_id) for problem in error.problems]
         raise PlanError([lead, *details]) from None
     old = {item.id: _comparable(item) for _, _, item in before.plan.iter_items()}
     new = {item.id: _comparable(item) for _, _, item in after.plan.iter_items()}
-    target = new.pop(edit.item_id, None)
-    old.pop(edit.item_id, None)
+    as_asked = True
+    for item_id, (values, notes) in _expected(edits).items():
+        target = new.pop(item_id, None)
+        old.pop(item_id, None)
+        if target is None:
+            as_asked = False
+            continue
+        as_asked = as_asked and all(str(target.get(key)) == value for key, value in values.items())
+        if notes:
+            written = [update["text"] for update in target["updates"][-len(notes) :]]
+            as_asked = as_asked and written == notes
     unchanged_rest = (
         old == new
         and before.plan.model_dump(mode="json", exclude={"tasks"}) == after.plan.model_dump(mode="json", exclude={"tasks"})
     )
-    expected = {key: shown for key, _, shown in _planned(edit)}
-    as_asked = target is not None and all(
-        str(target.get(key)) == value for key, value in expected.items()
-    )
-    if edit.note is not None and target is not None:
-        last = target["updates"][-1] if target["updates"] else None
-        as_asked = as_asked and last is not None and last["text"] == edit.note.text
     if not (unchanged_rest and as_asked):
         raise PlanError.single(
-            f"sendplan could not change item {edit.item_id} without disturbing the rest of the file, "
-            "so the plan was not changed. Make this change by hand.",
+            f"sendplan could not change {'items' if several else 'item'} {ids} without disturbing the rest of "
+            "the file, so the plan was not changed. Make this change by hand.",
             Location(name),
         )
 
@@ -270,20 +331,35 @@ def _read(path: str, name: str) -> tuple[str, bool]:
     return decode(data, name), data.startswith(BOM.encode())
 
 
-def update_item(path: str, edit: ItemEdit, *, dry_run: bool = False) -> EditResult:
-    """Apply *edit* to the plan file at *path* in place (or only work out the diff, with *dry_run*).
+def update_items(path: str, edits: Sequence[ItemEdit], *, dry_run: bool = False) -> BatchResult:
+    """Apply every one of *edits* to the plan file at *path*, written once (or, with *dry_run*,
+    only work out the diff).
 
-    The file is re-read after the lock is taken, so an edit made meanwhile by another
-    process is kept.
+    All the edits are applied to the text, the result is checked as a whole plan, and the
+    file is replaced once, atomically, under the lock. A PlanError for any edit changes
+    nothing. The file is re-read after the lock is taken, so an edit made meanwhile by
+    another process is kept.
     """
     real = writable_path(path)
-    result = EditResult(path, edit.item_id)
+    batch = BatchResult(path, [EditResult(path, edit.item_id) for edit in edits])
     lock = contextlib.nullcontext() if dry_run else plan_lock(real)
     with lock:
         text, bom = _read(real, path)
-        new_text, result.changes = edit_text(text, path, edit)
-        result.diff = unified_diff(text, new_text, path)
-        if result.changes and not dry_run:
+        new_text, changes = edit_text_many(text, path, edits)
+        for result, changed in zip(batch.results, changes, strict=True):
+            result.changes = changed
+        batch.diff = unified_diff(text, new_text, path)
+        if any(changes) and not dry_run:
             write_atomic(real, ((BOM if bom else "") + new_text).encode("utf-8"))
-            result.written = True
+            batch.written = True
+    for result in batch.results:
+        result.written = batch.written and bool(result.changes)
+    return batch
+
+
+def update_item(path: str, edit: ItemEdit, *, dry_run: bool = False) -> EditResult:
+    """Apply *edit* to the plan file at *path* in place (or only work out the diff, with *dry_run*)."""
+    batch = update_items(path, [edit], dry_run=dry_run)
+    result = batch.results[0]
+    result.diff = batch.diff
     return result
