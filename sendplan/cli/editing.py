@@ -83,9 +83,8 @@ def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: 
 
 
 def _note(note: str | None, by: str | None, day: date) -> Any:
-    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.plan.codes import LEAD_CODE, normalise_lead_code
     from sendplan.plan.edit import Note
-    from sendplan.plan.model import LEAD_CODE
 
     if note is None and by is None:
         return None
@@ -165,7 +164,7 @@ def update_command(
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
       sendplan update 5.1 --recovery "Briefings booked" --impact "Vote delayed"
     """
-    from sendplan.plan.model import Status, parse_status
+    from sendplan.plan.codes import Status, parse_status
 
     day = day_or_today(as_of)
     wanted = None

@@ -183,7 +183,7 @@ def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """The six statuses (the aliases are accepted too, but not offered)."""
-    from sendplan.plan.model import Status
+    from sendplan.plan.codes import Status
 
     return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 

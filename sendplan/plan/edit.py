@@ -176,7 +176,7 @@ def _resolved(edit: ItemEdit, item: Any) -> ItemEdit:
     """
     if edit.completed is not None or edit.completed_unless_set is None:
         return edit
-    from sendplan.plan.model import Status, parse_status
+    from sendplan.plan.codes import Status, parse_status
 
     try:
         complete = parse_status(str(item.get("status", Status.NOT_STARTED.value))) == Status.COMPLETE
