@@ -29,14 +29,14 @@ def items(path: Path) -> dict[str, Any]:
 
 def test_every_edit_lands_in_one_write(plan_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Three edits of three items: one replacement of the file, one result per edit, in order."""
-    writes: list[str] = []
-    real_write = edit_module.write_atomic
+    writes: list[bytes] = []
+    real_replace = edit_module.replace_plan
 
-    def counted(path: str, data: bytes) -> None:
-        writes.append(path)
-        real_write(path, data)
+    def counted(held: Any, base: bytes, new: bytes, redo: Any) -> bytes:
+        writes.append(new)
+        return real_replace(held, base, new, redo)
 
-    monkeypatch.setattr(edit_module, "write_atomic", counted)
+    monkeypatch.setattr(edit_module, "replace_plan", counted)
     edits = [
         ItemEdit("1.1", status="complete", completed=date(2022, 3, 20)),
         ItemEdit("4.7", note=Note(date(2022, 4, 4), "AG", "Provider delayed")),

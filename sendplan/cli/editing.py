@@ -78,7 +78,7 @@ def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: 
     loaded = load_plan(path)
     if loaded.item_path(item_id) is None:
         raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
-    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run, known=loaded)
     _report_update(result, dry_run)
 
 
