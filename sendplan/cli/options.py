@@ -9,8 +9,9 @@ inside the functions, so `sendplan --help` imports little beyond click and the f
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -308,7 +309,38 @@ def load(plan_path: str | None) -> LoadedPlan:
     from sendplan.plan.read import load_plan
     from sendplan.plan.source import choose_plan
 
-    return load_plan(choose_plan(plan_path))
+    path = choose_plan(plan_path)
+    reads(path)
+    return load_plan(path)
+
+
+def reads(path: str) -> None:
+    """Note that the command reads the file *path*: -o may not name it."""
+    click.get_current_context().meta.setdefault("sendplan.inputs", []).append(path)
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):  # either is missing (a new -o file), or the name is not usable
+        return False
+
+
+def refuse_inputs(output: str | None, inputs: Sequence[str] = ()) -> None:
+    """-o never replaces a file the command reads (the plan, or *inputs*), by any path to it: a
+    symbolic or hard link, ./x or /full/path. A usage error: exit 2."""
+    if output is None or output == "-":
+        return
+    plans = click.get_current_context().meta.get("sendplan.inputs", [])
+    for path, what in [*((plan, "the plan this command reads") for plan in plans), *((file, "a file this command reads") for file in inputs)]:
+        if path and path != "-" and _same_file(output, path):
+            from sendplan.outputs.text import visible
+
+            shown = visible(output) if os.path.abspath(output) == os.path.abspath(path) else f"{visible(output)} ({visible(path)})"
+            raise click.BadParameter(
+                f"{shown} is {what}, so writing there would replace it. Give another file name.",
+                param_hint="'-o' / '--output'",
+            )
 
 
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
@@ -334,6 +366,7 @@ def show(report: Report, output_format: str | None) -> None:
         except FieldError as error:
             raise click.BadParameter(str(error), param_hint="'--fields'") from None
     path = ctx.meta.get("sendplan.output")
+    refuse_inputs(path)
     if path is None or path == "-":
         if fmt.binary and sys.stdout.isatty():
             raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
@@ -346,7 +379,8 @@ def show(report: Report, output_format: str | None) -> None:
 
 
 def write_output(path: str | None, text: str) -> None:
-    """Text to stdout, or all at once to the file *path* (replacing it)."""
+    """Text to stdout, or all at once to the file *path* (replacing it, unless the command reads it)."""
+    refuse_inputs(path)
     if path is None or path == "-":
         click.echo(text, nl=False)
         return

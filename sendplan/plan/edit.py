@@ -14,8 +14,10 @@ Nothing here prints or reads the clock: dates arrive as parameters.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +115,12 @@ class _Worked:
     changes: list[list[Change]]
     values: dict[str, dict[str, Any]] | None = None  # by the fast editor: the items' new values
     after: LoadedPlan | None = None  # by the whole-file editor: the new text's plan
+    # The text whose cached snapshot, with *values*, is the new text's (*text* unless only
+    # comment lines were added to that text).
+    snapshot_of: str = ""
+    # By the fast editor, and no edited item's lines run to the end of the file: lines added at
+    # the end are then simply kept after the edited text.
+    end_untouched: bool = False
 
     @property
     def changed(self) -> bool:
@@ -122,11 +130,17 @@ class _Worked:
         return ((BOM if self.bom else "") + self.new_text).encode("utf-8")
 
 
-def _work_out(data: bytes, name: str, edits: Sequence[ItemEdit], known: LoadedPlan | None) -> _Worked:
-    """The edits worked out on the plan's bytes *data*."""
+def _work_out(
+    data: bytes, name: str, edits: Sequence[ItemEdit], known: LoadedPlan | None, *, vouched: _Worked | None = None
+) -> _Worked:
+    """The edits worked out on the plan's bytes *data*. *vouched* is an earlier working-out on
+    a text that *data* only adds comment lines to, so its plan is this text's plan too."""
     text = decode(data, name)
     bom = data.startswith(BOM.encode())
-    if known is not None and getattr(known, "text", None) == text:
+    snapshot_of = vouched.snapshot_of if vouched is not None else text
+    if vouched is not None:
+        loaded = vouched.loaded
+    elif known is not None and getattr(known, "text", None) == text:
         loaded = known  # the caller's plan, read from exactly this text
     else:
         from sendplan.plan.read import load_text
@@ -135,16 +149,19 @@ def _work_out(data: bytes, name: str, edits: Sequence[ItemEdit], known: LoadedPl
     items = [_item(loaded, edit.item_id) for edit in edits]
     fast = _fast(text, name, items, edits)
     if fast is not None:
-        new_text, changes, values = fast
-        return _Worked(text, bom, loaded, new_text, changes, values=values)
+        new_text, changes, values, at_end = fast
+        return _Worked(
+            text, bom, loaded, new_text, changes, values=values, snapshot_of=snapshot_of, end_untouched=not at_end
+        )
     new_text, changes, after = whole_file(text, name, loaded, edits)
-    return _Worked(text, bom, loaded, new_text, changes, after=after)
+    return _Worked(text, bom, loaded, new_text, changes, after=after, snapshot_of=snapshot_of)
 
 
 def _fast(
     text: str, name: str, items: list[Any], edits: Sequence[ItemEdit]
-) -> tuple[str, list[list[Change]], dict[str, dict[str, Any]]] | None:
-    """The edits made by the fast editor, item by item, or None where it cannot prove them."""
+) -> tuple[str, list[list[Change]], dict[str, dict[str, Any]], bool] | None:
+    """The edits made by the fast editor, item by item (and whether an edited item's lines
+    run to the end of the file), or None where it cannot prove them."""
     from sendplan.plan import splice
 
     if not edits or not all(splice.provable(edit) for edit in edits):
@@ -158,25 +175,27 @@ def _fast(
     work = "\n" + plain + ("\n" if unterminated else "")
     changes: list[list[Change]] = [[] for _ in edits]
     values: dict[str, dict[str, Any]] = {}
+    at_end = False
     for item_id in dict.fromkeys(edit.item_id for edit in edits):
         positions = [n for n, edit in enumerate(edits) if edit.item_id == item_id]
         item = items[positions[0]]
         done = splice.edit_item(work, name, item, [edits[n] for n in positions], apply, planned)
         if done is None:
             return None
-        work, changed, item_values = done
+        work, changed, item_values, last = done
+        at_end = at_end or last
         for position, item_changes in zip(positions, changed, strict=True):
             changes[position] = item_changes
         if item_values:
             values[item_id] = item_values
     if not any(changes):
-        return text, changes, {}
+        return text, changes, {}, at_end
     new_text = work[1:]
     if unterminated:
         new_text = new_text.removesuffix("\n")
     if newline != "\n":
         new_text = new_text.replace("\n", newline)
-    return new_text, changes, values
+    return new_text, changes, values, at_end
 
 
 def edit_text(text: str, name: str, edit: ItemEdit) -> tuple[str, list[Change]]:
@@ -224,7 +243,7 @@ def update_items(
                 latest = [worked]
 
                 def redo(current: bytes) -> bytes:
-                    latest[0] = _redo(current, path, edits, original)
+                    latest[0] = _redo(current, path, edits, original, worked)
                     return latest[0].data() if latest[0].changed else current
 
                 replace_plan(held, original, worked.data(), redo)
@@ -247,10 +266,28 @@ def update_item(path: str, edit: ItemEdit, *, dry_run: bool = False, known: Load
     return result
 
 
-def _redo(current: bytes, name: str, edits: Sequence[ItemEdit], original: bytes) -> _Worked:
-    """The edits worked out again on what another program left in the file."""
+_COMMENT_LINES = re.compile(rb"(?: *#[^\r\n]*\r?\n)*(?: *#[^\r\n]*)?")
+
+
+def _redo(current: bytes, name: str, edits: Sequence[ItemEdit], original: bytes, first: _Worked) -> _Worked:
+    """The edits worked out again on what another program left in the file.
+
+    When it only added comment lines to the end (a log, a sync client's note), the plan is
+    the one already checked, so it is not loaded again: a program that keeps appending
+    cannot hold an edit off for long.
+    """
+    appended = current.startswith(original) and original.endswith(b"\n")
+    vouched = first if appended and _COMMENT_LINES.fullmatch(current, len(original)) else None
+    if vouched is not None and first.end_untouched:
+        # What the fast editor would make of the longer text, without the work: the edited
+        # lines are where they were, and the comment lines follow, with the file's line ends.
+        added = current[len(original) :].decode("utf-8").replace("\r\n", "\n")
+        if "\r\n" in first.text:
+            added = added.replace("\n", "\r\n")
+        text = first.text + added
+        return dataclasses.replace(first, text=text, new_text=first.new_text + added if first.changed else text)
     try:
-        return _work_out(current, name, edits, None)
+        return _work_out(current, name, edits, None, vouched=vouched)
     except PlanError as error:
         line = original[: _shared_prefix(original, current)].count(b"\n") + 1
         lead = Problem(
@@ -269,7 +306,7 @@ def _keep_warm(worked: _Worked) -> None:
     if worked.after is not None:
         cache.store(worked.new_text, worked.after.plan)
     elif worked.values:
-        cache.store_edited(worked.text, worked.new_text, worked.values)
+        cache.store_edited(worked.snapshot_of, worked.new_text, worked.values)
 
 
 def _read(path: str, name: str) -> bytes:
@@ -358,6 +395,4 @@ def unified_diff(old: str, new: str, name: str) -> str:
 
 def _shift(header: str, by: int) -> str:
     """A hunk header with its line numbers moved down by *by* lines."""
-    import re
-
     return re.sub(r"(?<=[-+])\d+", lambda match: str(int(match.group()) + by), header, count=2)

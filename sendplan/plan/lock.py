@@ -50,6 +50,7 @@ class HeldPlan:
     fd: int
     # Files this writer replaced, kept open so their last bytes can still be read.
     replaced: list[int] = field(default_factory=list)
+    tidied: bool = False  # whether litter of killed writers has been looked for
 
     def read(self) -> bytes:
         return read_all(self.fd)

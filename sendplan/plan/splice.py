@@ -329,10 +329,11 @@ Apply = Callable[[Any, Any], tuple[Any, list[Any]]]
 
 def edit_item(
     text: str, name: str, item: Any, edits: Sequence[Any], apply: Apply, planned: Callable[[Any], list[tuple[str, Any, str]]]
-) -> tuple[str, list[list[Any]], dict[str, Any]] | None:
+) -> tuple[str, list[list[Any]], dict[str, Any], bool] | None:
     """*text* (starting with a newline, ending with one) with *edits* (all of one item, whose
-    model or record is *item*) applied; what each changed and the item's new values. None when
-    the fast path cannot prove the result (the caller then edits the whole file).
+    model or record is *item*) applied; what each changed, the item's new values, and whether
+    the item's lines run to the end of the text. None when the fast path cannot prove the
+    result (the caller then edits the whole file).
 
     *apply(node, edit)* makes one edit on the item's ruamel node: (the edit as made, changes);
     *planned(edit)* lists (field, YAML value, value as shown): edit.py's own functions.
@@ -366,7 +367,7 @@ def edit_item(
             old = values.get("updates", [(update.date, update.by, update.text) for update in item.updates])
             values["updates"] = [*old, (made.note.date, made.note.by or None, made.note.text)]
     if not any(changes):
-        return text, changes, {}
+        return text, changes, {}, not found.followed
     if not _reasons_given(item, values):
         return None
     written = dump(yaml, document)
@@ -379,7 +380,7 @@ def edit_item(
     # By construction, but cheap to be sure: nothing outside the item's lines moved.
     if not (result.startswith(text[: found.start]) and result.endswith(text[found.end :])):
         return None
-    return result, changes, values
+    return result, changes, values, not found.followed
 
 
 def _typed(key: str, shown: str, edit: Any) -> Any:

@@ -32,6 +32,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from sendplan.errors import Location, PlanError
 from sendplan.files import write_file
@@ -39,7 +40,7 @@ from sendplan.plan.lock import HeldPlan, read_all, settled
 from sendplan.plan.source import STDIN, is_bundled
 
 # How many times a plan that keeps changing under an edit is tried again before giving up.
-MAX_ROUNDS = 8
+MAX_ROUNDS = 40
 TEMP_MARK = ".sendplan-"
 # The random part tempfile.mkstemp puts in a name.
 _RANDOM = r"[a-z0-9_]{8}"
@@ -90,27 +91,25 @@ def writable_path(path: str) -> str:
 def replace_plan(held: HeldPlan, base: bytes, new: bytes, redo: Callable[[bytes], bytes]) -> bytes:
     """Replace the held plan by *new*, worked out from its bytes *base*; the bytes it ends with.
 
-    *redo(current)* works the edit out again on other bytes of the plan: the new bytes (the
-    same bytes when the edit changes nothing there), or a PlanError to refuse. A refusal
-    before the rename changes nothing; after it, the file keeps what the other program wrote
-    and the refusal is raised once that is safely written.
+    *redo(text)* works the edit out again on the plan as other programs left it (without this
+    edit): the new bytes (the same bytes when the edit changes nothing there), or a PlanError
+    to refuse. A refusal before the rename changes nothing; after it, the file gets back what
+    the other programs wrote, without this edit, and the refusal is raised once that is safely
+    written.
     """
     _check_backups(held)
-    refusal: PlanError | None = None
+    state = _Race(theirs=base, base=base, new=new, redo=redo)
     for _ in range(MAX_ROUNDS):
         info = held.stat()
-        made = None if info.st_nlink > 1 else _new_file(held, new, info)
+        made = None if info.st_nlink > 1 else _new_file(held, state.new, info)
         if made is None:
-            result = _rewrite_in_place(held, base, new, redo)
-            if refusal is not None:
-                raise refusal
-            return result
+            return state.finish(_rewrite_in_place(held, state))
         temp, fd = made
-        after = None
+        current = after = None
         try:
             with _signals_held():
                 current = held.read()
-                if current == base:
+                if current == state.base:
                     _rename(temp, held)
                     old, fd = held.adopt(fd), -1
                     _sync_folder(held.path)
@@ -119,30 +118,60 @@ def replace_plan(held: HeldPlan, base: bytes, new: bytes, redo: Callable[[bytes]
             if fd != -1:
                 _discard(temp, fd)
         if after is None:  # another program changed the plan after the edit was worked out
-            new, base = redo(current), current
-            if new == base:
-                return base
+            if not state.changed_to(current, held):
+                return current
             continue
-        if after == base:
-            if refusal is not None:
-                raise refusal
-            return new
-        # Another program wrote to the old file in the instant before the rename: those bytes
+        if after == state.base:
+            return state.finish(state.new)
+        # Another program wrote to the old file in the instant before the rename: its bytes
         # are not in the new file. Merge them in and replace again.
         now = held.read()
-        if not now.startswith(new):
+        if not now.startswith(state.new):
             raise _lost(held, after)
-        merged = after + now[len(new) :]
-        base = now
-        try:
-            new = redo(merged)
-        except PlanError as error:
-            new, refusal, redo = merged, error, _unchanged
+        state.on_disk = True
+        state.changed_to(after, held, then=now[len(state.new) :], now=now)
     raise PlanError.single(
         f"another program kept changing the plan while sendplan was saving it ({MAX_ROUNDS} tries), so "
         "sendplan stopped. The plan holds its latest text; run the command again once it has finished.",
         Location(held.name),
     )
+
+
+@dataclass
+class _Race:
+    """An edit racing other programs that write the plan without the lock."""
+
+    theirs: bytes  # the plan as the other programs have made it, without this edit
+    base: bytes  # what the file should hold now
+    new: bytes  # what it should hold next: this edit on *theirs*
+    redo: Callable[[bytes], bytes]
+    on_disk: bool = False  # whether the file already holds this edit
+    refusal: PlanError | None = None
+
+    def changed_to(self, current: bytes, held: HeldPlan, *, then: bytes = b"", now: bytes | None = None) -> bool:
+        """The file held *current* instead of *base* (and *then* was added to the new file,
+        which holds *now*): work the edit out again. False when there is nothing left to write."""
+        if current.startswith(self.base):
+            self.theirs += current[len(self.base) :]
+        elif not self.on_disk or (now is not None and self.base == self.theirs):
+            self.theirs = current
+        else:
+            raise _lost(held, current)
+        self.theirs += then
+        self.base = current if now is None else now
+        try:
+            self.new = self.redo(self.theirs)
+        except PlanError as error:
+            if not self.on_disk:
+                raise
+            # This edit is in the file but cannot stand: put back what the others wrote.
+            self.new, self.refusal, self.redo = self.theirs, error, _unchanged
+        return self.new != self.base
+
+    def finish(self, result: bytes) -> bytes:
+        if self.refusal is not None:
+            raise self.refusal
+        return result
 
 
 def _unchanged(data: bytes) -> bytes:
@@ -201,7 +230,9 @@ def _new_file(held: HeldPlan, data: bytes, info: os.stat_result) -> tuple[str, i
         locked = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
         fcntl.flock(locked, fcntl.LOCK_EX)
         os.close(fd)
-        _remove_litter(held.path, os.fstat(locked).st_mtime_ns, temp)
+        if not held.tidied:
+            _remove_litter(held.path, os.fstat(locked).st_mtime_ns, temp)
+            held.tidied = True
     except OSError as error:
         _discard(temp, fd)
         with contextlib.suppress(OSError):
@@ -288,18 +319,17 @@ def _backup_name(path: str, new: bytes) -> str:
     return os.path.join(folder, f".{base}{TEMP_MARK}{hashlib.sha256(new).hexdigest()[:16]}.backup")
 
 
-def _rewrite_in_place(held: HeldPlan, base: bytes, new: bytes, redo: Callable[[bytes], bytes]) -> bytes:
+def _rewrite_in_place(held: HeldPlan, state: _Race) -> bytes:
     for _ in range(MAX_ROUNDS):
         current = held.read()
-        if current != base:
-            new, base = redo(current), current
-            if new == base:
-                return base
+        if current != state.base:
+            if not state.changed_to(current, held):
+                return current
             continue
-        backup = _write_backup(held, base, new)
+        backup = _write_backup(held, state.base, state.new)
         with _signals_held():
-            _overwrite(held, new, backup)
-        if not held.read().startswith(new):
+            _overwrite(held, state.new, backup)
+        if not held.read().startswith(state.new):
             raise PlanError.single(
                 f"another program wrote to the plan while sendplan was rewriting it, so it may be mixed. The plan "
                 f"as it was before this edit is kept in {backup}: compare the two and keep what is right.",
@@ -307,7 +337,7 @@ def _rewrite_in_place(held: HeldPlan, base: bytes, new: bytes, redo: Callable[[b
             )
         os.unlink(backup)
         _sync_folder(held.path)
-        return new
+        return state.new
     raise PlanError.single("another program kept changing the plan while sendplan was saving it.", Location(held.name))
 
 
