@@ -75,6 +75,17 @@ def test_done_when(run: Callable[..., Result], seed_copy: Path) -> None:
     assert records(run, "list", "--as-of", "2022-06-01")["1.1"]["rag"] == "blue"
 
 
+def test_done_with_a_note_writes_the_day_twice(run: Callable[..., Result], seed_copy: Path) -> None:
+    """`done --note` dates the completion and the note the same day, written out both times
+    (never as a YAML anchor and alias, which a plan may not use)."""
+    result = run("done", "1.1", "--note", "Signed off", "--by", "AG", "--as-of", "2022-03-20")
+    assert result.exit_code == 0, result.stderr
+    text = seed_copy.read_text(encoding="utf-8")
+    assert "            completed: 2022-03-20\n" in text
+    assert "              - date: 2022-03-20\n" in text
+    assert "&" not in text.split('id: "1.1"')[1].split('id: "1.2"')[0]
+
+
 def test_revised_deadline_via_update(run: Callable[..., Result], seed_copy: Path) -> None:
     """`update --revise` takes an item off `overdue` while slip_days shows the slip."""
     assert "1.2" in records(run, "overdue", "--as-of", "2022-06-01")

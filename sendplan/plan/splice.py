@@ -171,7 +171,7 @@ def find_item(text: str, item_id: str) -> Found | None:
         return None
     quoted = re.escape(item_id)
     pattern = re.compile(
-        rf"\n(?P<dash> *)- (?P<flow>\{{ *)?id: *(?:\"{quoted}\"|'{quoted}'|{quoted})(?(flow) *[,}}]|{_COMMENT}\n)"
+        rf"\n(?P<dash> *)- (?P<flow>\{{ *)?id: *(?:\"{quoted}\"|'{quoted}'|{quoted})(?(flow) *[,}}]|{_COMMENT}(?=\n))"
     )
     matches = list(pattern.finditer(text))
     if len(matches) != 1:
