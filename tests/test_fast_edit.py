@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from helpers import MINIMAL_PLAN
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -337,8 +338,8 @@ def plain(value: Any) -> Any:
 def test_after_a_fast_edit_the_next_command_reads_the_new_plan_from_the_cache(
     tmp_path: Path, bundled_plan: Path, monkeypatch: pytest.MonkeyPatch, item_edit: ItemEdit
 ) -> None:
-    """The edit leaves the cache holding the new text's plan, exactly as a full load gives it
-    (or nothing, when the snapshot has no place for a value: then the next load is a full one)."""
+    """The edit leaves the cache holding the new text's plan, exactly as a full load gives it,
+    even for the first note or hand-set RAG of a plan."""
     path = tmp_path / "plan.yaml"
     shutil.copy(bundled_plan, path)
     known = load_plan(str(path))  # as the command line does: the old text is cached
@@ -350,10 +351,15 @@ def test_after_a_fast_edit_the_next_command_reads_the_new_plan_from_the_cache(
     assert update_item(str(path), item_edit, known=known).written
     text = path.read_text(encoding="utf-8")
     cached = cache.load(text, str(path))
-    if cached is None:
-        assert item_edit.rag is not None or item_edit.note is not None  # a value the snapshot had no place for
-        return
+    assert cached is not None
     assert plain(cached.plan) == plain(parse_plan(text, str(path)).plan)
+
+
+def test_the_models_an_edit_may_add_to_a_snapshot_are_as_the_models_make_them() -> None:
+    """cache.EDIT_SCHEMA (the first note or RAG of a plan) is what a snapshot of the models holds."""
+    text = MINIMAL_PLAN + "            rag: red\n            rag_reason: x\n            updates:\n              - {date: 2022-01-01, text: t}\n"
+    schema, _ = cache.snapshot(parse_plan(text, "p.yaml").plan)
+    assert {name: schema[name] for name in cache.EDIT_SCHEMA} == cache.EDIT_SCHEMA
 
 
 def test_a_done_at_the_command_line_uses_neither_the_models_nor_a_second_load(
