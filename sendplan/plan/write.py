@@ -368,6 +368,9 @@ def _write_backup(held: HeldPlan, data: bytes, new: bytes) -> str:
         os.unlink(backup)
         raise PlanError.single(f"the backup of the plan did not read back as written. {_UNCHANGED}", Location(held.name))
     _sync_folder(held.path)
+    if not held.tidied:
+        _remove_litter(held.path, os.stat(backup).st_mtime_ns, backup)
+        held.tidied = True
     return backup
 
 
