@@ -320,31 +320,19 @@ def _read(path: str, name: str) -> bytes:
 # The diff
 
 
-def _shared_prefix(a: Any, b: Any) -> int:
-    """How many leading elements (bytes, characters or lines) *a* and *b* share, compared a
-    block at a time so that long equal runs cost little."""
-    size = min(len(a), len(b))
+def _shared_prefix(a: Any, b: Any, limit: int | None = None, *, from_end: bool = False) -> int:
+    """How many leading (or, *from_end*, trailing) elements *a* and *b* share, at most *limit*:
+    compared a block at a time, so that long equal runs cost little."""
+    size = min(len(a), len(b)) if limit is None else limit
+
+    def run(text: Any, start: int, end: int) -> Any:
+        return text[len(text) - end : len(text) - start] if from_end else text[start:end]
+
     done = 0
     step = 4096
     while done < size:
         end = min(done + step, size)
-        if a[done:end] == b[done:end]:
-            done = end
-            step *= 2
-        elif step > 1:
-            step = max(step // 8, 1)
-        else:
-            return done
-    return done
-
-
-def _shared_suffix(a: str, b: str, limit: int) -> int:
-    """How many trailing characters *a* and *b* share, at most *limit*."""
-    done = 0
-    step = 4096
-    while done < limit:
-        end = min(done + step, limit)
-        if a[len(a) - end : len(a) - done] == b[len(b) - end : len(b) - done]:
+        if run(a, done, end) == run(b, done, end):
             done = end
             step *= 2
         elif step > 1:
@@ -379,7 +367,7 @@ def unified_diff(old: str, new: str, name: str) -> str:
     for _ in range(DIFF_SLACK):
         if start:
             start = old.rfind("\n", 0, start - 1) + 1
-    tail = _shared_suffix(old, new, min(len(old), len(new)) - head)
+    tail = _shared_prefix(old, new, min(len(old), len(new)) - head, from_end=True)
     # Cut where a line starts inside the shared tail, so both sides end on the same whole lines.
     line_end = old.find("\n", len(old) - tail)
     cut_old = len(old) if line_end == -1 else _lines_on(old, line_end + 1, DIFF_SLACK)
