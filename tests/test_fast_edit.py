@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from sendplan.errors import PlanError
-from sendplan.plan import cache, edit, itemedit, splice
+from sendplan.plan import cache, edit, itemedit, snapshot_edit, splice
 from sendplan.plan.dates import Deadline
 from sendplan.plan.edit import ItemEdit, Note, update_item
 from sendplan.plan.load import parse_plan
@@ -356,16 +356,17 @@ def test_after_a_fast_edit_the_next_command_reads_the_new_plan_from_the_cache(
 
 
 def test_the_models_an_edit_may_add_to_a_snapshot_are_as_the_models_make_them() -> None:
-    """cache.EDIT_SCHEMA (the first note or RAG of a plan) is what a snapshot of the models holds."""
+    """snapshot_edit.EDIT_SCHEMA (the first note or RAG of a plan) is what a snapshot of the models holds."""
     text = MINIMAL_PLAN + "            rag: red\n            rag_reason: x\n            updates:\n              - {date: 2022-01-01, text: t}\n"
     schema, _ = cache.snapshot(parse_plan(text, "p.yaml").plan)
-    assert {name: schema[name] for name in cache.EDIT_SCHEMA} == cache.EDIT_SCHEMA
+    assert {name: schema[name] for name in snapshot_edit.EDIT_SCHEMA} == snapshot_edit.EDIT_SCHEMA
 
 
 def test_a_done_at_the_command_line_uses_neither_the_models_nor_a_second_load(
     run: Callable[..., Result], tmp_path: Path, bundled_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`sendplan done` on a cached plan: no full load of the plan, no whole-file edit."""
+    """`sendplan done` on a cached plan: the plan is neither parsed nor restored from the cache
+    in full, and the whole-file editor is not used."""
     shutil.copy(bundled_plan, tmp_path / "plan.yaml")
     assert run("validate").exit_code == 0  # the plan is now cached
     from sendplan.plan import load
@@ -374,6 +375,7 @@ def test_a_done_at_the_command_line_uses_neither_the_models_nor_a_second_load(
         raise AssertionError("the plan was loaded in full")
 
     monkeypatch.setattr(load, "parse_plan", refuse)
+    monkeypatch.setattr(cache, "load", refuse)
     monkeypatch.setattr(edit, "whole_file", refuse)
     result = run("done", "1.1", "--as-of", "2022-03-20")
     assert result.exit_code == 0, result.stderr

@@ -69,16 +69,13 @@ def _report_update(result: Any, dry_run: bool) -> None:
 
 
 def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: Any) -> None:
-    from sendplan.plan.edit import ItemEdit, unknown_item_message, update_item
-    from sendplan.plan.read import load_plan
-    from sendplan.plan.write import writable_path
+    from sendplan.plan.edit import ItemEdit, UnknownItem, update_item
 
     path = _edit_target(plan_path)
-    writable_path(path)
-    loaded = load_plan(path)
-    if loaded.item_path(item_id) is None:
-        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
-    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run, known=loaded)
+    try:
+        result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    except UnknownItem as error:  # a mistake in the command line, not in the plan
+        raise click.BadParameter(error.message, param_hint="ID") from None
     _report_update(result, dry_run)
 
 

@@ -51,6 +51,8 @@ _MARSHAL_VERSION = 4
 
 # Tags of the tuples that stand for values marshal cannot hold.
 _MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+# The same, for snapshot_edit.py, which edits snapshots in this layout.
+MODEL, ENUM, DAY, DEADLINE = _MODEL, _ENUM, _DAY, _DEADLINE
 
 
 @contextlib.contextmanager
@@ -333,7 +335,7 @@ def _file_for(text: str) -> tuple[Path, str] | None:
     return directory / f"{key}.plan", key
 
 
-def _stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
+def stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
     """(file, schema, data) of the snapshot kept for this text, or None; raises on anything odd."""
     found = _file_for(text)
     if found is None:
@@ -354,10 +356,10 @@ def _stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
 def load(text: str, name: str) -> CachedPlan | None:
     """The cached plan for this text, or None (a miss) for any reason at all."""
     try:
-        stored = _stored(text)
-        if stored is None:
+        found = stored(text)
+        if found is None:
             return None
-        path, schema, data = stored
+        path, schema, data = found
         plan = restore(schema, data)
         with contextlib.suppress(OSError):  # recently used: kept when older snapshots are pruned
             os.utime(path)
@@ -382,12 +384,12 @@ def store(text: str, plan: Any) -> None:
     """Keep a snapshot of a plan that loaded without problems. Failures are ignored."""
     try:
         if cache_dir() is not None:
-            _keep(text, *snapshot(plan))
+            keep(text, *snapshot(plan))
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
 
 
-def _keep(text: str, schema: dict[str, Any], data: Any) -> None:
+def keep(text: str, schema: dict[str, Any], data: Any) -> None:
     found = _file_for(text)
     if found is None:
         return
@@ -405,101 +407,3 @@ def _keep(text: str, schema: dict[str, Any], data: Any) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
     _prune(path.parent, path)
-
-
-# ---------------------------------------------------------------------------------------
-# After an edit (plan/edit.py): the new text's snapshot made from the old one's
-
-
-def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str, Any]]) -> bool:
-    """Keep a snapshot of *new_text*, made from the snapshot of *old_text* with some items'
-    fields set, for an edit that changed only those: *items_wanted* maps an item id to its new values
-    as the models hold them (text, a date, a Deadline; a status or RAG rating by its value;
-    updates as (date, by, text) tuples). No yaml and no pydantic, so an edit stays fast.
-
-    Best effort: False, storing nothing, when there is no snapshot of *old_text* or it has no
-    place for a value; the next command then loads the plan in full.
-    """
-    try:
-        stored = _stored(old_text) if cache_dir() is not None else None
-        # Values a model computes from its fields are kept in its snapshot too: redoing them
-        # would need the models, so then there is no new snapshot.
-        if stored is None or stored[1]["Item"]["properties"]:
-            return False
-        _, schema, data = stored
-        # A snapshot names only the models and enums its plan uses: the first note or hand-set
-        # RAG of a plan needs theirs (a test keeps these as the models make them).
-        for name, spec in EDIT_SCHEMA.items():
-            schema.setdefault(name, spec)
-        fields = schema["Item"]["fields"]
-        at_id = fields.index("id")
-        for items, position, item in list(_items(schema, data)):
-            values = items_wanted.get(item[2][at_id])
-            if values:
-                encoded = list(item[2])
-                for key, value in values.items():
-                    encoded[fields.index(key)] = _encoded(key, value, encoded[fields.index(key)], schema, data)
-                items[position] = (_MODEL, "Item", tuple(encoded), item[3])
-        _keep(new_text, schema, data)
-    except Exception:  # noqa: BLE001 - no snapshot is a slower next command, never a wrong one
-        return False
-    return True
-
-
-EDIT_SCHEMA: dict[str, Any] = {
-    "Update": {"kind": "model", "fields": ["date", "by", "text"], "properties": []},
-    "Rag": {"kind": "enum", "members": [("BLUE", "blue"), ("GREEN", "green"), ("AMBER", "amber"), ("RED", "red")], "properties": {}},
-}
-
-
-def _items(schema: dict[str, Any], data: Any) -> Iterator[tuple[list[Any], int, Any]]:
-    """Every encoded item of the plan *data*: (the list it is in, its position there, the item)."""
-
-    def field(value: Any, model: str, name: str) -> Any:
-        return value[2][schema[model]["fields"].index(name)]
-
-    for task in field(data, "Plan", "tasks"):
-        for deliverable in field(task, "Task", "deliverables"):
-            items = field(deliverable, "Deliverable", "items")
-            for position, item in enumerate(items):
-                yield items, position, item
-
-
-def _encoded(key: str, value: Any, old: Any, schema: dict[str, Any], data: Any) -> Any:
-    if key == "updates":
-        if schema["Update"]["properties"]:
-            raise ValueError("an update keeps computed values")
-        names = schema["Update"]["fields"]
-        notes = [dict(zip(("date", "by", "text"), update, strict=True)) for update in value]
-        return [(_MODEL, "Update", tuple(_encoded_scalar(note[name]) for name in names), ()) for note in notes]
-    if key in ("status", "rag"):
-        if value is None:
-            return None
-        enum_name = old[1] if isinstance(old, tuple) and old[0] == _ENUM else _enum_named(key, schema, data)
-        if enum_name is None:
-            enum_name = key.capitalize()  # "Rag": no item had one
-        if value not in [member_value for _, member_value in schema[enum_name]["members"]]:
-            raise ValueError(f"{value!r} is not a member of {enum_name}")
-        return (_ENUM, enum_name, value)
-    return _encoded_scalar(value)
-
-
-def _encoded_scalar(value: Any) -> Any:
-    if isinstance(value, Deadline):
-        due = value.due_date.toordinal() if value.due_date else None
-        return (_DEADLINE, value.text, value.precision.value, due, value.month)
-    if isinstance(value, date):
-        return (_DAY, value.toordinal())
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError(f"cannot keep a {type(value).__name__} in the plan cache")
-
-
-def _enum_named(key: str, schema: dict[str, Any], data: Any) -> str | None:
-    """The enum another item's *key* is kept as, if any item has one."""
-    position = schema["Item"]["fields"].index(key)
-    for _, _, item in _items(schema, data):
-        value = item[2][position]
-        if isinstance(value, tuple) and value[0] == _ENUM:
-            return str(value[1])
-    return None

@@ -5,9 +5,9 @@ one way sendplan changes a plan (`update`, `done`, and batches of edits).
 hands the new bytes to write.py, which replaces the file so that nothing anyone else wrote
 meanwhile is lost. An edit is worked out by the fast editor (splice.py: the item's own lines,
 milliseconds at any size) wherever it can prove its result, else by the whole-file editor
-(itemedit.py); both give the same file. The plan is never loaded twice: the caller's plan (or
-the cache's snapshot) vouches for the text, and afterwards the cache gets the new text's
-snapshot so the next command is warm.
+(itemedit.py); both give the same file. The plan is not loaded at all when the cache has a
+snapshot of its text (which vouches that it is valid, and gives the edited items); afterwards
+the cache gets the new text's snapshot, so the next command is warm too.
 
 Nothing here prints or reads the clock: dates arrive as parameters.
 """
@@ -36,6 +36,7 @@ __all__ = [
     "EditResult",
     "ItemEdit",
     "Note",
+    "UnknownItem",
     "edit_text",
     "edit_text_many",
     "nearest_ids",
@@ -92,10 +93,18 @@ def unknown_item_message(wanted: str, loaded: LoadedPlan) -> str:
     return f'there is no item "{wanted}" in {loaded.source}.{hint} `sendplan list` shows every id.'
 
 
+class UnknownItem(PlanError):
+    """An edit names an item the plan does not have (the command line makes it a usage error)."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__([Problem(message, location)])
+        self.message = message
+
+
 def _item(loaded: LoadedPlan, item_id: str) -> Any:
     path = loaded.item_path(item_id)
     if path is None:
-        raise PlanError.single(unknown_item_message(item_id, loaded), Location(loaded.source))
+        raise UnknownItem(unknown_item_message(item_id, loaded), Location(loaded.source))
     _, task, _, deliverable, _, position = path
     return loaded.plan.tasks[task].deliverables[deliverable].items[position]
 
@@ -110,7 +119,8 @@ class _Worked:
 
     text: str
     bom: bool
-    loaded: LoadedPlan
+    items: dict[str, Any]  # the edited items as the plan held them (models or cached records)
+    loaded: LoadedPlan | None  # the whole plan, where it had to be loaded
     new_text: str
     changes: list[list[Change]]
     values: dict[str, dict[str, Any]] | None = None  # by the fast editor: the items' new values
@@ -130,6 +140,27 @@ class _Worked:
         return ((BOM if self.bom else "") + self.new_text).encode("utf-8")
 
 
+def _plan_items(
+    text: str, name: str, ids: list[str], known: LoadedPlan | None
+) -> tuple[dict[str, Any], LoadedPlan | None]:
+    """The items *ids* of the plan of *text*, and the whole plan if it had to be loaded.
+
+    The cache's snapshot of the text vouches that it is a valid plan, and gives the items
+    without restoring the rest; only without one is the plan loaded in full.
+    """
+    if known is not None and getattr(known, "text", None) == text:  # the caller's plan, from exactly this text
+        return {item_id: _item(known, item_id) for item_id in ids}, known
+    from sendplan.plan import snapshot_edit
+
+    records = snapshot_edit.items(text, ids)
+    if records is not None and all(item_id in records for item_id in ids):
+        return records, None
+    from sendplan.plan.read import load_text
+
+    loaded = load_text(text, name)
+    return {item_id: _item(loaded, item_id) for item_id in ids}, loaded
+
+
 def _work_out(
     data: bytes, name: str, edits: Sequence[ItemEdit], known: LoadedPlan | None, *, vouched: _Worked | None = None
 ) -> _Worked:
@@ -138,23 +169,23 @@ def _work_out(
     text = decode(data, name)
     bom = data.startswith(BOM.encode())
     snapshot_of = vouched.snapshot_of if vouched is not None else text
+    ids = list(dict.fromkeys(edit.item_id for edit in edits))
     if vouched is not None:
-        loaded = vouched.loaded
-    elif known is not None and getattr(known, "text", None) == text:
-        loaded = known  # the caller's plan, read from exactly this text
+        items, loaded = vouched.items, vouched.loaded
     else:
-        from sendplan.plan.read import load_text
-
-        loaded = load_text(text, name)
-    items = [_item(loaded, edit.item_id) for edit in edits]
-    fast = _fast(text, name, items, edits)
+        items, loaded = _plan_items(text, name, ids, known)
+    fast = _fast(text, name, [items[edit.item_id] for edit in edits], edits)
     if fast is not None:
         new_text, changes, values, at_end = fast
         return _Worked(
-            text, bom, loaded, new_text, changes, values=values, snapshot_of=snapshot_of, end_untouched=not at_end
+            text, bom, items, loaded, new_text, changes, values=values, snapshot_of=snapshot_of, end_untouched=not at_end
         )
+    if loaded is None:
+        from sendplan.plan.read import load_text
+
+        loaded = load_text(text, name)
     new_text, changes, after = whole_file(text, name, loaded, edits)
-    return _Worked(text, bom, loaded, new_text, changes, after=after, snapshot_of=snapshot_of)
+    return _Worked(text, bom, items, loaded, new_text, changes, after=after, snapshot_of=snapshot_of)
 
 
 def _fast(
@@ -301,12 +332,12 @@ def _redo(current: bytes, name: str, edits: Sequence[ItemEdit], original: bytes,
 
 def _keep_warm(worked: _Worked) -> None:
     """Give the cache the new text's snapshot, so the next command does not load the plan again."""
-    from sendplan.plan import cache
+    from sendplan.plan import cache, snapshot_edit
 
     if worked.after is not None:
         cache.store(worked.new_text, worked.after.plan)
     elif worked.values:
-        cache.store_edited(worked.snapshot_of, worked.new_text, worked.values)
+        snapshot_edit.store_edited(worked.snapshot_of, worked.new_text, worked.values)
 
 
 def _read(path: str, name: str) -> bytes:
