@@ -265,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-taskwarrior", action="store_true")
     args = parser.parse_args(argv)
+    # A user's Python keeps compiled modules; without them every run would compile sendplan.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     OUT.mkdir(parents=True, exist_ok=True)
     cache = OUT / "cache"

@@ -17,8 +17,9 @@ from sendplan.plan import cache
 from sendplan.plan.cache import DAY, DEADLINE, ENUM, MODEL
 from sendplan.plan.dates import Deadline
 
-# The snapshot `items` read for an edit, kept (by its text) for the store_edited that follows.
-_for_edit: dict[str, tuple[dict[str, Any], Any]] = {}
+# The snapshot `items` read for an edit, kept by its text for the store_edited that follows:
+# (schema, data, where each item read is: its id → (the list holding it, its position)).
+_for_edit: dict[str, tuple[dict[str, Any], Any, dict[str, tuple[list[Any], int]]]] = {}
 
 
 def items(text: str, ids: Collection[str]) -> dict[str, Any] | None:
@@ -32,11 +33,12 @@ def items(text: str, ids: Collection[str]) -> dict[str, Any] | None:
             return None
         _, schema, data = stored
         at_id = schema["Item"]["fields"].index("id")
-        records = cache.restore(schema, [item for _, _, item in _items(schema, data) if item[2][at_id] in ids])
+        found = {item[2][at_id]: (items, position) for items, position, item in _items(schema, data) if item[2][at_id] in ids}
+        records = cache.restore(schema, [items[position] for items, position in found.values()])
     except Exception:  # noqa: BLE001 - a miss, as for load()
         return None
     _for_edit.clear()
-    _for_edit[text] = (schema, data)
+    _for_edit[text] = (schema, data, found)
     return {record.id: record for record in records}
 
 
@@ -51,25 +53,31 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
     """
     try:
         kept = _for_edit.pop(old_text, None)
-        stored = (None, *kept) if kept is not None else cache.stored(old_text) if cache.cache_dir() is not None else None
+        if kept is None:  # not read by items() just before: read it now
+            stored = cache.stored(old_text) if cache.cache_dir() is not None else None
+            if stored is None:
+                return False
+            _, schema, data = stored
+            at_id = schema["Item"]["fields"].index("id")
+            where = {item[2][at_id]: (items, position) for items, position, item in _items(schema, data)}
+        else:
+            schema, data, where = kept
         # Values a model computes from its fields are kept in its snapshot too: redoing them
         # would need the models, so then there is no new snapshot.
-        if stored is None or stored[1]["Item"]["properties"]:
+        if schema["Item"]["properties"]:
             return False
-        _, schema, data = stored
         # A snapshot names only the models and enums its plan uses: the first note or hand-set
         # RAG of a plan needs theirs (a test keeps these as the models make them).
         for name, spec in EDIT_SCHEMA.items():
             schema.setdefault(name, spec)
         fields = schema["Item"]["fields"]
-        at_id = fields.index("id")
-        for items, position, item in list(_items(schema, data)):
-            values = items_wanted.get(item[2][at_id])
-            if values:
-                encoded = list(item[2])
-                for key, value in values.items():
-                    encoded[fields.index(key)] = _encoded(key, value, encoded[fields.index(key)], schema, data)
-                items[position] = (MODEL, "Item", tuple(encoded), item[3])
+        for item_id, values in items_wanted.items():
+            items, position = where[item_id]
+            item = items[position]
+            encoded = list(item[2])
+            for key, value in values.items():
+                encoded[fields.index(key)] = _encoded(key, value, encoded[fields.index(key)], schema, data)
+            items[position] = (MODEL, "Item", tuple(encoded), item[3])
         cache.keep(new_text, schema, data)
     except Exception:  # noqa: BLE001 - no snapshot is a slower next command, never a wrong one
         return False
@@ -84,13 +92,12 @@ EDIT_SCHEMA: dict[str, Any] = {
 
 def _items(schema: dict[str, Any], data: Any) -> Iterator[tuple[list[Any], int, Any]]:
     """Every encoded item of the plan *data*: (the list it is in, its position there, the item)."""
-
-    def field(value: Any, model: str, name: str) -> Any:
-        return value[2][schema[model]["fields"].index(name)]
-
-    for task in field(data, "Plan", "tasks"):
-        for deliverable in field(task, "Task", "deliverables"):
-            items = field(deliverable, "Deliverable", "items")
+    tasks = schema["Plan"]["fields"].index("tasks")
+    deliverables = schema["Task"]["fields"].index("deliverables")
+    in_items = schema["Deliverable"]["fields"].index("items")
+    for task in data[2][tasks]:
+        for deliverable in task[2][deliverables]:
+            items = deliverable[2][in_items]
             for position, item in enumerate(items):
                 yield items, position, item
 

@@ -164,24 +164,37 @@ def _stand_in(dash: int, column: int, key: str, on_dash_line: bool) -> str:
     return f"{lead}{key}:\n" if on_dash_line else f"{lead}_: 0\n{' ' * column}{key}:\n"
 
 
+def _id_lines(text: str, item_id: str) -> list[tuple[int, int]]:
+    """Where each line that starts item *item_id* (`- id: ID`, `- {id: ID, …}`) starts in
+    *text*: (the newline before it, the column of its dash). The id is found by a plain search,
+    which is many times faster than a regular expression over the whole text."""
+    quoted = re.escape(item_id)
+    pattern = re.compile(rf"( *)- (\{{ *)?id: *(?:\"{quoted}\"|'{quoted}'|{quoted})(?(2) *[,}}]|{_COMMENT}(?=\n))")
+    found = []
+    at = text.find(item_id)
+    while at != -1:
+        newline = text.rfind("\n", 0, at)
+        match = pattern.match(text, newline + 1)
+        if match:
+            found.append((newline, len(match.group(1))))
+        line_end = text.find("\n", at)
+        at = text.find(item_id, line_end) if line_end != -1 else -1
+    return found
+
+
 def find_item(text: str, item_id: str) -> Found | None:
     """The lines of item *item_id* in *text* (which starts with a newline), or None unless
     they are proved to be the item (see the module's docstring)."""
     if not ITEM_ID.fullmatch(item_id):
         return None
-    quoted = re.escape(item_id)
-    pattern = re.compile(
-        rf"\n(?P<dash> *)- (?P<flow>\{{ *)?id: *(?:\"{quoted}\"|'{quoted}'|{quoted})(?(flow) *[,}}]|{_COMMENT}(?=\n))"
-    )
-    matches = list(pattern.finditer(text))
-    if len(matches) != 1:
+    starts = _id_lines(text, item_id)
+    if len(starts) != 1:
         return None
-    start = matches[0].start()
-    dash = len(matches[0].group("dash"))
+    start, dash = starts[0]
     deliverable = _parent(text, start, dash, "items")
     task = deliverable and _parent(text, deliverable[2], deliverable[1], "deliverables")
     tasks = task and _owner(text, task[2], task[1], "tasks")
-    if not (deliverable and task and tasks) or tasks[:2] != (0, None) or len(re.findall(r"\ntasks *:", text)) != 1:
+    if not (deliverable and task and tasks) or tasks[:2] != (0, None) or text.count("\ntasks:") + text.count("\ntasks ") != 1:
         return None
     parents = "tasks:\n" + _stand_in(task[1], task[0], "deliverables", task[3])
     parents += _stand_in(deliverable[1], deliverable[0], "items", deliverable[3])
