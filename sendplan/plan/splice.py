@@ -289,17 +289,6 @@ def reads_as(data: Any, item: Any) -> bool:
 # The edit
 
 
-@dataclass
-class Spliced:
-    """The text after the fast edit, what each edit changed, and the edited items' new values
-    as the models hold them (for the cache: text, dates, deadlines, statuses and RAG by value,
-    updates as (date, by, text))."""
-
-    text: str
-    changes: list[list[Any]]
-    values: dict[str, dict[str, Any]]
-
-
 def provable(edit: Any) -> bool:
     """Whether every value *edit* sets can be vouched for without the models."""
     if edit.status is not None and edit.status not in _STATUSES:

@@ -119,7 +119,7 @@ def replace_plan(held: HeldPlan, base: bytes, new: bytes, redo: Callable[[bytes]
                 _discard(temp, fd)
         if after is None:  # another program changed the plan after the edit was worked out
             if not state.changed_to(current, held):
-                return current
+                return state.finish(current)
             continue
         if after == state.base:
             return state.finish(state.new)
