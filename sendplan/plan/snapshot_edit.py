@@ -28,7 +28,10 @@ def items(text: str, ids: Collection[str]) -> dict[str, Any] | None:
     for a plan that loaded without problems, so this also says the text is a valid plan. For
     an edit (plan/edit.py), which needs only the items it changes."""
     try:
-        stored = cache.stored(text) if cache.cache_dir() is not None else None
+        # Unpacking a snapshot makes millions of objects at 100,000 items: without the pause
+        # the cycle collector would walk them again and again.
+        with cache.gc_paused():
+            stored = cache.stored(text) if cache.cache_dir() is not None else None
         if stored is None:
             return None
         _, schema, data = stored

@@ -64,6 +64,9 @@ ITEM_ORDER = list(ITEM_FIELDS)
 _STATUSES = frozenset(status.value for status in Status)
 _RAGS = frozenset(rag.value for rag in Rag)
 _COMMENT = r"(?:[ ]+#[^\n]*)?[ ]*"
+# The characters an id line can have just before and after the id.
+_BEFORE_ID = frozenset(" \"'")
+_AFTER_ID = frozenset(" \"',}\n#")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,27 @@ def _stand_in(dash: int, column: int, key: str, on_dash_line: bool) -> str:
     return f"{lead}{key}:\n" if on_dash_line else f"{lead}_: 0\n{' ' * column}{key}:\n"
 
 
+def _under_tasks(text: str, newline: int, dash: int) -> bool:
+    """Whether the task entry after *newline* (dash at column *dash*) is an entry of the block
+    sequence under the file's one `tasks:` line at column 0.
+
+    The same test as for the other parents, made forwards from `tasks:` in one pass: the
+    lines between must all be deeper, or entries at the dash's column.
+    """
+    owner = text.find("\ntasks:")
+    if owner == -1 or owner > newline:
+        return False
+    other = text.find("\ntasks", owner + 1)
+    while other != -1:  # only one line of the file may start a `tasks` key
+        if text[other + 6 : other + 7] in (":", " "):
+            return False
+        other = text.find("\ntasks", other + 1)
+    if not re.fullmatch(rf"tasks:{_COMMENT}", _line(text, owner)):
+        return False
+    line_end = text.find("\n", owner + 1)
+    return _shallower(dash, same=True).search(text, line_end, newline) is None
+
+
 def _id_lines(text: str, item_id: str) -> list[tuple[int, int]]:
     """Where each line that starts item *item_id* (`- id: ID`, `- {id: ID, …}`) starts in
     *text*: (the newline before it, the column of its dash). The id is found by a plain search,
@@ -172,13 +196,16 @@ def _id_lines(text: str, item_id: str) -> list[tuple[int, int]]:
     pattern = re.compile(rf"( *)- (\{{ *)?id: *(?:\"{quoted}\"|'{quoted}'|{quoted})(?(2) *[,}}]|{_COMMENT}(?=\n))")
     found = []
     at = text.find(item_id)
+    end = len(item_id)
     while at != -1:
-        newline = text.rfind("\n", 0, at)
-        match = pattern.match(text, newline + 1)
-        if match:
-            found.append((newline, len(match.group(1))))
-        line_end = text.find("\n", at)
-        at = text.find(item_id, line_end) if line_end != -1 else -1
+        # Most places the id's characters occur are inside other ids ("11.1", "1.10"): skip
+        # those on the characters around them before looking at the line.
+        if text[at - 1] in _BEFORE_ID and text[at + end : at + end + 1] in _AFTER_ID:
+            newline = text.rfind("\n", 0, at)
+            match = pattern.match(text, newline + 1)
+            if match:
+                found.append((newline, len(match.group(1))))
+        at = text.find(item_id, at + end)
     return found
 
 
@@ -193,8 +220,7 @@ def find_item(text: str, item_id: str) -> Found | None:
     start, dash = starts[0]
     deliverable = _parent(text, start, dash, "items")
     task = deliverable and _parent(text, deliverable[2], deliverable[1], "deliverables")
-    tasks = task and _owner(text, task[2], task[1], "tasks")
-    if not (deliverable and task and tasks) or tasks[:2] != (0, None) or text.count("\ntasks:") + text.count("\ntasks ") != 1:
+    if not (deliverable and task and _under_tasks(text, task[2], task[1])):
         return None
     parents = "tasks:\n" + _stand_in(task[1], task[0], "deliverables", task[3])
     parents += _stand_in(deliverable[1], deliverable[0], "items", deliverable[3])
