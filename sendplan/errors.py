@@ -39,6 +39,9 @@ class Problem:
     item_id: str | None = None
     code: str | None = None
     severity: Severity = Severity.ERROR
+    # What a finding is about when that is not one item (an abbreviation, a lead, a task): the
+    # board report lists it beside the count.
+    subject: str | None = None
 
 
 QUOTE_LIMIT = 60

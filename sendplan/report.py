@@ -18,12 +18,14 @@ from sendplan.errors import Problem
 from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, ItemRow, due_within
+from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, RAGS, ItemRow, due_within
+from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
-RAG_ORDER = ("red", "amber", "green", "blue")
-# The worst rating in a group colours the group: a task with one red item is red.
-RAG_RANK = {"red": 0, "amber": 1, "green": 2, "blue": 3}
+RAG_ORDER = RAGS  # worst first: red, amber, grey, green, blue
+# The worst rating in a group colours the group: a task with one red item is red, and one with
+# an item nobody can call on course (grey) is not green.
+RAG_RANK = {name: rank for rank, name in enumerate(RAG_ORDER)}
 STATUS_LEGEND = (
     "Status: not started; on track (in progress); at risk; off track (behind schedule); "
     "complete; dropped (cancelled or withdrawn)."
@@ -120,6 +122,9 @@ class BoardReport:
     rows: list[ItemRow]
     glossary: list[GlossaryRow]
     legend: list[str] = field(default_factory=list)
+    # The update round: who has sent a progress note since *since*, and who still owes one.
+    returns: str = ""
+    rag_key: list[tuple[str, str]] = field(default_factory=list)  # (rating, what it means), from RAG_MEANINGS
 
 
 def worst_rag(ratings: Sequence[str | None]) -> str | None:
@@ -131,6 +136,9 @@ def figures(rows: Sequence[ItemRow], as_of: date, ahead_end: date) -> Figures:
     by_status = {status: sum(row.status == status for row in rows) for status in STATUS_ORDER}
     by_rag = {rag: sum(row.rag == rag for row in rows) for rag in RAG_ORDER}
     by_rag["none"] = sum(row.rag is None for row in rows)
+    # A rating this version does not order (a newer one) is still counted, under its own name.
+    for rag in dict.fromkeys(row.rag for row in rows if row.rag is not None and row.rag not in by_rag):
+        by_rag[rag] = sum(row.rag == rag for row in rows)
     live = len(rows) - by_status["dropped"]
     percent = round(100 * by_status["complete"] / live) if live else 0
     return Figures(
@@ -166,6 +174,9 @@ def task_reason(group: Sequence[ItemRow], rag: str | None, as_of: date) -> str:
         return f"At risk or due within {AMBER_WINDOW_DAYS} days and not started: {', '.join(risky)}."
     if rag is None:
         return "All items dropped."
+    if rag == "grey":
+        unknown = [f"{row.id} ({row.rag_reason})" for row in group if row.rag == "grey"]
+        return f"Cannot be called on course: {', '.join(unknown)}."
     done = sum(row.status == "complete" for row in group)
     coming = [row for row in group if not row.finished and row.due_date and row.due_date >= as_of]
     if rag == "blue" or not coming:
@@ -295,4 +306,6 @@ def board_report(
         rows=rows,
         glossary=glossary_rows(plan),
         legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
+        returns=returns_sentence(returns_since(plan, rows, since, as_of), since),
+        rag_key=[(name, meaning.format(window=AMBER_WINDOW_DAYS)) for name, meaning in RAG_MEANINGS],
     )

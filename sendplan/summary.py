@@ -13,7 +13,8 @@ from typing import Any
 from sendplan.query import ItemRow, known_leads
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
-RAGS = ("blue", "green", "amber", "red")
+# The dashboard's order of ratings (its B, G, A, R and Grey columns).
+RAGS = ("blue", "green", "amber", "red", "grey")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class StatusRow:
     overdue: int
     due_soon: int
     percent_complete: int | None
+    # Items nobody can call on course (no deadline or no lead). Last, so the columns of
+    # tab-separated output before it keep their places.
+    grey: int = 0
 
 
 def percent(done: int, total: int) -> int | None:
@@ -90,3 +94,60 @@ def status_rows(plan: Any, item_rows: Sequence[ItemRow], as_of: date, end: date)
         lines.append(_line("lead", None, None, unowned, as_of, end))
     lines.append(_line("plan", None, plan.plan.title, list(item_rows), as_of, end))
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLine:
+    """One lead with open items in the update round: have they sent a return since *since*?
+
+    *returned* is the day of their latest progress note (an update `by` them on one of their
+    items) from *since* to the as-of day, or None if they still owe one; *items_updated*
+    counts their items with such a note. `sendplan collect` records each note a return brings.
+    """
+
+    lead: str
+    name: str | None
+    open_items: int
+    returned: str | None
+    items_updated: int
+
+
+def returns_since(plan: Any, item_rows: Sequence[ItemRow], since: date, as_of: date) -> list[ReturnLine]:
+    """A line per lead with open items (the plan's key order, then codes not in it)."""
+    items = {item.id: item for _, _, item in plan.iter_items()}
+    result = []
+    for code in known_leads(plan):
+        own = [row for row in item_rows if row.lead == code]
+        open_items = sum(not row.finished for row in own)
+        if not open_items:
+            continue
+        days = [
+            [update.date for update in items[row.id].updates if update.by == code and since <= update.date <= as_of]
+            for row in own
+        ]
+        latest = max((day for noted in days for day in noted), default=None)
+        lead = plan.leads.get(code)
+        result.append(
+            ReturnLine(
+                code,
+                lead.name if lead else None,
+                open_items,
+                latest.isoformat() if latest else None,
+                sum(bool(noted) for noted in days),
+            )
+        )
+    return result
+
+
+def returns_sentence(lines: Sequence[ReturnLine], since: date) -> str:
+    """"Returned since 1 Dec 2021: AG (10 Dec 2021). Still to return: CK, CW." in one sentence."""
+    def day(text: str) -> str:
+        value = date.fromisoformat(text)
+        return f"{value.day} {value:%b %Y}"
+
+    back = [f"{line.lead} ({day(line.returned)})" for line in lines if line.returned]
+    owed = [line.lead for line in lines if not line.returned]
+    since_text = f"{since.day} {since:%b %Y}"
+    parts = [f"Returned since {since_text}: {', '.join(back) if back else 'none yet'}."]
+    parts.append(f"Still to return: {', '.join(owed)}." if owed else "Every lead with open items has returned.")
+    return " ".join(parts)

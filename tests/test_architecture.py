@@ -10,8 +10,8 @@ import cache` names sendplan.plan.cache). Two kinds are left out, on purpose:
   sendplan/plan/__init__.py): every package __init__ but the CLI's imports nothing of sendplan
   (checked below), and the CLI's imports only modules below it.
 Two tables name modules that are imported by name when needed, and count as imports too: the
-CLI's COMMANDS (sendplan.cli → each command module) and each OutputFormat's writer
-(sendplan.outputs.registry → each writer module).
+CLI's COMMANDS (sendplan.cli → each command module) and each OutputFormat's and ReportFormat's
+writer (sendplan.outputs.registry → each writer module).
 """
 
 from __future__ import annotations
@@ -92,11 +92,13 @@ def imported(name: str) -> set[str]:
 def lazily_imported() -> dict[str, set[str]]:
     """The modules the two lookup tables import by name (see the module docstring)."""
     from sendplan.cli import COMMANDS
-    from sendplan.outputs.registry import OutputFormat
+    from sendplan.outputs.registry import OutputFormat, ReportFormat
 
     return {
         "sendplan.cli": {f"sendplan.cli.{where.partition(':')[0]}" for where in COMMANDS.values()},
-        "sendplan.outputs.registry": {f"sendplan.outputs.{fmt.writer.partition(':')[0]}" for fmt in OutputFormat},
+        "sendplan.outputs.registry": {
+            f"sendplan.outputs.{fmt.writer.partition(':')[0]}" for fmt in (*OutputFormat, *ReportFormat)
+        },
     }
 
 
@@ -222,15 +224,13 @@ def test_only_the_plan_writer_and_the_outputs_use_whole_file_writes() -> None:
 
 
 def layer(name: str) -> int:
-    """0 errors and files, 1 plan, 2 queries and report data, 3 outputs, 4 the CLI (and
+    """0 errors and files, 1 plan, 2 queries and report data, 3 outputs and office round trips, 4 the CLI (and
     `python -m sendplan`, which runs it)."""
     if name.startswith("sendplan.cli") or name == "sendplan.__main__":
         return 4
-    if name.startswith("sendplan.outputs"):
+    if name.startswith(("sendplan.outputs", "sendplan.office")):
         return 3
-    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline") or name.startswith(
-        "sendplan.office"
-    ):
+    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline"):
         return 2
     if name.startswith("sendplan.plan"):
         return 1
@@ -239,17 +239,20 @@ def layer(name: str) -> int:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_layers_import_only_the_layers_below(name: str) -> None:
-    """cli → outputs → query, summary, report, timeline → plan → errors, files, as docs/architecture.md
+    """cli → outputs, office → query, summary, report, timeline → plan → errors, files, as docs/architecture.md
     draws it: no module imports a layer above its own."""
     above = sorted(target for target in GRAPH[name] if layer(target) > layer(name))
     assert above == [], f"{name} imports {above}, a layer above it"
 
 
 def test_every_format_names_a_writer_that_exists() -> None:
-    """Each OutputFormat line names a module in sendplan/outputs and a function in it: adding a
-    format is that module plus the one line in registry.py."""
-    from sendplan.outputs.registry import RENDERERS, OutputFormat
+    """Each OutputFormat and ReportFormat line names a module in sendplan/outputs and a function in
+    it: adding a format is that module plus the one line in registry.py."""
+    from sendplan.outputs.registry import RENDERERS, OutputFormat, ReportFormat, writer_of
 
     for fmt in OutputFormat:
         assert callable(RENDERERS[fmt]), fmt
         assert fmt.extensions, f"{fmt} has no extension for -o"
+    for report_format in ReportFormat:
+        assert callable(writer_of(report_format)), report_format
+        assert report_format.extensions, f"{report_format} has no extension for -o"

@@ -103,8 +103,13 @@ def item_lines(draw: st.DrawFn, item_id: str, column: int, layout: Layout) -> li
         lines.append(f"{pad}updates:")
         dash = " " * layout.seq(column + 2)
         lines += [f"{dash}- date: 2022-01-05", f"{dash}  by: AG", f"{dash}  text: {quote(draw(prose()))}"]
-    if draw(st.booleans()):
+    evidence = draw(st.sampled_from(["none", "flow", "text", "block"]))
+    if evidence == "flow":
         lines.append(f"{pad}evidence: [a, b]")
+    elif evidence == "text":
+        lines.append(f"{pad}evidence: {quote(draw(prose()))}")
+    elif evidence == "block":
+        lines += [f"{pad}evidence:", f"{' ' * layout.seq(column + 2)}- {quote(draw(prose()))}"]
     return lines
 
 
@@ -146,7 +151,7 @@ def edits_of(draw: st.DrawFn, ids: list[str]) -> list[ItemEdit]:
     edits = []
     for _ in range(draw(st.integers(1, 2))):
         item_id = draw(st.sampled_from(ids))
-        kind = draw(st.sampled_from(["done", "status", "note", "rag", "revise", "exception", "complete-unless"]))
+        kind = draw(st.sampled_from(["done", "status", "note", "rag", "revise", "exception", "complete-unless", "evidence"]))
         if kind == "done":
             edits.append(ItemEdit(item_id, status="complete", completed=DAY))
         elif kind == "status":
@@ -159,6 +164,8 @@ def edits_of(draw: st.DrawFn, ids: list[str]) -> list[ItemEdit]:
         elif kind == "revise":
             revised = draw(st.sampled_from(["Sep 2022", "2022-10-31", "Smarch 2022", "every March"]))
             edits.append(ItemEdit(item_id, revised_deadline=revised, revision_reason=draw(prose())))
+        elif kind == "evidence":
+            edits.append(ItemEdit(item_id, evidence=draw(prose())))
         elif kind == "exception":
             edits.append(ItemEdit(item_id, recovery=draw(prose()), impact=draw(prose()), decision=draw(prose())))
         else:

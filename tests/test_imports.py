@@ -140,3 +140,12 @@ def test_unusual_deadline_spelling_imports_dateutil(tmp_path: Path, write_plan: 
     path = write_plan(MINIMAL_PLAN.replace("deadline: Mar 2022", "deadline: 31st of March 2022"))
     loaded = loaded_modules(["list", "--json", "--as-of", AS_OF, "--plan", str(path)], tmp_path, SENDPLAN_NO_CACHE="1")
     assert "dateutil" in loaded
+
+
+def test_word_library_only_for_a_word_report(tmp_path: Path, plan: str) -> None:
+    """python-docx (and its lxml) load for `report -o FILE.docx` and for no other report."""
+    watch = ("docx", "lxml")
+    base = ["report", "--as-of", AS_OF, "--plan", plan]
+    assert loaded_modules(["report", "--help"], tmp_path, watch) == set()
+    assert loaded_modules([*base, "-o", str(tmp_path / "r.html")], tmp_path, watch) == set()
+    assert loaded_modules([*base, "-o", str(tmp_path / "r.docx")], tmp_path, watch) == {"docx", "lxml"}

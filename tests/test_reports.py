@@ -167,9 +167,9 @@ def test_markdown_report_sections_in_order(run: Callable[..., Result], bundled_p
         "## Progress since 1 Nov 2021",
         "## Look-ahead to 1 Jan 2022, by lead",
         "## Dependencies",
-        "## Plan health",
         "## Legend",
         "## Glossary",
+        "## Appendix: plan health",
     ]
     assert result.stdout.startswith("# Highlight report: SEND recovery plan\n")
     assert "- **As of:** 1 Dec 2021" in result.stdout
@@ -181,11 +181,13 @@ def test_markdown_report_figures_for_the_seed(run: Callable[..., Result], bundle
     headline, statuses, rags, tasks, exceptions = tables[:5]
     assert headline[1:] == [["Items", "57"], ["Complete", "0%"], ["Overdue", "13"], ["Due by 1 Jan 2022", "3"]]
     assert statuses[1] == ["not started", "57"]
-    assert dict(row for row in rags[1:]) == {"red": "13", "amber": "3", "green": "41", "blue": "0", "none": "0"}
+    # 4.5 and 4.6 have no lead, 7.7 and 7.8 neither lead nor deadline: grey, not green.
+    assert dict(row for row in rags[1:]) == {"red": "13", "amber": "3", "grey": "4", "green": "37", "blue": "0", "none": "0"}
     assert [(row[0], row[2]) for row in tasks[1:]] == [
         ("1", "GREEN"), ("2", "GREEN"), ("3", "GREEN"), ("4", "RED"),
-        ("5", "RED"), ("6", "RED"), ("7", "GREEN"), ("8", "GREEN"),
+        ("5", "RED"), ("6", "RED"), ("7", "GREY"), ("8", "GREEN"),
     ]
+    assert tasks[7][-1] == "Cannot be called on course: 7.7 (no deadline or lead), 7.8 (no deadline or lead)."
     assert tasks[4][-1] == "1 item overdue, the longest 4.2 by 396 days."
     assert exceptions[0] == ["ID", "Lead", "Deadline", "Days late", "Action", "Latest update"]
     assert [row[0] for row in exceptions[1:]] == [
@@ -195,14 +197,23 @@ def test_markdown_report_figures_for_the_seed(run: Callable[..., Result], bundle
 
 
 def test_markdown_report_health_and_glossary(run: Callable[..., Result], bundled_plan: Path) -> None:
-    """Plan health names the items with no lead and the unknown lead DA; the glossary is printed."""
+    """The plan health appendix counts each kind of gap in a board's words, with the items, and no file
+    lines; the glossary is printed."""
     text = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF).stdout
-    health = md_tables(text.split("## Plan health")[1].split("## Legend")[0])[0]
-    assert health[0] == ["Where", "Check", "Finding"]
-    assert len(health) == 22  # the 21 warnings of sendplan validate on the bundled plan
-    no_lead = [row[0] for row in health[1:] if row[1] == "SP101"]
-    assert no_lead == ["line 220", "line 227", "line 421", "line 508", "line 512"]
-    assert next(row[:2] for row in health if '"DA"' in row[2]) == ["line 573", "SP105"]
+    appendix = text.split("## Appendix: plan health")[1]
+    assert appendix.strip().startswith("Gaps in the plan itself, by kind.")
+    assert md_tables(appendix)[0] == [
+        ["What needs attention", "Which"],
+        ["5 actions have no named lead", "4.5, 4.6, 6.4, 7.7, 7.8"],
+        ["2 actions have no deadline", "7.7, 7.8"],
+        ["1 action has no success criterion", "6.7"],
+        ["4 items say what should be achieved but not what will be done", "4.8, 7.7, 7.8, 8.6"],
+        ["1 action is led by someone not in the leads key", "8.6"],
+        ["1 deadline is well before the plan's date (probably the wrong year)", "4.2"],
+        ["3 entries are placeholders or left empty", "3.2, 3.3, 6.6"],
+        ["4 entries repeat others", "5.2, 8.4, a deliverable of task 8, 8.5"],
+    ]  # the 21 warnings of sendplan validate on the bundled plan, by kind
+    assert not re.search(r"line \d|SP1\d\d", text)  # file lines and check codes are for sendplan validate
     glossary = md_tables(text.split("## Glossary")[1])[0]
     assert ["NMI", "non-maintained and independent (special schools or placements)"] in glossary
     assert "RAG: blue = complete; red = overdue or off track" in text
@@ -258,13 +269,10 @@ def test_report_look_ahead_dependencies_and_health(run: Callable[..., Result], p
     assert "31 Dec 2021 → revised 28 Feb 2022" in ahead
     waiting = md_tables(text.split("## Dependencies")[1].split("## ")[0])[0]
     assert waiting[1] == ["2.2", "ZZ", "2.1 (not started)"]
-    health = md_tables(text.split("## Plan health")[1].split("## ")[0])[0]
-    where = [row[0] for row in health[1:]]
-    assert where == sorted(where, key=lambda text: int(text.split()[1]))  # file order
-    by_code = {(row[0], row[1]): row[2] for row in health[1:]}
-    assert by_code[("line 66", "SP101")].startswith("item 2.3 has no lead")
-    assert by_code[("line 63", "SP105")].startswith('item 2.2 is led by "ZZ"')
-    assert by_code[("line 39", "SP115")].startswith('the abbreviation "DSG" is used here')
+    health = md_tables(text.split("## Appendix: plan health")[1])[0]
+    assert ["1 action has no named lead", "2.3"] in health
+    assert ["1 action is led by someone not in the leads key", "2.2"] in health
+    assert ["3 abbreviations are not in the glossary", "HYPERLINK, SENDCO, DSG"] in health
 
 
 def test_report_markdown_escapes_plan_text(run: Callable[..., Result], progress_plan: Path) -> None:
@@ -294,10 +302,12 @@ def test_html_report_is_self_contained(run: Callable[..., Result], bundled_plan:
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in text
     assert "@page { size: A4;" in text
+    assert '@bottom-right { content: "Page " counter(page) " of " counter(pages);' in text
     assert page.headings == [
-        "Headline figures", "Deadlines by task", "RAG by task", "Exceptions", "Progress since 1 Nov 2021",
-        "Look-ahead to 1 Jan 2022, by lead", "Dependencies", "Plan health", "Legend", "Glossary",
+        "Headline figures", "RAG by task", "Deadlines by task", "Exceptions", "Progress since 1 Nov 2021",
+        "Look-ahead to 1 Jan 2022, by lead", "Dependencies", "Legend", "Glossary", "Appendix: plan health",
     ]
+    assert result.stderr == f"Wrote {target} (35 KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
 
 
 def test_html_timeline_marks_as_of_and_overdue(run: Callable[..., Result], bundled_plan: Path) -> None:
@@ -305,10 +315,66 @@ def test_html_timeline_marks_as_of_and_overdue(run: Callable[..., Result], bundl
     text = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "html").stdout
     svg = text[text.index("<svg") : text.index("</svg>")]
     assert "as of 1 Dec 2021" in svg
-    assert svg.count('stroke="#000" stroke-width="1.6"><title>') == 6  # task-months with overdue items
+    assert svg.count('stroke="#000" stroke-width="1.4"><title>') == 6  # task-months with overdue items
     for task in range(1, 9):
         assert f'<tspan font-weight="bold">{task}</tspan>' in svg
     assert "<title>4.2 (31 Oct 2020) (overdue)</title>" in svg
+
+
+def test_html_pages_are_numbered_and_headed_with_the_plan(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """Printed, each page names the plan at the top and says "Page N of M" at the foot (CSS margin boxes,
+    which Chromium prints in place of its own header and footer)."""
+    text = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "html").stdout
+    css = text[text.index("<style>") : text.index("</style>")]
+    assert '@top-left { content: "Highlight report\\3a  SEND recovery plan";' in css
+    assert '@top-right { content: "As of 1 Dec 2021";' in css
+    assert '@bottom-right { content: "Page " counter(page) " of " counter(pages);' in css
+    assert '@bottom-left { content: "Made by sendplan 0\\2e 1\\2e 0 from plan\\2e yaml as of 1 Dec 2021";' in css
+
+
+def test_css_string_leaves_plan_text_no_way_out() -> None:
+    """Plan text in the page's CSS is one string literal: quotes, backslashes and "</style>" are escapes."""
+    from sendplan.outputs.html import css_string
+
+    assert css_string('a "b" \\ </style>') == '"a \\22 b\\22  \\5c  \\3c \\2f style\\3e "'
+
+
+def test_hostile_title_stays_inside_the_page_css(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
+    """A plan title that tries to end the CSS string, the rule or the style element changes nothing."""
+    hostile = "\"; } body { color: hotpink } </style><script>alert(1)</script>"
+    path = write_plan(MINIMAL_PLAN.replace("title: Test plan", "title: '" + hostile + "'"))
+    text = run("report", "--plan", str(path), "--as-of", "2022-06-01", "--format", "html").stdout
+    page = parse_html(text)
+    assert page.tags.count("style") == 1
+    assert "script" not in page.tags
+    from sendplan.outputs.html import css_string
+
+    css = text[text.index("<style>") : text.index("</style>")]
+    assert "<" not in css.removeprefix("<style>")
+    literal = css_string(f"Highlight report: {hostile}")
+    assert f"@top-left {{ content: {literal};" in css
+    assert "hotpink" not in css.replace(literal, "")  # only ever inside the one string
+
+
+def test_chart_prints_at_9pt_with_titles_wrapped(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """Printed 186 mm wide, no text in the chart is under 9 pt, and no task title is cut: each wraps whole."""
+    text = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "html").stdout
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg))
+    assert smallest * 186 / width / 25.4 * 72 >= 9  # points, on A4 less 12 mm margins
+    assert "…" not in svg
+    lanes = re.findall(r'<text font-size="[\d.]+" fill="#1a1a1a">(.*?)<title>', svg)
+    words = [" ".join(re.sub(r"<[^>]+>", " ", lane).split()) for lane in lanes]
+    assert words[4] == "5 propose the funding of both outreach services through a top-slice to mainstream schools&#x27; budgets"
+    assert lanes[4].count("<tspan x=") == 3
+
+
+def test_html_glossary_in_two_columns(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """The glossary is a definition list set in two columns, no entry split, so its tail never takes a page."""
+    text = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, "--format", "html").stdout
+    assert "dl.glossary { columns: 2;" in text
+    assert "<div><dt>NMI</dt><dd>non-maintained and independent (special schools or placements)</dd></div>" in text
 
 
 def test_html_report_escapes_plan_text(run: Callable[..., Result], progress_plan: Path) -> None:
@@ -327,7 +393,7 @@ def test_report_format_from_extension(run: Callable[..., Result], bundled_plan: 
     assert target.read_text(encoding="utf-8").startswith("# Highlight report: SEND recovery plan")
     result = run("report", "--plan", str(bundled_plan), "--as-of", AS_OF, "-o", str(tmp_path / "board.pdf"))
     assert result.exit_code == 2
-    assert "End it with .md or .html" in result.stderr
+    assert "End it with .md, .html or .docx" in result.stderr
 
 
 def test_report_header_author_and_audience(run: Callable[..., Result], bundled_plan: Path) -> None:
@@ -643,17 +709,38 @@ def test_html_report_escapes_every_kind_of_plan_text(run: Callable[..., Result],
     assert hostile in "".join(page.text)
 
 
-def test_health_table_shows_check_codes_when_there_are_any() -> None:
-    """Findings with check codes get a Check column; findings without codes do not."""
+def test_health_lines_count_each_kind_in_words() -> None:
+    """Findings are grouped by check and counted in words; a code the wording table lacks falls back to the
+    check's own headline, and a finding with no code keeps its message."""
     from sendplan.errors import Location, Problem, Severity
-    from sendplan.outputs.board import health_table
+    from sendplan.outputs.board import health_lines
     from sendplan.report import BoardReport
 
+    def finding(code: str | None, item: str | None, message: str = "x") -> Problem:
+        return Problem(message, Location("plan.yaml", 1, 1), item, code, Severity.WARNING)
+
     report = BoardReport.__new__(BoardReport)
-    report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", None, Severity.WARNING)]
-    assert health_table(report) == (["Where", "Finding"], [["line 12", "no lead"]])
-    report.health = [Problem("no lead", Location("plan.yaml", 12, 5), "1.1", "SP101", Severity.WARNING)]
-    assert health_table(report) == (["Where", "Check", "Finding"], [["line 12", "SP101", "no lead"]])
+    report.health = [
+        finding("SP101", "1.1"), finding("SP102", "1.1"), finding("SP101", "2.3"),
+        Problem("x", None, None, "SP116", Severity.WARNING, "task 9"),
+    ]  # fmt: skip
+    assert health_lines(report) == [
+        ("2 actions have no named lead", "1.1, 2.3"),
+        ("1 action has no deadline", "1.1"),
+        ("1 task or deliverable holds no actions", "task 9"),
+    ]
+    report.health = [finding(None, None, "a problem of some new kind")]
+    assert health_lines(report) == [("A problem of some new kind", "")]
+
+
+def test_every_check_has_board_wording() -> None:
+    """Each registered check has its sentence for the board's appendix, in the singular and the plural."""
+    from sendplan.outputs.board import HEALTH_WORDING
+    from sendplan.plan.checks.registry import CHECKS
+
+    assert set(HEALTH_WORDING) == set(CHECKS)
+    for one, many in HEALTH_WORDING.values():
+        assert one.startswith("{n} ") and many.startswith("{n} ")
 
 
 def test_a_decision_alone_is_not_a_recovery_step(run: Callable[..., Result], write_plan: Callable[..., Path]) -> None:
@@ -662,4 +749,6 @@ def test_a_decision_alone_is_not_a_recovery_step(run: Callable[..., Result], wri
     text = run("report", "--plan", str(path), "--as-of", AS_OF).stdout
     section = text.split("## Exceptions")[1].split("## ")[0]
     assert "  - _Decision needed:_ Approve the use of reserves" in section
-    assert section.rstrip().endswith("No recovery step is recorded yet for 1.2, 1.3.")
+    assert section.rstrip().endswith("No recovery step is recorded yet for 1.2.")
+    row_13 = next(row for row in md_tables(section)[0] if row[0] == "1.3")
+    assert row_13[-1] == "No update or recovery step recorded."  # what is missing, in its own row

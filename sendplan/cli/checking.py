@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from sendplan.cli.messages import count, tell, tell_problems
 from sendplan.cli.options import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -41,10 +42,6 @@ def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     return tuple(codes)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _warnings(findings: Any) -> str:
     """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
     count, ignored = len(findings.shown), len(findings.ignored)
@@ -53,7 +50,30 @@ def _warnings(findings: Any) -> str:
     return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
 
 
-@click.command("validate")
+def _explain(codes: tuple[str, ...]) -> None:
+    """Each check's code, name and kind, what it finds, and how to fix a finding."""
+    from sendplan.plan.checks.registry import CHECKS
+
+    for index, code in enumerate(codes):
+        check = CHECKS[code]
+        if index:
+            click.echo()
+        click.echo(f"{check.code} {check.name} ({check.severity.value})")
+        # The docstrings are Markdown (docs/checks.md is built from them): `code` reads as "code".
+        click.echo(_wrapped(check.meaning.replace("`", '"')))
+        if check.fix:
+            click.echo(_wrapped("Fix: " + check.fix.replace("`", '"')))
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    from sendplan.cli.pager import terminal_size
+
+    return textwrap.fill(text, min(terminal_size().columns - 1, 79), break_on_hyphens=False)
+
+
+@click.command("validate", short_help="Check plan files: errors, and warnings about gaps.")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=PLAN_PATH)
 @plan_option
 @as_of_option
@@ -75,6 +95,10 @@ def _warnings(findings: Any) -> str:
 
 
 @click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
+@click.option(
+    "--explain", "explain", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Say what a check (SP101, or its name: no-lead) finds and how to fix it; reads no plan.",
+)  # fmt: skip
 def validate_command(
     files: tuple[str, ...],
     plan_path: str | None,
@@ -83,22 +107,28 @@ def validate_command(
     strict: bool,
     ignore: tuple[str, ...],
     summary: bool,
+    explain: tuple[str, ...],
 ) -> None:
     """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
     With no FILE, checks the plan chosen by --plan; several files may be named, as a
     pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
-    check code (docs/checks.md has the table of plan health checks). Exits 1 on errors,
-    and on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
-    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
-    "checks: ignore:" list.
+    check code such as SP101; `sendplan validate --explain SP101` says what that check
+    finds and how to fix it. Exits 1 on errors, and on warnings only with --strict;
+    otherwise 0. Text goes to stderr (wrapped on a terminal, a line a finding otherwise);
+    json (one array), github and parsable to stdout. Silence a check with --ignore CODE
+    or the plan's "checks: ignore:" list.
 
     \b
     Examples:
       sendplan validate plan.yaml
+      sendplan validate --explain SP101
       sendplan validate --summary --as-of 2021-11-01
       sendplan validate --strict --ignore SP110 --format github
     """
+    if explain:
+        _explain(explain)
+        return
     from sendplan.errors import PlanError
     from sendplan.outputs.json import to_json
     from sendplan.outputs.problems import emit_problems, problem_format
@@ -106,7 +136,7 @@ def validate_command(
     from sendplan.outputs.text import visible
     from sendplan.plan.checks.registry import run_checks
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import choose_plan
+    from sendplan.plan.source import choose_plan, display_name
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
@@ -126,7 +156,7 @@ def validate_command(
             failed = unreadable = True
             reported += error.problems
             if fmt is ProblemFormat.TEXT:
-                emit_problems(error.problems, fmt)
+                tell_problems(error.problems)
             continue
         # The clock is passed, not read: only a check that needs the day reads it.
         findings = run_checks(loaded, day_or_clock(as_of), ignore)
@@ -144,13 +174,14 @@ def validate_command(
                 show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
                 show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
         elif fmt is ProblemFormat.TEXT:
-            emit_problems(findings.shown, fmt)
+            tell_problems(findings.shown)
             items = sum(1 for _ in loaded.plan.iter_items())
             # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
             healthy = not findings.shown and not findings.ignored
-            click.echo(
-                f"{visible(loaded.source)}: valid ({_count(len(loaded.plan.tasks), 'task')}, {_count(items, 'item')})"
-                + ("" if healthy else f", {_warnings(findings)}")
+            tell(
+                f"{visible(display_name(loaded.source))}: valid ({count(len(loaded.plan.tasks), 'task')}, {count(items, 'item')})"
+                + ("" if healthy else f", {_warnings(findings)}"),
+                err=False,
             )
     # A summary replaces the list of findings, unless a plan could not be read at all.
     if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):

@@ -1,7 +1,9 @@
-"""Listing commands: list, by-lead, overdue, due, leads, tasks and the status dashboard.
+"""Listing commands: list, by-lead, overdue, due, show, leads, tasks and the status dashboard.
 
 Each parses its options, asks sendplan.query (or sendplan.summary) for rows as of the day and
-hands them to `show`, which writes them in the format asked for.
+hands them to `show`, which writes them in the format asked for. A filter value the plan does
+not have (a lead code, a task number) is a usage error naming the ones it does have, never an
+empty answer that looks like good news.
 """
 
 from __future__ import annotations
@@ -12,20 +14,24 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sendplan.cli.filters import lead_codes, lead_filter_option, task_numbers
 from sendplan.cli.options import (
     EXIT_PROBLEMS,
     DayParam,
     PeriodParam,
     common_options,
+    complete_item_ids,
     complete_lead_codes,
     complete_statuses,
     complete_task_numbers,
     day_or_today,
     item_rows,
-    lead_filter_option,
     load,
     plan_name,
+    resolve_format,
+    screen,
     show,
+    wrap_option,
 )
 
 if TYPE_CHECKING:
@@ -34,9 +40,10 @@ if TYPE_CHECKING:
     from sendplan.query import ItemRow
 
 
-def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: date, empty: str) -> Report:
+def items_report(
+    title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: date, empty: str, hide: frozenset[str] = frozenset()
+) -> Report:
     from sendplan.outputs.rows import Report
-    from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND
 
     count = f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
     return Report(
@@ -44,13 +51,14 @@ def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: dat
         rows=rows,
         title=f"{title} as of {as_of.isoformat()} · {plan_name(loaded)} · {count}",
         empty=empty,
-        notes=["Late = days overdue. ↻ = recurs yearly.", RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)],
         highlight=lambda row: row.overdue,
+        hide=hide,
     )
 
 
-@click.command("list")
+@click.command("list", short_help="List items, filtered by lead, task, status or date.")
 @common_options
+@wrap_option
 @lead_filter_option
 @click.option(
     "--task", "tasks", type=int, metavar="N", multiple=True, shell_complete=complete_task_numbers,
@@ -84,7 +92,6 @@ def list_command(
     Example:
       sendplan list --due-before "Dec 2021" --as-of 2021-11-01
     """
-    from sendplan.plan.codes import normalise_lead_code
     from sendplan.query import ItemFilter, select
 
     wanted_statuses: frozenset[str] = frozenset()
@@ -94,12 +101,12 @@ def list_command(
         try:
             wanted_statuses = frozenset(parse_status(status).value for status in statuses)
         except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--status") from None
+            raise click.BadParameter(str(error), param_hint="'--status'") from None
     day = day_or_today(as_of)
     loaded = load(plan_path)
     flt = ItemFilter(
-        leads=frozenset(normalise_lead_code(lead) for lead in leads),
-        tasks=frozenset(tasks),
+        leads=lead_codes(loaded, leads),
+        tasks=task_numbers(loaded, tasks),
         statuses=wanted_statuses,
         due_before=due_before,
         due_after=due_after,
@@ -112,6 +119,7 @@ def list_command(
 @click.command("by-lead")
 @click.argument("code", shell_complete=complete_lead_codes)
 @common_options
+@wrap_option
 def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
     """List the items one lead owns (CODE is case-insensitive).
 
@@ -119,28 +127,27 @@ def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output
     Example:
       sendplan by-lead AG
     """
-    from sendplan.outputs.text import visible
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import ItemFilter, known_leads, select
+    from sendplan.query import ItemFilter, select
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    wanted = normalise_lead_code(code)
-    codes = known_leads(loaded.plan)
-    if wanted not in codes:
-        raise click.BadParameter(
-            f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
-        )
+    (wanted,) = lead_codes(loaded, (code,), hint="CODE")
     chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
     lead = loaded.plan.leads.get(wanted)
     who = f"{wanted} ({lead.name})" if lead else wanted
-    show(items_report(f"Items led by {who}", chosen, loaded, day, f"{who} owns no items."), output_format)
+    # The title names the lead, so the table leaves out a column that would repeat it.
+    report = items_report(f"Items led by {who}", chosen, loaded, day, f"{who} owns no items.", frozenset({"lead"}))
+    show(report, output_format)
 
 
 @click.command("overdue")
 @common_options
+@wrap_option
+@lead_filter_option
 @click.option("--exit-status", is_flag=True, help="Exit 1 when anything is overdue (for cron and CI).")
-def overdue_command(plan_path: str | None, as_of: date | None, output_format: str | None, exit_status: bool) -> None:
+def overdue_command(
+    plan_path: str | None, as_of: date | None, output_format: str | None, leads: tuple[str, ...], exit_status: bool
+) -> None:
     """List items past due and not finished, most overdue first.
 
     An item is overdue from the day after it falls due; "Mar 2022" falls due on 31 March 2022.
@@ -148,21 +155,28 @@ def overdue_command(plan_path: str | None, as_of: date | None, output_format: st
     \b
     Example:
       sendplan overdue --as-of 2022-06-01
+      sendplan overdue --lead AG
     """
-    from sendplan.query import overdue
+    from sendplan.query import ItemFilter, overdue, select
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    late = overdue(item_rows(loaded, day))
-    show(items_report("Overdue", late, loaded, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
+    wanted = lead_codes(loaded, leads)
+    late = overdue(select(item_rows(loaded, day), ItemFilter(leads=wanted)))
+    title = "Overdue" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
+    show(items_report(title, late, loaded, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
     if exit_status and late:
         sys.exit(EXIT_PROBLEMS)
 
 
-@click.command("due")
+@click.command("due", short_help="List unfinished items falling due soon, soonest first.")
 @common_options
+@wrap_option
+@lead_filter_option
 @click.option("--within", type=PeriodParam(), default="30d", show_default=True, help='A period: "30d", "6w", "3m".')
-def due_command(plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str]) -> None:
+def due_command(
+    plan_path: str | None, as_of: date | None, output_format: str | None, leads: tuple[str, ...], within: tuple[int, str]
+) -> None:
     """List unfinished items that fall due in the coming period, soonest first.
 
     \b
@@ -170,17 +184,56 @@ def due_command(plan_path: str | None, as_of: date | None, output_format: str | 
       sendplan due --within 3m --as-of 2022-01-01
     """
     from sendplan.plan.dates import period_end
-    from sendplan.query import due_within
+    from sendplan.query import ItemFilter, due_within, select
 
     day = day_or_today(as_of)
     end = period_end(day, within)
     loaded = load(plan_path)
-    coming = due_within(item_rows(loaded, day), day, end)
-    title = f"Due by {end.isoformat()}"
+    wanted = lead_codes(loaded, leads)
+    coming = due_within(select(item_rows(loaded, day), ItemFilter(leads=wanted)), day, end)
+    title = f"Due by {end.isoformat()}" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, coming, loaded, day, f"Nothing falls due from {day} to {end}."), output_format)
 
 
-@click.command("leads")
+@click.command("show", short_help="One item in full: criteria, deadline, rating, updates.")
+@click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
+@common_options
+def show_command(item_id: str, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
+    """One item in full: every criterion, the deadline, why it has its rating, every update.
+
+    On a terminal the item is laid out field by field; piped, or with --json or -o, it is
+    the same record as `sendplan list` gives.
+
+    \b
+    Example:
+      sendplan show 4.7 --as-of 2022-06-01
+    """
+    from sendplan.outputs.registry import OutputFormat
+
+    day = day_or_today(as_of)
+    loaded = load(plan_path)
+    row = next((row for row in item_rows(loaded, day) if row.id == item_id), None)
+    if row is None:
+        from sendplan.plan.edit import unknown_item_message
+
+        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
+    title = f"Item {row.id} as of {day.isoformat()} · {plan_name(loaded)}"
+    ctx = click.get_current_context()
+    plain = "sendplan.output" not in ctx.meta and "sendplan.fields" not in ctx.meta
+    if plain and resolve_format(output_format) is OutputFormat.TABLE:
+        from sendplan.outputs.detail import item_fields, render_item
+
+        path = loaded.item_path(row.id)
+        assert path is not None  # the row came from this plan
+        _, t, _, d, _, i = path
+        item = loaded.plan.tasks[t].deliverables[d].items[i]
+        with screen() as out:
+            render_item(title, item_fields(row, item, loaded.plan.leads.get(row.lead or "")), out)
+        return
+    show(items_report(f"Item {row.id}", [row], loaded, day, ""), output_format)
+
+
+@click.command("leads", short_help="One row per lead: items, done, overdue, next deadline.")
 @common_options
 def leads_command(plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
     """One row per lead: items, finished, overdue and the next deadline.
@@ -198,7 +251,7 @@ def leads_command(plan_path: str | None, as_of: date | None, output_format: str 
     show(Report("leads", summary, f"Leads as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
 
 
-@click.command("tasks")
+@click.command("tasks", short_help="One row per task: items, done, overdue, next deadline.")
 @common_options
 def tasks_command(plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
     """One row per task: items, finished, overdue and the next deadline.
@@ -216,7 +269,7 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
     show(Report("tasks", summary, f"Tasks as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
 
 
-@click.command("status")
+@click.command("status", short_help="The dashboard: items by status and RAG, per task and lead.")
 @common_options
 @click.option("--within", type=PeriodParam(), default="30d", show_default=True,
               help='"Soon" means falling due within this period: "30d", "6w", "3m".')
@@ -224,16 +277,25 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 
 @click.option("--amber-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="A not-started item due within this many days is amber.")
-
-
+@click.option("--returns-since", type=DayParam("start"), metavar="DATE",
+              help="Instead: which leads with open items have sent a progress note since DATE (the update round).")
 def status_command(
-    plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str], amber_days: int
+    plan_path: str | None,
+    as_of: date | None,
+    output_format: str | None,
+    within: tuple[int, str],
+    amber_days: int,
+    returns_since: date | None,
 ) -> None:
     """The dashboard: per task and per lead, items by status and RAG, overdue, due soon, % complete.
 
+    With --returns-since DATE, the update round instead: per lead with open items, the day of
+    their latest progress note since DATE, or that they still owe a return.
+
     \b
-    Example:
+    Examples:
       sendplan status --as-of 2022-06-01
+      sendplan status --returns-since 2021-12-01
     """
     from sendplan.outputs.rows import Report
     from sendplan.plan.dates import period_end
@@ -243,6 +305,22 @@ def status_command(
     day = day_or_today(as_of)
     end = period_end(day, within)
     loaded = load(plan_path)
+    if returns_since is not None:
+        from sendplan.summary import returns_sentence
+        from sendplan.summary import returns_since as round_lines
+
+        back = round_lines(loaded.plan, rows(loaded.plan, day), returns_since, day)
+        show(
+            Report(
+                "returns",
+                back,
+                f"Returns since {returns_since.isoformat()} as of {day.isoformat()} · {plan_name(loaded)}",
+                empty="No lead has an open item.",
+                notes=[returns_sentence(back, returns_since), "Returned = the day of the lead's latest progress note."],
+            ),
+            output_format,
+        )
+        return
     lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
     report = Report(
         "status",
@@ -250,7 +328,7 @@ def status_command(
         f"Status as of {day.isoformat()} · {plan_name(loaded)}",
         notes=[
             (
-                "B, G, A, R = items rated blue, green, amber, red. Complete = complete items out of those "
+                "B, G, A, R, Grey = items rated blue, green, amber, red, grey. Complete = complete items out of those "
                 f"not dropped. Late = overdue. Soon = due by {end.isoformat()}."
             ),
             RAG_LEGEND.format(window=amber_days),

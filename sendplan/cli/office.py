@@ -1,13 +1,299 @@
-"""Office round trips: `sendplan import` (a tracker kept in Excel, CSV or Word → a plan file)."""
+"""Office round trips: `sendplan import` (a tracker kept in Excel, CSV or Word → a plan file),
+and the monthly update round: `request` (a return workbook and a draft email for each lead) and
+`collect` (their answers back into the plan, in one checked write).
+
+Each command parses its options, calls sendplan.office (and sendplan.plan.edit), and says what
+happened in plain words.
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
-from sendplan.cli.options import refuse_inputs
+from sendplan.cli.inputs import refuse_inputs
+from sendplan.cli.options import (
+    EXIT_PROBLEMS,
+    DayParam,
+    PeriodParam,
+    as_of_option,
+    complete_item_ids,
+    complete_lead_codes,
+    day_or_today,
+    edited_plan_option,
+    load,
+    plan_option,
+)
+
+
+def _leads(loaded: Any, codes: tuple[str, ...]) -> list[str]:
+    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.query import known_leads
+
+    known = known_leads(loaded.plan)
+    wanted = [normalise_lead_code(code) for code in codes]
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        raise click.BadParameter(
+            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@click.command("request", short_help="Write a return workbook for each lead, and an email to send.")
+@plan_option
+@as_of_option
+@click.option(
+    "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
+    help="Only this lead (repeatable). Default: every lead with open items.",
+)  # fmt: skip
+@click.option(
+    "--within", type=PeriodParam(), metavar="PERIOD",
+    help='Only items overdue or falling due within this period ("3m", "6w"); it is also what "due soon" '
+    "means in the message. Default: every open item, and due soon = 30 days.",
+)  # fmt: skip
+@click.option("--return-by", type=DayParam(), metavar="DATE", help="The day answers are due back. Default: two weeks after --as-of.")
+@click.option(
+    "--from", "sender", metavar="ADDRESS", envvar="SENDPLAN_FROM", show_envvar=True,
+    help='You, as "Name <address>": the drafts come from you and ask for the workbooks back to you.',
+)  # fmt: skip
+@click.option("-o", "--output", "folder", metavar="DIR", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the workbooks and drafts in (made if missing).")  # fmt: skip
+def request_command(
+    plan_path: str | None,
+    as_of: date | None,
+    leads: tuple[str, ...],
+    within: tuple[int, str] | None,
+    return_by: date | None,
+    sender: str | None,
+    folder: str,
+) -> None:
+    """Write a return workbook for each lead to fill in, and a draft email to send it with.
+
+    For each lead with open items (or each --lead): DIR/<plan>-<LEAD>-<date>.xlsx, listing
+    their open items with columns to fill in (new status, progress note, revised deadline
+    and reason, completed on, evidence), and, where the plan has the lead's email, a draft
+    DIR/<plan>-<LEAD>-<date>.eml with the workbook attached that Outlook opens ready to send.
+    Collect the answers with `sendplan collect`.
+
+    \b
+    Example:
+      sendplan request --as-of 2021-12-01 -o returns
+    """
+    from sendplan import __version__
+    from sendplan.office.mail import address, draft_message
+    from sendplan.office.returns import build_requests, file_stem, short_day
+    from sendplan.office.returns_book import request_workbook
+    from sendplan.plan.checks.leads import plausible_email
+    from sendplan.plan.dates import period_end
+    from sendplan.query import rows
+
+    day = day_or_today(as_of)
+    if sender is not None:
+        try:
+            address(sender)
+        except ValueError:
+            raise click.BadParameter(
+                f'"{sender}" is not an email address: write it as "Jo Bloggs <jo.bloggs@council.gov.uk>".',
+                param_hint="'--from'",
+            ) from None
+    if return_by is not None and return_by < day:
+        raise click.BadParameter(f"{return_by.isoformat()} is before --as-of {day.isoformat()}.", param_hint="'--return-by'")
+    loaded = load(plan_path)
+    chosen = _leads(loaded, leads)
+    end = period_end(day, within) if within else None
+    requests = build_requests(
+        loaded.plan, rows(loaded.plan, day), as_of=day, leads=chosen, return_by=return_by,
+        soon_end=end, due_by=end, reply_to=sender,
+    )  # fmt: skip
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.FileError(folder, hint=error.strerror or str(error)) from None
+    written, no_address, bad_address, nothing = [], [], [], []
+    for request in requests:
+        if not request.rows:
+            nothing.append(request.who)
+            continue
+        stem = file_stem(request)
+        workbook = request_workbook(request, version=__version__)
+        _write(out / f"{stem}.xlsx", workbook)
+        counts = [_count(len(request.rows), "item")]
+        counts += [f"{request.overdue} overdue"] if request.overdue else []
+        counts += [f"{request.due_soon} due soon"] if request.due_soon else []
+        written.append(f"  {request.lead:<4} {stem}.xlsx: {', '.join(counts)}")
+        if request.email and plausible_email(request.email):
+            _write(out / f"{stem}.eml", draft_message(request, workbook, f"{stem}.xlsx", sender=sender))
+            written.append(f"  {'':<4} {stem}.eml: a draft to {request.email}")
+        elif request.email:
+            bad_address.append(f"{request.who} ({request.email!r})")
+        else:
+            no_address.append(request.who)
+    made = [request for request in requests if request.rows]
+    if made:
+        due = short_day(made[0].return_by)
+        click.echo(f"Wrote {_count(len(made), 'return')} in {folder}, as of {day.isoformat()}, due back by {due}:")
+        for line in written:
+            click.echo(line)
+    else:
+        click.echo("No returns written: no lead has an open item.")
+    if no_address:
+        click.echo(
+            f"No email address for {', '.join(no_address)}: send their workbooks yourself, or add "
+            '"email:" under their code in "leads:".',
+            err=True,
+        )
+    if bad_address:
+        click.echo(f"No draft for {', '.join(bad_address)}: that is not an email address (sendplan validate says where).", err=True)
+    for who in nothing:
+        click.echo(f"No return for {who}: no open items.", err=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    from sendplan.outputs.registry import write_bytes
+
+    try:
+        write_bytes(str(path), data)
+    except OSError as error:
+        raise click.FileError(str(path), hint=error.strerror or str(error)) from None
+
+
+# --- collect ---------------------------------------------------------------------------------
+
+
+def _read_all(files: tuple[str, ...]) -> list[Any]:
+    """Every return read, or one PlanError with every problem of every file."""
+    import os
+
+    from sendplan.errors import PlanError
+    from sendplan.office.returns_read import read_return
+
+    returns: list[Any] = []
+    problems: list[Any] = []
+    seen: set[str] = set()
+    for name in files:
+        real = os.path.realpath(name)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            returns.append(read_return(name))
+        except PlanError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PlanError(problems)
+    return returns
+
+
+def _say(source: Any, outcomes: list[Any]) -> None:
+    from sendplan.office.returns import short_day
+
+    record = source.record
+    who = f"{record.lead_name} ({record.lead})" if record.lead_name else record.lead
+    answered = [outcome for outcome in outcomes if outcome.source == source.name]
+    click.echo(f"{source.name}: return from {who}, sent {short_day(record.as_of)}: {_count(len(answered), 'row')} answered")
+    for outcome in answered:
+        lead = f"  {outcome.item_id:<6}"
+        pad = " " * len(lead)
+        if outcome.kind == "already":
+            click.echo(f"{lead}already in the plan: nothing to change")
+        elif outcome.kind == "repeat":
+            click.echo(f"{lead}the same as in {outcome.words[0]}: collected once")
+        elif outcome.kind == "conflict":
+            click.echo(f"{lead}NOT APPLIED: the item changed in the plan after this form was made")
+            for difference in outcome.differences:
+                click.echo(f"{pad}plan: {difference}")
+            for words in outcome.words:
+                click.echo(f"{pad}return says: {words}")
+            if outcome.wanted is not None:
+                click.echo(f"{pad}to apply it anyway: --force {outcome.item_id}")
+        else:
+            forced = " (forced over a change in the plan)" if outcome.kind == "forced" else ""
+            for n, words in enumerate(outcome.words):
+                click.echo(f"{lead if n == 0 else pad}{words}{forced if n == 0 else ''}")
+
+
+@click.command("collect", short_help="Record the answers of returned workbooks in the plan.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE.xlsx...", type=click.Path())
+@edited_plan_option
+@as_of_option
+@click.option("--dry-run", is_flag=True, help="Say what would change; do not write the plan.")
+@click.option("--force", "forced", metavar="ID", multiple=True, shell_complete=complete_item_ids,
+              help="Apply this item's answers even though it changed in the plan after the form was made (repeatable).")
+@click.option("--all-or-nothing", is_flag=True, help="Apply nothing if any row conflicts.")
+def collect_command(
+    files: tuple[str, ...], plan_path: str | None, as_of: date | None, dry_run: bool, forced: tuple[str, ...], all_or_nothing: bool
+) -> None:
+    """Read returned workbooks and record their answers in the plan, in one checked write.
+
+    Each answer goes in as `update` would put it (comments and layout kept): New status, a
+    revised deadline with its reason, the completion day, evidence, and the progress note as
+    an update by the lead dated --as-of. A return already collected changes nothing. An item
+    changed in the plan after its form was made is a conflict: not applied (unless --force
+    ID), while the other rows still are (unless --all-or-nothing). A return that cannot be
+    used is refused with its cell, and then nothing is written.
+
+    \b
+    Example:
+      sendplan collect returns/*.xlsx --dry-run
+    """
+    from sendplan.office.collect import plan_collect
+    from sendplan.plan.edit import update_items
+    from sendplan.plan.read import load_plan
+    from sendplan.plan.source import STDIN, choose_plan
+    from sendplan.plan.write import writable_path
+
+    path = choose_plan(plan_path)
+    if path == STDIN:
+        raise click.BadParameter("a plan read from standard input cannot be updated; name the plan file.", param_hint="--plan")
+    writable_path(path)
+    day = day_or_today(as_of)
+    returns = _read_all(files)
+    loaded = load_plan(path)
+    plan = plan_collect(loaded, returns, as_of=day, force=frozenset(forced))
+    for source in returns:
+        _say(source, plan.outcomes)
+    conflicts = [outcome.item_id for outcome in plan.conflicts]
+    unused = sorted(set(forced) - {outcome.item_id for outcome in plan.of_kind("forced")})
+    for item_id in unused:
+        click.echo(f"--force {item_id}: item {item_id} has no conflict in these returns; nothing was forced.", err=True)
+    edits = [outcome.wanted.edit(day) for outcome in plan.to_apply if outcome.wanted is not None]
+    if conflicts and all_or_nothing:
+        click.echo(
+            f"Nothing applied: {_count(len(conflicts), 'conflict')} ({', '.join(conflicts)}) and --all-or-nothing. "
+            f"{path} is unchanged.",
+            err=True,
+        )
+        click.get_current_context().exit(EXIT_PROBLEMS)
+    if not edits:
+        if plan.of_kind("already", "repeat") and not conflicts:
+            click.echo(f"Nothing to change: {path} already holds every answer (collected before?).")
+        elif not conflicts:
+            click.echo(f"Nothing to change: no row of these returns is filled in. {path} is unchanged.")
+    elif dry_run:
+        click.echo(f"Dry run: {_count(len(edits), 'item')} would change; {path} is unchanged.")
+    else:
+        result = update_items(path, edits)
+        click.echo(f"Updated {path}: {_count(sum(bool(r.changes) for r in result.results), 'item')} changed.")
+    if conflicts:
+        click.echo(
+            f"{_count(len(conflicts), 'conflict')} not applied ({', '.join(conflicts)}): check each with the lead, "
+            "then run again with --force ID, or record it with `sendplan update`.",
+            err=True,
+        )
+        click.get_current_context().exit(EXIT_PROBLEMS)
+
+
+# --- import ---------------------------------------------------------------------------------
 
 
 def _maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Any]:
@@ -27,7 +313,7 @@ def _maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -
     return rules
 
 
-@click.command("import")
+@click.command("import", short_help="Make a plan from an Excel, CSV or Word tracker.")
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", metavar="PLAN", type=click.Path(dir_okay=False),
               help="Write the plan to PLAN (e.g. plan.yaml) instead of standard output. An existing file is "

@@ -9,9 +9,8 @@ inside the functions, so `sendplan --help` imports little beyond click and the f
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +18,9 @@ import click
 
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
+from sendplan.cli.inputs import reads, refuse_inputs
 from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for, format_named, write_text
+from sendplan.outputs.registry import write_bytes as save_bytes
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -55,6 +56,10 @@ def day_or_clock(as_of: date | None) -> date | Callable[[], date]:
     return as_of if as_of is not None else today
 
 
+# Days named relative to today, which every date option accepts ("--as-of yesterday").
+DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
 class DayParam(DateType):
     """A day written in any deadline spelling. *bound* says which end of a month it means."""
 
@@ -69,6 +74,11 @@ class DayParam(DateType):
 
         if isinstance(value, date):
             return value
+        word = str(value).strip().lower()
+        if word in DAY_WORDS:
+            from datetime import timedelta
+
+            return today() + timedelta(days=DAY_WORDS[word])
         try:
             if self.bound == "start":
                 return first_day(parse_deadline(value))
@@ -189,6 +199,53 @@ def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: st
     return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
 
+# --plan, --as-of and --no-pager may come before the command too (`sendplan --plan x.yaml
+# overdue`, as hledger takes them): the group keeps them here in ctx.meta, which every nested
+# context shares, and the command's own option takes the group's value unless given itself.
+GROUP_PLAN = "sendplan.group.plan"
+GROUP_AS_OF = "sendplan.group.as_of"
+NO_PAGER = "sendplan.no_pager"
+
+
+def _keep_for_commands(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None and value is not False:
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def _or_before_command(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The command's option if given on its command line, else the one given before the command
+    (which beats $SENDPLAN_PLAN, as a command-line option should), else its env or default."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from click.core import ParameterSource
+
+        if param.name and ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+            return value
+        return ctx.meta.get(key, value)
+
+    return callback
+
+
+def group_options(function: F) -> F:
+    """The options `sendplan` itself takes before a command: --plan, --as-of and --no-pager."""
+    function = click.option(
+        "--no-pager", is_flag=True, expose_value=False, callback=_keep_for_commands(NO_PAGER),
+        help="Never page long output (see SENDPLAN_PAGER).",
+    )(function)  # fmt: skip
+    function = click.option(
+        "--as-of", type=DayParam(), expose_value=False, callback=_keep_for_commands(GROUP_AS_OF),
+        help="The day to answer as of, for any command (also accepted after it).",
+    )(function)  # fmt: skip
+    return click.option(
+        "--plan", metavar="FILE", type=PLAN_PATH, expose_value=False, callback=_keep_for_commands(GROUP_PLAN),
+        help="The plan file, for any command (also accepted after it).",
+    )(function)  # fmt: skip
+
+
 def _plan_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--plan",
@@ -197,6 +254,7 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
         type=PLAN_PATH,
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
+        callback=_or_before_command(GROUP_PLAN),
         help=help_text,
     )
 
@@ -217,7 +275,8 @@ def as_of_option(function: F) -> F:
         "--as-of",
         "as_of",
         type=DayParam(),
-        help='The day to answer as of, in any deadline spelling ("2022-03-01", "Mar 2022"). Default: today.',
+        callback=_or_before_command(GROUP_AS_OF),
+        help='The day to answer as of: "2022-03-01", "Mar 2022" (its last day), yesterday… Default: today.',
     )(function)
 
 
@@ -273,16 +332,35 @@ def output_options(function: F) -> F:
     )(function)
 
 
-def common_options(function: F) -> F:
-    """--plan, --as-of, --format/--json, -o and --fields, which every listing command takes."""
-    return plan_option(as_of_option(format_options(output_options(function))))
-
-
-def lead_filter_option(function: F) -> F:
+def no_pager_option(function: F) -> F:
     return click.option(
-        "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
-        help="Only this lead's items (repeatable).",
+        "--no-pager", is_flag=True, expose_value=False, callback=_keep_for_commands(NO_PAGER),
+        help="Print long output straight out, never through a pager.",
     )(function)  # fmt: skip
+
+
+def common_options(function: F) -> F:
+    """--plan, --as-of, --format/--json, -o, --fields and --no-pager, which every listing takes."""
+    return plan_option(as_of_option(format_options(output_options(no_pager_option(function)))))
+
+
+WRAP = "sendplan.wrap"
+
+
+def wrap_option(function: F) -> F:
+    """--wrap (or --full): every item in full, wrapped, instead of a line each on a terminal."""
+    return click.option(
+        "--wrap/--no-wrap", "--full", default=None, expose_value=False, callback=_keep(WRAP),
+        help="Each item in full, wrapped (--wrap or --full), not cut to a line each as a terminal "
+        "shows it; --no-wrap gives a line each anywhere.",
+    )(function)  # fmt: skip
+
+
+def to_terminal() -> bool:
+    """Whether standard output is a terminal (a person reading), not a pipe or a file."""
+    from sendplan.cli.pager import is_terminal
+
+    return is_terminal(sys.stdout)
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
@@ -302,45 +380,24 @@ def resolve_format(output_format: str | None) -> OutputFormat:
                 param_hint="'-o' / '--output'",
             )
         return chosen
-    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+    return OutputFormat.TABLE if to_terminal() else OutputFormat.TSV
+
+
+def chosen_plan(plan_path: str | None) -> str:
+    """The plan file a command reads: --plan (before or after the command), $SENDPLAN_PLAN,
+    ./plan.yaml, the nearest one up the git repository, else the bundled example."""
+    from sendplan.plan.source import choose_plan
+
+    return choose_plan(plan_path)
 
 
 def load(plan_path: str | None) -> LoadedPlan:
+    from sendplan.cli.messages import announce_example
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import choose_plan
 
-    path = choose_plan(plan_path)
-    reads(path)
-    return load_plan(path)
-
-
-def reads(path: str) -> None:
-    """Note that the command reads the file *path*: -o may not name it."""
-    click.get_current_context().meta.setdefault("sendplan.inputs", []).append(path)
-
-
-def _same_file(first: str, second: str) -> bool:
-    try:
-        return os.path.samefile(first, second)
-    except (OSError, ValueError):  # either is missing (a new -o file), or the name is not usable
-        return False
-
-
-def refuse_inputs(output: str | None, inputs: Sequence[str] = ()) -> None:
-    """-o never replaces a file the command reads (the plan, or *inputs*), by any path to it: a
-    symbolic or hard link, ./x or /full/path. A usage error: exit 2."""
-    if output is None or output == "-":
-        return
-    plans = click.get_current_context().meta.get("sendplan.inputs", [])
-    for path, what in [*((plan, "the plan this command reads") for plan in plans), *((file, "a file this command reads") for file in inputs)]:
-        if path and path != "-" and _same_file(output, path):
-            from sendplan.outputs.text import visible
-
-            shown = visible(output) if os.path.abspath(output) == os.path.abspath(path) else f"{visible(output)} ({visible(path)})"
-            raise click.BadParameter(
-                f"{shown} is {what}, so writing there would replace it. Give another file name.",
-                param_hint="'-o' / '--output'",
-            )
+    loaded = load_plan(reads(chosen_plan(plan_path)))  # noted, so -o may not name it
+    announce_example(loaded)
+    return loaded
 
 
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
@@ -349,12 +406,28 @@ def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
     return rows(loaded.plan, as_of)
 
 
+EXAMPLE_MARK = " (bundled example)"
+
+
 def plan_name(loaded: LoadedPlan) -> str:
+    """The plan's title, for a heading; marked when it is the bundled example."""
+    from sendplan.plan.source import is_bundled
+
+    return str(loaded.plan.plan.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
+
+
+def plan_title(loaded: LoadedPlan) -> str:
+    """The plan's title alone, for data (a calendar's name) rather than a heading."""
     return str(loaded.plan.plan.title)
 
 
 def show(report: Report, output_format: str | None) -> None:
-    """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
+    """Hand *report* to the renderer with the format, --fields and -o file the user chose.
+
+    On a terminal, a table of items takes a line per item (unless --wrap) and long output goes
+    through the pager; piped or to a file, everything is written in full as it always was.
+    """
+    from sendplan.cli.messages import ROW_NOUNS, confirm_written, count, printed_pages
     from sendplan.outputs.registry import emit
     from sendplan.outputs.rows import FieldError, check_fields, parse_fields
 
@@ -368,23 +441,60 @@ def show(report: Report, output_format: str | None) -> None:
     path = ctx.meta.get("sendplan.output")
     refuse_inputs(path)
     if path is None or path == "-":
-        if fmt.binary and sys.stdout.isatty():
+        terminal = to_terminal()
+        if fmt.binary and terminal:
             raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
-        emit(report, fmt)
+        if fmt.binary:  # bytes into a pipe
+            emit(report, fmt)
+            return
+        wrap = ctx.meta.get(WRAP)
+        report.one_line = fmt is OutputFormat.TABLE and (wrap is False or (terminal and wrap is None))
+        with screen() as out:
+            emit(report, fmt, out)
         return
     try:
-        emit(report, fmt, path=path)
+        pages = emit(report, fmt, path=path)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None
+    confirm_written(path, count(len(report.rows), ROW_NOUNS.get(report.kind, "row")), printed_pages(pages))
 
 
-def write_output(path: str | None, text: str) -> None:
-    """Text to stdout, or all at once to the file *path* (replacing it, unless the command reads it)."""
+def screen() -> Any:
+    """The stream for output to the screen: through the pager when long, unless --no-pager."""
+    from sendplan.cli.pager import paged
+
+    return paged(enabled=not click.get_current_context().meta.get(NO_PAGER))
+
+
+def write_output(path: str | None, text: str, *details: str) -> None:
+    """Text to stdout (paged when long, on a terminal), or all at once to the file *path*
+    (replacing it, unless the command reads it), then said on stderr with *details*."""
     refuse_inputs(path)
     if path is None or path == "-":
-        click.echo(text, nl=False)
+        with screen() as out:
+            out.write(text)
         return
     try:
         write_text(path, text)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None
+    from sendplan.cli.messages import confirm_written
+
+    confirm_written(path, *details)
+
+
+def write_bytes(path: str | None, data: bytes, *details: str) -> None:
+    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it,
+    unless the command reads it), then said on stderr with *details*."""
+    refuse_inputs(path)
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        save_bytes(path, data)
+    except OSError as error:
+        raise click.FileError(path, hint=error.strerror or str(error)) from None
+    from sendplan.cli.messages import confirm_written
+
+    confirm_written(path, *details)

@@ -7,52 +7,39 @@ HTML, the terminal timeline, iCalendar).
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date
-from typing import TYPE_CHECKING
 
 import click
 
+from sendplan.cli.filters import lead_codes, lead_filter_option
 from sendplan.cli.options import (
     DayParam,
     PeriodParam,
     as_of_option,
     day_or_today,
     item_rows,
-    lead_filter_option,
     load,
     plan_name,
     plan_option,
+    plan_title,
+    screen,
+    to_terminal,
+    write_bytes,
     write_output,
 )
-
-if TYPE_CHECKING:
-    from sendplan.plan.load import LoadedPlan
-
-REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportFormat
 
 
-def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import known_leads
-
-    known = known_leads(loaded.plan)
-    wanted = frozenset(normalise_lead_code(code) for code in codes)
-    unknown = sorted(wanted - set(known))
-    if unknown:
-        raise click.BadParameter(
-            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
-        )
-    return wanted
-
-
-@click.command("report")
+@click.command("report", short_help="The monthly highlight report for a board or Schools Forum.")
 @plan_option
 @as_of_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
 @click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
-@click.option("--format", "report_format", type=click.Choice(["markdown", "html"]), help="Default: from -o's extension, else markdown.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md or .html) instead of the screen.")
+@click.option(
+    "--format", "report_format", type=click.Choice([fmt.value for fmt in ReportFormat]),
+    help="Default: from -o's extension, else markdown.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (.md, .html or .docx) instead of the screen.")
 @click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
 @click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
 def report_command(
@@ -65,43 +52,51 @@ def report_command(
     author: str | None,
     audience: str | None,
 ) -> None:
-    """The monthly highlight report for a board or Schools Forum, in Markdown or HTML.
+    """The monthly highlight report for a board or Schools Forum: Markdown, HTML or Word.
 
-    Sections: headline figures, a timeline chart (HTML), RAG by task, exceptions (every red
-    or overdue item), progress since --since, look-ahead by lead, dependencies, plan health,
-    legend and glossary. The HTML is one file with no scripts that prints on A4.
+    Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
+    (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
+    legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
+    and the Word document print on A4 with page numbers.
 
     \b
     Example:
       sendplan report --as-of 2021-12-01 --since 2021-11-01 -o board.html
+      sendplan report --as-of 2021-12-01 -o board.docx
     """
+    from sendplan.outputs.registry import writer_of
     from sendplan.report import board_report
 
-    fmt = report_format
-    if fmt is None and output and output != "-":
-        fmt = REPORT_FORMATS.get(os.path.splitext(output)[1].lower())
+    to_file = bool(output) and output != "-"
+    fmt = REPORT_FORMATS[report_format] if report_format else None
+    if fmt is None and output and to_file:
+        fmt = REPORT_EXTENSIONS.get(os.path.splitext(output)[1].lower())
         if fmt is None:
             raise click.BadParameter(
-                f'cannot tell the format from the name "{output}". End it with .md or .html, or give --format.',
+                f'cannot tell the format from the name "{output}". End it with .md, .html or .docx, or give --format.',
                 param_hint="'-o' / '--output'",
             )
+    fmt = fmt or ReportFormat.MARKDOWN
+    if fmt.binary and not to_file and to_terminal():
+        raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
     loaded = load(plan_path)
     board = board_report(
         loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
-    if fmt == "html":
-        from sendplan.outputs.html import to_html
+    content = writer_of(fmt)(board)
+    detail = ""
+    if to_file:
+        from sendplan.outputs.board import written
 
-        text = to_html(board, [(task.number, task.title) for task in loaded.plan.tasks])
+        detail = written(board, len(content.encode() if isinstance(content, str) else content))
+    if isinstance(content, bytes):
+        write_bytes(output, content, detail)
     else:
-        from sendplan.outputs.markdown import to_markdown
-
-        text = to_markdown(board)
-    write_output(output, text)
+        write_output(output, content, detail)
 
 
-@click.command("timeline")
+@click.command("timeline", short_help="Deadlines month by month: a row per task, a column a month.")
 @plan_option
 @as_of_option
 @lead_filter_option
@@ -110,10 +105,14 @@ def report_command(
     "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
     help="json: one record per task and month with items due.",
 )
-
-
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. timeline.txt) instead of the screen.")
 def timeline_command(
-    plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+    plan_path: str | None,
+    as_of: date | None,
+    leads: tuple[str, ...],
+    width: int | None,
+    timeline_format: str,
+    output: str | None,
 ) -> None:
     """Deadlines month by month: a row per task, a column per month, overdue marked.
 
@@ -131,26 +130,36 @@ def timeline_command(
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    wanted = _lead_filter(loaded, leads)
+    wanted = lead_codes(loaded, leads)
     chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
-    terminal = sys.stdout.isatty()
+    to_file = output is not None and output != "-"
+    terminal = not to_file and to_terminal()
     columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
     # With --lead, only the tasks where that lead has items.
     lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
     the_grid = grid(lanes, chosen, day)
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
     title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    months = f"{len(the_grid.months)} month{'' if len(the_grid.months) == 1 else 's'}"
     if timeline_format == "json":
         from sendplan.outputs.json import to_json
 
-        click.echo(to_json(records(the_grid)))
+        write_output(output, to_json(records(the_grid)) + "\n", months)
         return
     from sendplan.outputs.timeline import write_timeline
 
-    write_timeline(the_grid, title, columns, terminal=terminal)
+    if to_file:
+        import io
+
+        text = io.StringIO()
+        write_timeline(the_grid, title, columns, terminal=False, out=text)
+        write_output(output, text.getvalue(), months)
+        return
+    with screen() as out:
+        write_timeline(the_grid, title, columns, terminal=terminal, out=out)
 
 
-@click.command("ics")
+@click.command("ics", short_help="Dated items as calendar events (iCalendar), for Outlook.")
 @plan_option
 @as_of_option
 @lead_filter_option
@@ -170,11 +179,12 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
 
     day = day_or_today(as_of)
     loaded = load(plan_path)
-    wanted = _lead_filter(loaded, leads)
+    wanted = lead_codes(loaded, leads)
     chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
-    name = plan_name(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    name = plan_title(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
     data = calendar(loaded.plan, chosen, day, name)
     if output is None or output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
-        write_output(output, data.decode("utf-8"))
+        events = data.count(b"BEGIN:VEVENT")
+        write_output(output, data.decode("utf-8"), f"{events} event{'' if events == 1 else 's'}")

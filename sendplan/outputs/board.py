@@ -4,12 +4,46 @@ so both say the same thing: header lines, headline figures, deadlines, leads, ex
 from __future__ import annotations
 
 from sendplan.errors import Problem
-from sendplan.query import ItemRow
-from sendplan.report import BoardReport, ExceptionLine, long_date
+from sendplan.query import RAG_OVERRIDE, ItemRow
+from sendplan.report import BoardReport, ExceptionLine, long_date, plural
 
 
 def label(status: str | None) -> str:
     return (status or "none").replace("_", " ")
+
+
+def empty_section(report: BoardReport, section: str) -> str | None:
+    """What a section says when it has nothing to show ("No item is red or overdue."), or None
+    when it has something. *section* is "exceptions", "progress", "ahead", "waiting", "health"
+    or "glossary"."""
+    content: dict[str, tuple[object, str]] = {
+        "exceptions": (report.exceptions, "No item is red or overdue."),
+        "progress": (
+            report.progress,
+            f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.",
+        ),
+        "ahead": (report.ahead, f"Nothing unfinished falls due by {long_date(report.ahead_end)}."),
+        "waiting": (report.waiting, "No unfinished item is waiting on another."),
+        "health": (report.health, "No gaps found."),
+        "glossary": (report.glossary, 'The plan has no glossary yet (add one under "glossary:").'),
+    }
+    shown, nothing = content[section]
+    return None if shown else nothing
+
+
+def made_by(report: BoardReport) -> str:
+    """Where the paper came from, for the foot of every printed page: the plan file by its name
+    alone (a folder path says nothing to a board and may say too much)."""
+    from pathlib import PurePath
+
+    from sendplan import __version__
+
+    return f"Made by sendplan {__version__} from {PurePath(report.source).name} as of {long_date(report.as_of)}"
+
+
+def lanes(report: BoardReport) -> list[tuple[int, str]]:
+    """(number, title) of each task in plan order: the rows of the deadlines chart."""
+    return [(line.task, line.title) for line in report.tasks]
 
 
 def header_fields(report: BoardReport) -> list[tuple[str, str]]:
@@ -63,6 +97,19 @@ def update_text(row: ItemRow) -> str:
     return f"{long_date(update.date)}{who}: {update.text}"
 
 
+def exception_update(line: ExceptionLine) -> str:
+    """An exception's latest update, or what is missing in one phrase."""
+    if line.row.last_update is not None:
+        return update_text(line.row)
+    return "No update recorded." if line.recovery else "No update or recovery step recorded."
+
+
+def legend_notes(report: BoardReport) -> list[str]:
+    """The legend's notes for a writer that shows the RAG key as its own list (report.rag_key):
+    what a rating set by hand means, then every other line of the legend."""
+    return [RAG_OVERRIDE, *(line for line in report.legend if not line.startswith("RAG:"))]
+
+
 def exception_note(line: ExceptionLine) -> str:
     """Why it is an exception: overdue or off track, and the reasons recorded in the plan."""
     parts = []
@@ -84,9 +131,9 @@ def note_parts(line: ExceptionLine) -> list[tuple[str, str]]:
 
 
 def without_note(report: BoardReport) -> list[str]:
-    """Ids of exceptions with no recovery step recorded yet (an impact or decision alone does
-    not say what is being done)."""
-    return [line.row.id for line in report.exceptions if not line.recovery]
+    """Ids of exceptions with an update but no recovery step recorded yet (an impact or decision
+    alone does not say what is being done); those with no update say so in their row."""
+    return [line.row.id for line in report.exceptions if not line.recovery and line.row.last_update is not None]
 
 
 def show_why(report: BoardReport) -> bool:
@@ -118,12 +165,85 @@ def progress_cells(report: BoardReport) -> list[list[str]]:
     ]
 
 
-def health_table(report: BoardReport) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the plan health table; a Check column only when findings have codes."""
-    coded = any(problem.code for problem in report.health)
-    headers = ["Where", *(["Check"] if coded else []), "Finding"]
-    rows = [
-        [problem_where(problem), *([problem.code or ""] if coded else []), problem.message]
-        for problem in report.health
-    ]
-    return headers, rows
+# Plan health in a board's words: what each check finds, counted ("5 actions have no named
+# lead"). Where in the file each one is, and how to fix it, is for `sendplan validate`.
+HEALTH_WORDING: dict[str, tuple[str, str]] = {
+    "SP101": ("{n} action has no named lead", "{n} actions have no named lead"),
+    "SP102": ("{n} action has no deadline", "{n} actions have no deadline"),
+    "SP103": ("{n} action has no success criterion", "{n} actions have no success criterion"),
+    "SP104": (
+        "{n} item says what should be achieved but not what will be done",
+        "{n} items say what should be achieved but not what will be done",
+    ),
+    "SP105": ("{n} action is led by someone not in the leads key", "{n} actions are led by someone not in the leads key"),
+    "SP106": ("{n} lead in the leads key owns no action", "{n} leads in the leads key own no action"),
+    "SP107": (
+        "{n} deadline is well before the plan's date (probably the wrong year)",
+        "{n} deadlines are well before the plan's date (probably the wrong year)",
+    ),
+    "SP108": ("{n} deadline is implausibly far ahead", "{n} deadlines are implausibly far ahead"),
+    "SP109": ("{n} entry is a placeholder or left empty", "{n} entries are placeholders or left empty"),
+    "SP110": ("{n} entry repeats another", "{n} entries repeat others"),
+    "SP111": ("{n} code or date has letters from another alphabet", "{n} codes or dates have letters from another alphabet"),
+    "SP112": ("{n} complete action has no completion date", "{n} complete actions have no completion date"),
+    "SP113": ("{n} completion date is in the future", "{n} completion dates are in the future"),
+    "SP114": ("{n} check the plan turns off does not exist", "{n} checks the plan turns off do not exist"),
+    "SP115": ("{n} abbreviation is not in the glossary", "{n} abbreviations are not in the glossary"),
+    "SP116": ("{n} task or deliverable holds no actions", "{n} tasks or deliverables hold no actions"),
+    "SP117": ("{n} lead's email cannot be an address", "{n} leads' emails cannot be addresses"),
+}
+HEALTH_TITLE = "Appendix: plan health"
+HEALTH_HEADERS = ["What needs attention", "Which"]
+HEALTH_INTRO = (
+    "Gaps in the plan itself, by kind. Whoever keeps the plan can list each one, with its place "
+    "in the file, by running sendplan validate."
+)
+
+
+def health_phrase(code: str | None, count: int, message: str) -> str:
+    """ "5 actions have no named lead": one kind of finding, counted, in words a board reads."""
+    wording = HEALTH_WORDING.get(code or "")
+    if wording is not None:
+        return wording[count != 1].format(n=count)
+    if code is not None:
+        from sendplan.plan.checks.registry import CHECKS
+
+        if code in CHECKS:
+            return f"{count} × {CHECKS[code].headline.rstrip('.').lower()}"
+    return message[:1].upper() + message[1:]
+
+
+def health_lines(report: BoardReport) -> list[tuple[str, str]]:
+    """The plan health appendix: one (what needs attention, which) row per kind of finding, in
+    check order, naming the items (or the abbreviations, leads, tasks) concerned; findings with
+    no code (none today) each get a row of their own."""
+    groups: dict[str, list[Problem]] = {}
+    for problem in report.health:
+        groups.setdefault(problem.code or f"\0{len(groups)}", []).append(problem)
+    lines = []
+    for key in sorted(groups):
+        problems = groups[key]
+        which = dict.fromkeys(problem.item_id or problem.subject for problem in problems)
+        lines.append(
+            (health_phrase(problems[0].code, len(problems), problems[0].message), ", ".join(w for w in which if w))
+        )
+    return lines
+
+
+def size_text(size: int) -> str:
+    """ "46 KB", "1.2 MB": a file's size as people read it."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def written(report: BoardReport, size: int) -> str:
+    """What `report -o FILE` confirms it wrote: the size and what a reader finds first. Pages
+    are not counted: only the program that prints the file lays them out."""
+    f = report.figures
+    return (
+        f"{size_text(size)}: {plural(f.total, 'item')}, {len(report.exceptions)} red or overdue, "
+        f"{f.due_ahead} due by {long_date(report.ahead_end)}"
+    )

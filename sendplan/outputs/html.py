@@ -7,32 +7,37 @@ html.escape, so nothing in the plan can add markup, scripts or links.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sendplan import __version__
 from sendplan.outputs.board import (
+    HEALTH_HEADERS,
+    HEALTH_INTRO,
+    HEALTH_TITLE,
     PROGRESS_HEADERS,
     due_text,
+    empty_section,
     exception_note,
+    exception_update,
     header_fields,
     headline_pairs,
-    health_table,
+    health_lines,
     label,
+    lanes,
     lead_text,
+    legend_notes,
+    made_by,
     note_parts,
     progress_cells,
     show_why,
-    update_text,
     without_note,
 )
+from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.text import clean
 from sendplan.query import ItemRow
 from sendplan.report import RAG_ORDER, BoardReport, long_date, worst_rag
 from sendplan.timeline import month_span
-
-# Colours chosen to print legibly in greyscale too; every chip also carries the word.
-RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
@@ -67,15 +72,22 @@ dl.meta dd { margin: 0; }
 .split > div { flex: 1; }
 .bar { display: flex; height: 5mm; border-radius: 1mm; overflow: hidden; margin: 1mm 0 2mm; }
 .bar span { display: block; height: 100%; }
-.chip { display: inline-block; min-width: 13mm; padding: 0.2mm 1.5mm; border-radius: 1mm; color: #fff;
+.chip { display: inline-block; min-width: 13mm; padding: 0.2mm 1.5mm; border-radius: 1mm;
         font-weight: 700; font-size: 8pt; text-align: center; text-transform: uppercase; }
-.chip.amber { color: #1a1a1a; }
-.chip.none { background: #9e9e9e; }
+ul.key { list-style: none; padding: 0; margin: 1mm 0; display: flex; flex-wrap: wrap; gap: 1mm 5mm; }
+td.update { width: 30mm; }
+dl.glossary { columns: 2; column-gap: 8mm; margin: 1mm 0; font-size: 9pt; line-height: 1.3; }
+dl.glossary div { break-inside: avoid; page-break-inside: avoid; padding: 0.4mm 0; border-bottom: 1px solid #e3e6e8; }
+dl.glossary dt { display: inline; font-weight: 600; }
+dl.glossary dt::after { content: " – "; font-weight: 400; }
+dl.glossary dd { display: inline; margin: 0; }
 figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 8.5pt; color: #444; }
 footer { margin-top: 8mm; font-size: 8pt; color: #666; border-top: 1px solid #d0d0d0; padding-top: 2mm; }
-@media print { body { padding: 0; max-width: none; } }
+div.legend { break-inside: avoid; page-break-inside: avoid; }
+/* Printed, the footer's words are at the foot of every page (see page_css). */
+@media print { body { padding: 0; max-width: none; } footer { display: none; } }
 """
 
 
@@ -89,9 +101,30 @@ def multiline(text: str) -> str:
 
 
 def chip(rag: str | None) -> str:
-    name = rag or "none"
-    colour = RAG_COLOURS.get(name, RAG_COLOURS["none"])
-    return f'<span class="chip {e(name)}" style="background:{colour}">{e(label(rag))}</span>'
+    """A rating as a coloured chip with its word; a rating not known here is grey."""
+    return (
+        f'<span class="chip {e(rag or "none")}" style="background:{rag_colour(rag)};color:{rag_ink(rag)}">'
+        f"{e(label(rag))}</span>"
+    )
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal: everything but letters, digits and spaces as a hex escape,
+    so no plan text can end the string, the rule or the <style> element."""
+    # An escape ends at the space after it (which CSS drops), so a real space can follow.
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in clean(text)) + '"'
+
+
+def page_css(header_left: str, header_right: str, footer_left: str) -> str:
+    """The printed page's margin boxes: the plan at the top, where it came from and "Page N of M"
+    at the foot."""
+    box = "font-family: Arial, 'Liberation Sans', sans-serif; font-size: 8.5pt; color: #555;"
+    return (
+        f"@page {{ @top-left {{ content: {css_string(header_left)}; {box} }} "
+        f"@top-right {{ content: {css_string(header_right)}; {box} }} "
+        f"@bottom-left {{ content: {css_string(footer_left)}; {box} }} "
+        f'@bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }} }}'
+    )
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequence[str] = (), *, raw: bool = False) -> str:
@@ -113,7 +146,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequen
 def _bar(counts: dict[str, int]) -> str:
     total = sum(counts.values()) or 1
     parts = [
-        f'<span style="width:{100 * count / total:.2f}%;background:{RAG_COLOURS[name]}" title="{e(name)}: {count}"></span>'
+        f'<span style="width:{100 * count / total:.2f}%;background:{rag_colour(name)}" title="{e(name)}: {count}"></span>'
         for name, count in counts.items()
         if count
     ]
@@ -128,102 +161,116 @@ def _x(day: date, first: date, days: int, left: float, width: float) -> float:
     return left + width * (day - first).days / days
 
 
-def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date) -> str:
+# The chart is drawn CHART_WIDTH units wide and printed 186 mm wide (A4 less the page margins),
+# so one unit is 0.36 mm and a font-size of CHART_TEXT units prints at 9 pt.
+CHART_WIDTH = 520.0
+CHART_TEXT = 9.0
+LABEL_CHARS = 40  # a task's title wraps at about this many characters of CHART_TEXT
+LABEL_LINE = 10.5
+
+
+def timeline_svg(
+    tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date, ratings: Sequence[str] = ()
+) -> str:
     """Deadlines by task as an SVG chart: one lane per task, a dot per deadline, the as-of day marked.
 
     A task's items due in the same month share a dot with their count; its colour is their
-    worst RAG, and a black ring means some are overdue.
+    worst RAG, and a black ring means some are overdue. Each task's title is wrapped, never
+    cut; *ratings* are the ones the key shows (the report's legend).
     """
     months = month_span(rows, as_of)
     first = date(months[0][0], months[0][1], 1)
     end_year, end_month = months[-1]
     last = date(end_year + (end_month == 12), end_month % 12 + 1, 1)
     days = (last - first).days
-    width, left, right, top, lane = 700.0, 215.0, 10.0, 40.0, 26.0
+    width, left, right, top = CHART_WIDTH, 196.0, 6.0, 34.0
     plot = width - left - right
-    height = top + lane * len(tasks) + 34
+    half_month = plot * 15 / days
+    labels = [textwrap.wrap(f"{number} {' '.join(clean(title).split())}", LABEL_CHARS) for number, title in tasks]
+    lanes = [max(20.0, LABEL_LINE * len(lines) + 6) for lines in labels]
+    tops = [top + sum(lanes[:index]) for index in range(len(tasks))]
+    bottom = top + sum(lanes)
+    height = bottom + 40
     out = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img" aria-label="Deadlines by task, with the as-of day marked" font-family="Arial, sans-serif">')
+        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        'aria-label="Deadlines by task, with the as-of day marked" font-family="Arial, Liberation Sans, sans-serif">')
     ]
     # Lane backgrounds first, so the month grid shows through every lane.
     for index in range(0, len(tasks), 2):
-        out.append(f'<rect x="0" y="{top + lane * index:.1f}" width="{width:.0f}" height="{lane:.1f}" fill="#f3f5f6"/>')
-    # Month grid, with the year at January and at the start.
-    for year, month in months:
+        out.append(f'<rect x="0" y="{tops[index]:.1f}" width="{width:.0f}" height="{lanes[index]:.1f}" fill="#f3f5f6"/>')
+    # Month grid, with the year over each January and over the first month (unless a January
+    # follows within three months, where the two would collide).
+    for position, (year, month) in enumerate(months):
         x = _x(date(year, month, 1), first, days, left, plot)
         strong = month == 1
         out.append(
-            f'<line x1="{x:.1f}" y1="{top - 6:.1f}" x2="{x:.1f}" y2="{top + lane * len(tasks):.1f}" '
+            f'<line x1="{x:.1f}" y1="{top - 6:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" '
             f'stroke="{"#9aa0a6" if strong else "#e3e6e8"}" stroke-width="{1.2 if strong else 0.8}"/>'
         )
         if len(months) <= 40 or month in (1, 4, 7, 10):
-            initial = date(year, month, 1).strftime("%b")[0] if len(months) > 18 else date(year, month, 1).strftime("%b")
-            mid = x + plot * 15 / days
-            out.append(f'<text x="{mid:.1f}" y="{top - 9:.1f}" font-size="8" text-anchor="middle" fill="#555">{initial}</text>')
-        if month == 1 or (year, month) == months[0]:
-            out.append(f'<text x="{x + 2:.1f}" y="{top - 22:.1f}" font-size="10" font-weight="bold" fill="#333">{year}</text>')
-    right_edge = left + plot
-    out.append(
-        f'<line x1="{right_edge:.1f}" y1="{top - 6:.1f}" x2="{right_edge:.1f}" y2="{top + lane * len(tasks):.1f}" stroke="#e3e6e8"/>'
-    )
+            name = date(year, month, 1).strftime("%b")
+            out.append(
+                f'<text x="{x + half_month:.1f}" y="{top - 9:.1f}" font-size="{CHART_TEXT}" text-anchor="middle" '
+                f'fill="#444">{name[0] if len(months) > 18 else name}</text>'
+            )
+        if month == 1 or (position == 0 and month <= 10):
+            out.append(
+                f'<text x="{x + 1:.1f}" y="{top - 21:.1f}" font-size="10" font-weight="bold" fill="#222">{year}</text>'
+            )
+    out.append(f'<line x1="{left + plot:.1f}" y1="{top - 6:.1f}" x2="{left + plot:.1f}" y2="{bottom:.1f}" stroke="#e3e6e8"/>')
     # The as-of day: drawn before the dots, so a dot in the as-of month and its count stay
     # readable on top of the line.
     as_of_x = _x(as_of, first, days, left, plot)
-    bottom = top + lane * len(tasks)
     out.append(
         f'<line x1="{as_of_x:.1f}" y1="{top - 4:.1f}" x2="{as_of_x:.1f}" y2="{bottom + 4:.1f}" stroke="#000" '
-        'stroke-width="1.6" stroke-dasharray="4 3"/>'
+        'stroke-width="1.4" stroke-dasharray="4 3"/>'
     )
-    # One lane per task.
     for index, (number, title) in enumerate(tasks):
-        y = top + lane * index
-        short = " ".join(clean(title).split())
-        short = short if len(short) <= 36 else short[:35].rstrip() + "…"
-        out.append(
-            f'<text x="4" y="{y + lane / 2 + 3.5:.1f}" font-size="10" fill="#1a1a1a">'
-            f'<tspan font-weight="bold">{number}</tspan> {e(short)}<title>Task {number}: {e(title)}</title></text>'
+        y, lane = tops[index], lanes[index]
+        first_line = y + (lane - LABEL_LINE * len(labels[index])) / 2 + CHART_TEXT
+        # The task's number in bold at the start of its first line.
+        lines = [e(text) for text in labels[index]]
+        lines[0] = f'<tspan font-weight="bold">{number}</tspan>' + lines[0][len(str(number)) :]
+        spans = "".join(
+            f'<tspan x="4" y="{first_line + LABEL_LINE * line:.1f}">{text}</tspan>' for line, text in enumerate(lines)
         )
+        out.append(f'<text font-size="{CHART_TEXT}" fill="#1a1a1a">{spans}<title>Task {number}: {e(title)}</title></text>')
         by_month: dict[tuple[int, int], list[ItemRow]] = {}
         for row in rows:
             if row.task == number and row.due_date is not None:
                 by_month.setdefault((row.due_date.year, row.due_date.month), []).append(row)
         for (year, month), group in sorted(by_month.items()):
-            # One dot per task and month, in the middle of the month: dots never overlap.
-            x = _x(date(year, month, 1), first, days, left, plot) + plot * 15 / days
-            rag = worst_rag([row.rag for row in group]) or "none"
-            radius = 5.5 if len(group) == 1 else 7.5
+            # One dot per task and month, in the middle of the month.
+            x = _x(date(year, month, 1), first, days, left, plot) + half_month
+            rag = worst_rag([row.rag for row in group])
             late = any(row.overdue for row in group)
             ids = ", ".join(f"{row.id} ({long_date(row.due_date)})" for row in group)
             out.append(
-                f'<circle cx="{x:.1f}" cy="{y + lane / 2:.1f}" r="{radius}" fill="{RAG_COLOURS[rag]}" '
-                f'stroke="{"#000" if late else "#fff"}" stroke-width="{1.6 if late else 1}">'
+                f'<circle cx="{x:.1f}" cy="{y + lane / 2:.1f}" r="{4.5 if len(group) == 1 else 6.0}" '
+                f'fill="{rag_colour(rag)}" stroke="{"#000" if late else "#fff"}" stroke-width="{1.4 if late else 0.8}">'
                 f"<title>{e(ids)}{' (overdue)' if late else ''}</title></circle>"
             )
             if len(group) > 1:
-                colour = "#1a1a1a" if rag == "amber" else "#fff"
                 out.append(
-                    f'<text x="{x:.1f}" y="{y + lane / 2 + 3.2:.1f}" font-size="9" font-weight="bold" '
-                    f'text-anchor="middle" fill="{colour}">{len(group)}</text>'
+                    f'<text x="{x:.1f}" y="{y + lane / 2 + 3.2:.1f}" font-size="{CHART_TEXT}" font-weight="bold" '
+                    f'text-anchor="middle" fill="{rag_ink(rag)}">{len(group)}</text>'
                 )
     # The as-of day's label (its line is under the dots, drawn before them).
-    x = as_of_x
-    anchor = "end" if x > left + plot * 0.75 else "start"
+    anchor = "end" if as_of_x > left + plot * 0.75 else "start"
     shift = -4 if anchor == "end" else 4
     out.append(
-        f'<text x="{x + shift:.1f}" y="{bottom + 16:.1f}" font-size="9.5" font-weight="bold" text-anchor="{anchor}">'
-        f"as of {e(long_date(as_of))}</text>"
+        f'<text x="{as_of_x + shift:.1f}" y="{bottom + 14:.1f}" font-size="{CHART_TEXT}" font-weight="bold" '
+        f'text-anchor="{anchor}">as of {e(long_date(as_of))}</text>'
     )
-    # Key.
-    key_x = 4.0
-    for name in (*RAG_ORDER, "none"):
-        out.append(f'<circle cx="{key_x + 5:.1f}" cy="{height - 8:.1f}" r="4.5" fill="{RAG_COLOURS[name]}"/>')
-        out.append(f'<text x="{key_x + 13:.1f}" y="{height - 5:.1f}" font-size="8.5" fill="#333">{e(label(name))}</text>')
-        key_x += 52
+    key_x, key_y = 4.0, height - 9
+    for name in ratings or (*RAG_ORDER, "none"):
+        out.append(f'<circle cx="{key_x + 4:.1f}" cy="{key_y - 3:.1f}" r="4" fill="{rag_colour(name)}"/>')
+        out.append(f'<text x="{key_x + 11:.1f}" y="{key_y:.1f}" font-size="{CHART_TEXT}" fill="#333">{e(label(name))}</text>')
+        key_x += 50
     out.append(
-        f'<circle cx="{key_x + 5:.1f}" cy="{height - 8:.1f}" r="4.5" fill="#fff" stroke="#000" stroke-width="1.4"/>'
-        f'<text x="{key_x + 13:.1f}" y="{height - 5:.1f}" font-size="8.5" fill="#333">black ring = overdue; '
-        "a number = items due that month</text>"
+        f'<circle cx="{key_x + 4:.1f}" cy="{key_y - 3:.1f}" r="4" fill="#fff" stroke="#000" stroke-width="1.4"/>'
+        f'<text x="{key_x + 11:.1f}" y="{key_y:.1f}" font-size="{CHART_TEXT}" fill="#333">ring = overdue; '
+        "number = items that month</text>"
     )
     out.append("</svg>")
     return "".join(out)
@@ -233,8 +280,8 @@ def timeline_svg(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_o
 # The page
 
 
-def to_html(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> str:
-    """The whole report as one HTML document. *tasks* are (number, title) for the chart's lanes."""
+def to_html(report: BoardReport) -> str:
+    """The whole report as one HTML document."""
     f = report.figures
     title = f"Highlight report: {report.title}"
     meta = "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>" for name, value in header_fields(report))
@@ -255,10 +302,6 @@ def to_html(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> str:
         f'<div class="cards">{cards}</div>',
         _bar(f.by_rag),
         f'<div class="split"><div>{status_table}</div><div>{rag_table}</div></div>',
-        "<h2>Deadlines by task</h2>",
-        (f"<figure>{timeline_svg(tasks, report.rows, report.as_of)}"
-        f"<figcaption>Each dot is a month's deadlines for a task (revised deadlines where there are any); "
-        f"the dashed line is the as-of day. Items with no deadline are not shown.</figcaption></figure>"),
         "<h2>RAG by task</h2>",
         table(
             ["Task", "Title", "RAG", "Items", "Reason"],
@@ -269,6 +312,10 @@ def to_html(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> str:
             ["num", "", "nowrap", "num", ""],
             raw=True,
         ),
+        "<h2>Deadlines by task</h2>",
+        (f"<figure>{timeline_svg(lanes(report), report.rows, report.as_of, [name for name, _ in report.rag_key])}"
+        f"<figcaption>Each dot is a month's deadlines for a task (revised deadlines where there are any); "
+        f"the dashed line is the as-of day. Items with no deadline are not shown.</figcaption></figure>"),
         "<h2>Exceptions</h2>",
         _exceptions(report),
         f"<h2>Progress since {e(long_date(report.since))}</h2>",
@@ -277,27 +324,27 @@ def to_html(report: BoardReport, tasks: Sequence[tuple[int, str]]) -> str:
         _ahead(report),
         "<h2>Dependencies</h2>",
         _waiting(report),
-        "<h2>Plan health</h2>",
-        _health(report),
-        "<h2>Legend</h2>",
-        "<ul>" + "".join(f"<li>{e(line)}</li>" for line in report.legend) + "</ul>",
+        '<div class="legend"><h2>Legend</h2>',
+        _legend(report) + "</div>",
         "<h2>Glossary</h2>",
         _glossary(report),
-        (f'<footer>Made by sendplan {e(__version__)} from {e(report.source)} as of '
-        f"{e(report.as_of.isoformat())}.</footer>"),
+        f"<h2>{e(HEALTH_TITLE)}</h2>",
+        _health(report),
+        f"<footer>{e(made_by(report))}.</footer>",
     ]
+    page = page_css(title, f"As of {long_date(report.as_of)}", made_by(report))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} · {e(long_date(report.as_of))}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
+        f"<style>{CSS}{page}\n</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
     )
 
 
 def _exceptions(report: BoardReport) -> str:
-    if not report.exceptions:
-        return "<p>No item is red or overdue.</p>"
+    if (empty := empty_section(report, "exceptions")) is not None:
+        return f"<p>{e(empty)}</p>"
     count = len(report.exceptions)
     intro = f"<p>{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.</p>"
     why = show_why(report)
@@ -310,11 +357,11 @@ def _exceptions(report: BoardReport) -> str:
             e(line.row.days_overdue if line.row.overdue else ""),
             *([e(exception_note(line))] if why else []),
             multiline(line.row.headline),
-            e(update_text(line.row)),
+            e(exception_update(line)),
         ]
         for line in report.exceptions
     ]
-    classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small"]
+    classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small update"]
     notes = "".join(
         f"<li><b>{e(line.row.id)}</b>, {e(lead_text(line.row))}"
         + "".join(f"<br><i>{e(heading)}:</i> {e(text)}" for heading, text in note_parts(line))
@@ -330,14 +377,15 @@ def _exceptions(report: BoardReport) -> str:
 
 
 def _progress(report: BoardReport) -> str:
-    if not report.progress:
-        return f"<p>No item was completed or updated from {e(long_date(report.since))} to {e(long_date(report.as_of))}.</p>"
-    return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"])
+    returns = f"\n<p>{e(report.returns)}</p>" if report.returns else ""
+    if (empty := empty_section(report, "progress")) is not None:
+        return f"<p>{e(empty)}</p>{returns}"
+    return table(PROGRESS_HEADERS, progress_cells(report), ["id", "", "nowrap", "nowrap", "small"]) + returns
 
 
 def _ahead(report: BoardReport) -> str:
-    if not report.ahead:
-        return f"<p>Nothing unfinished falls due by {e(long_date(report.ahead_end))}.</p>"
+    if (empty := empty_section(report, "ahead")) is not None:
+        return f"<p>{e(empty)}</p>"
     parts = []
     for lead, group in report.ahead:
         parts.append(f"<h3>{e(lead)}</h3>")
@@ -352,8 +400,8 @@ def _ahead(report: BoardReport) -> str:
 
 
 def _waiting(report: BoardReport) -> str:
-    if not report.waiting:
-        return "<p>No unfinished item is waiting on another.</p>"
+    if (empty := empty_section(report, "waiting")) is not None:
+        return f"<p>{e(empty)}</p>"
     return table(
         ["ID", "Lead", "Waiting on"],
         [[w.row.id, lead_text(w.row), ", ".join(f"{dep} ({label(s)})" for dep, s in w.blockers)] for w in report.waiting],
@@ -362,13 +410,20 @@ def _waiting(report: BoardReport) -> str:
 
 
 def _health(report: BoardReport) -> str:
-    if not report.health:
-        return "<p>No gaps found.</p>"
-    headers, rows = health_table(report)
-    return table(headers, rows, ["nowrap", *(["nowrap"] if len(headers) == 3 else []), ""])
+    if (empty := empty_section(report, "health")) is not None:
+        return f"<p>{e(empty)}</p>"
+    return f"<p>{e(HEALTH_INTRO)}</p>" + table(HEALTH_HEADERS, health_lines(report), ["", ""])
+
+
+def _legend(report: BoardReport) -> str:
+    """The RAG key (each rating's chip and meaning), then the other notes."""
+    key = "".join(f"<li>{chip(name)} {e(meaning)}</li>" for name, meaning in report.rag_key)
+    return f'<ul class="key">{key}</ul><ul>' + "".join(f"<li>{e(line)}</li>" for line in legend_notes(report)) + "</ul>"
 
 
 def _glossary(report: BoardReport) -> str:
-    if not report.glossary:
-        return '<p>The plan has no glossary yet (add one under "glossary:").</p>'
-    return table(["Abbreviation", "Meaning"], [[g.abbreviation, g.meaning] for g in report.glossary], ["nowrap", ""])
+    if (empty := empty_section(report, "glossary")) is not None:
+        return f"<p>{e(empty)}</p>"
+    # Two columns, one entry never split: a long glossary takes half the height.
+    entries = "".join(f"<div><dt>{e(g.abbreviation)}</dt><dd>{e(g.meaning)}</dd></div>" for g in report.glossary)
+    return f'<dl class="glossary">{entries}</dl>'

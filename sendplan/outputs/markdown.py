@@ -10,21 +10,25 @@ from collections.abc import Sequence
 from typing import IO
 
 from sendplan.outputs.board import (
+    HEALTH_HEADERS,
+    HEALTH_INTRO,
+    HEALTH_TITLE,
     PROGRESS_HEADERS,
     due_text,
+    empty_section,
     exception_note,
+    exception_update,
     header_fields,
     headline_pairs,
-    health_table,
+    health_lines,
     label,
     lead_text,
     note_parts,
     progress_cells,
     show_why,
-    update_text,
     without_note,
 )
-from sendplan.outputs.columns import report_columns
+from sendplan.outputs.columns import report_columns, report_notes
 from sendplan.outputs.rows import Report, out_stream
 from sendplan.outputs.text import LINE_BREAKS, clean
 from sendplan.report import RAG_ORDER, BoardReport, long_date, plural
@@ -61,7 +65,7 @@ def render_markdown(report: Report, out: IO[str] | None = None) -> None:
             )
         )
         # The notes explain the standard columns; with --fields they may not be there.
-        parts += [f"_{md_escape(note)}_" for note in report.notes if not report.fields]
+        parts += [f"_{md_escape(note)}_" for note in report_notes(report, columns)]
     else:
         parts.append(md_escape(report.empty))
     stream.write("\n\n".join(parts) + "\n")
@@ -86,12 +90,12 @@ def to_markdown(report: BoardReport) -> str:
     )
     rags = md_table(["RAG", "Items"], [[label(name), str(count)] for name, count in f.by_rag.items()], ["left", "right"])
     tasks = md_table(
-        ["Task", "Title", "RAG", "Red", "Amber", "Green", "Blue", "Reason"],
+        ["Task", "Title", "RAG", *(name.capitalize() for name in RAG_ORDER), "Reason"],
         [
             [str(t.task), t.title, label(t.rag).upper(), *(str(t.by_rag[name]) for name in RAG_ORDER), t.reason]
             for t in report.tasks
         ],
-        ["right", "left", "left", "right", "right", "right", "right", "left"],
+        ["right", "left", "left", *(["right"] * len(RAG_ORDER)), "left"],
     )
     parts = [
         title,
@@ -102,16 +106,16 @@ def to_markdown(report: BoardReport) -> str:
         _section(f"Progress since {long_date(report.since)}", _md_progress(report)),
         _section(f"Look-ahead to {long_date(report.ahead_end)}, by lead", _md_ahead(report)),
         _section("Dependencies", _md_waiting(report)),
-        _section("Plan health", _md_health(report)),
         _section("Legend", "\n".join(f"- {md_escape(line)}" for line in report.legend)),
         _section("Glossary", _md_glossary(report)),
+        _section(HEALTH_TITLE, _md_health(report)),
     ]
     return "\n\n".join(parts) + "\n"
 
 
 def _md_exceptions(report: BoardReport) -> str:
-    if not report.exceptions:
-        return "No item is red or overdue."
+    if (empty := empty_section(report, "exceptions")) is not None:
+        return empty
     intro = f"{plural(len(report.exceptions), 'item')} red or overdue, most overdue first."
     why = show_why(report)
     table = md_table(
@@ -124,7 +128,7 @@ def _md_exceptions(report: BoardReport) -> str:
                 str(line.row.days_overdue or ""),
                 *([exception_note(line)] if why else []),
                 line.row.headline,
-                update_text(line.row),
+                exception_update(line),
             ]
             for line in report.exceptions
         ],
@@ -146,14 +150,15 @@ def _md_exceptions(report: BoardReport) -> str:
 
 
 def _md_progress(report: BoardReport) -> str:
-    if not report.progress:
-        return f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}."
-    return md_table(PROGRESS_HEADERS, progress_cells(report))
+    returns = f"\n\n{md_escape(report.returns)}" if report.returns else ""
+    if (empty := empty_section(report, "progress")) is not None:
+        return empty + returns
+    return md_table(PROGRESS_HEADERS, progress_cells(report)) + returns
 
 
 def _md_ahead(report: BoardReport) -> str:
-    if not report.ahead:
-        return f"Nothing unfinished falls due by {long_date(report.ahead_end)}."
+    if (empty := empty_section(report, "ahead")) is not None:
+        return empty
     parts = []
     for lead, group in report.ahead:
         table = md_table(
@@ -165,8 +170,8 @@ def _md_ahead(report: BoardReport) -> str:
 
 
 def _md_waiting(report: BoardReport) -> str:
-    if not report.waiting:
-        return "No unfinished item is waiting on another."
+    if (empty := empty_section(report, "waiting")) is not None:
+        return empty
     return md_table(
         ["ID", "Lead", "Waiting on"],
         [
@@ -177,12 +182,12 @@ def _md_waiting(report: BoardReport) -> str:
 
 
 def _md_health(report: BoardReport) -> str:
-    if not report.health:
-        return "No gaps found."
-    return md_table(*health_table(report))
+    if (empty := empty_section(report, "health")) is not None:
+        return empty
+    return HEALTH_INTRO + "\n\n" + md_table(HEALTH_HEADERS, health_lines(report))
 
 
 def _md_glossary(report: BoardReport) -> str:
-    if not report.glossary:
-        return 'The plan has no glossary yet (add one under "glossary:").'
+    if (empty := empty_section(report, "glossary")) is not None:
+        return empty
     return md_table(["Abbreviation", "Meaning"], [[row.abbreviation, row.meaning] for row in report.glossary])

@@ -1,7 +1,8 @@
 """The output formats: their names, the file extensions that choose them, and the one `emit`.
 
-Each OutputFormat member names its writer ("module:function" under sendplan/outputs/) and the
-extensions `-o FILE` recognises, so a new format is one new module plus one line here. The CLI
+Each OutputFormat (a listing's format) and ReportFormat (the board report's) member names its
+writer ("module:function" under sendplan/outputs/) and the extensions `-o FILE` recognises, so a
+new format is one new module plus one line here. The CLI
 builds its --format choices from this module at start-up, and `--help` must not pay for
 importing the writers: they are imported only when `emit` (or RENDERERS[fmt]) needs one.
 """
@@ -15,11 +16,12 @@ from typing import IO, TYPE_CHECKING, Any, Self
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
 
-Writer = Callable[..., None]
+Writer = Callable[..., Any]  # returns None, or the pages it takes printed
 
 
-class OutputFormat(enum.StrEnum):
-    """A listing's output format: its name, writer and file extensions."""
+class _Format(enum.StrEnum):
+    """A format: its name, its writer ("module:function" under sendplan/outputs), the file
+    extensions `-o FILE` recognises, and whether it is bytes rather than text."""
 
     _value_: str
     writer: str
@@ -33,6 +35,10 @@ class OutputFormat(enum.StrEnum):
         member.extensions = extensions
         member.binary = binary  # bytes, not text: never written to a terminal
         return member
+
+
+class OutputFormat(_Format):
+    """A listing's output format: its writer takes a Report and the stream to write to."""
 
     # name, "module:function" in sendplan/outputs, extensions -o recognises, binary
     TABLE = "table", "table:render_table", (".txt",)
@@ -61,6 +67,27 @@ EXTENSIONS: dict[str, OutputFormat] = {extension: fmt for fmt in OutputFormat fo
 BINARY_FORMATS = frozenset(fmt for fmt in OutputFormat if fmt.binary)
 
 
+class ReportFormat(_Format):
+    """A format of the board report: its writer takes a BoardReport and returns text or bytes."""
+
+    # name, "module:function" in sendplan/outputs, extensions -o recognises, binary
+    MARKDOWN = "markdown", "markdown:to_markdown", (".md", ".markdown")
+    HTML = "html", "html:to_html", (".html", ".htm")
+    DOCX = "docx", "docx:to_docx", (".docx",), True
+
+
+REPORT_FORMATS: dict[str, ReportFormat] = {fmt.value: fmt for fmt in ReportFormat}
+REPORT_EXTENSIONS: dict[str, ReportFormat] = {ext: fmt for fmt in ReportFormat for ext in fmt.extensions}
+
+
+def writer_of(fmt: _Format) -> Callable[..., Any]:
+    """The function that writes *fmt*, imported now (not when the registry is)."""
+    module, _, function = fmt.writer.partition(":")
+    # __import__, not importlib: importlib.import_module is no faster and is one more import.
+    found: Callable[..., Any] = getattr(__import__(f"sendplan.outputs.{module}", fromlist=[function]), function)
+    return found
+
+
 class ProblemFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -77,10 +104,7 @@ class _Writers(Mapping[OutputFormat, Writer]):
     """Each format's writer function, imported the first time it is looked up."""
 
     def __getitem__(self, fmt: OutputFormat) -> Writer:
-        module, _, function = format_named(fmt).writer.partition(":")
-        # __import__, not importlib: importlib.import_module is no faster and is one more import.
-        found: Writer = getattr(__import__(f"sendplan.outputs.{module}", fromlist=[function]), function)
-        return found
+        return writer_of(format_named(fmt))
 
     def __iter__(self) -> Iterator[OutputFormat]:
         return iter(OutputFormat)
@@ -99,15 +123,29 @@ def format_for(path: str) -> OutputFormat | None:
     return EXTENSIONS.get(PurePath(path).suffix.lower())
 
 
-def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path: str | None = None) -> None:
-    """Write *report* in *fmt* to *out* (default stdout), or to the file *path* when given."""
+def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path: str | None = None) -> int | None:
+    """Write *report* in *fmt* to *out* (default stdout), or to the file *path* when given.
+
+    Returns the pages it takes printed, from a writer that lays out its own pages (the
+    workbook), else None.
+    """
     writer = RENDERERS[fmt]
     if path is None or path == "-":
-        writer(report, out)
-        return
+        pages: int | None = writer(report, out)
+        return pages
     from sendplan.files import write_file
 
-    write_file(path, lambda handle: writer(report, handle), binary=fmt.binary)
+    counted: list[int | None] = []
+    write_file(path, lambda handle: counted.append(writer(report, handle)), binary=fmt.binary)
+    return counted[0] if counted else None
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """*data* written to the file *path* all at once, replacing it (a return workbook, a draft
+    email, a Word report)."""
+    from sendplan.files import write_file
+
+    write_file(path, lambda handle: handle.write(data), binary=True)
 
 
 def write_text(path: str, text: str) -> None:

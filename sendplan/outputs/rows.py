@@ -28,6 +28,10 @@ class Report:
     highlight: Callable[[Any], bool] = lambda row: False
     # Rows whose section differs from the next row's end a section (a rule in the table).
     section: Callable[[Any], Any] | None = None
+    # Table columns (by the row field they show) a command leaves out: by-lead's title names the lead.
+    hide: frozenset[str] = frozenset()
+    # A terminal's view: a line per row, the widest column cut to fit ("…"); else wrapped in full.
+    one_line: bool = False
 
 
 _SCALARS = frozenset({str, int, bool, type(None), float})

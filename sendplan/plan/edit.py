@@ -67,7 +67,7 @@ class BatchResult:
     """What a batch of edits did: one EditResult per edit, in order, and the file's diff."""
 
     path: str
-    results: list[EditResult]
+    results: list[EditResult] = field(default_factory=list)
     diff: str = ""
     written: bool = False
 

@@ -105,4 +105,5 @@ def undefined_abbreviations(loaded: Any) -> Iterator[Problem]:
             location,
             code="SP115",
             severity=Severity.WARNING,
+            subject=word,
         )

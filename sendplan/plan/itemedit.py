@@ -48,6 +48,8 @@ class ItemEdit:
     note: Note | None = None
     # Recorded as `completed` unless the item is already complete with a completion day.
     completed_unless_set: date | None = None
+    # Added to the item's evidence list.
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,24 @@ def _resolved(edit: ItemEdit, item: Any) -> ItemEdit:
     return dataclasses.replace(edit, completed=edit.completed_unless_set, completed_unless_set=None)
 
 
+def _append_entry(item: Any, key: str, value: Any, order: list[str]) -> None:
+    """Add *value* at the end of the item's list *key*, starting the list (or turning one text into a
+    list) when needed."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    current = item.get(key)
+    if isinstance(current, CommentedSeq) and not current.fa.flow_style():
+        append(current, value)
+        return
+    fresh = CommentedSeq()
+    if isinstance(current, str):
+        fresh.append(current)  # one text written without the list dashes
+    else:
+        fresh.extend(current or [])
+    fresh.append(value)
+    set_key(item, key, fresh, order)
+
+
 def apply(item: Any, asked: ItemEdit) -> tuple[ItemEdit, list[Change]]:
     """Make the edit *asked* on the round-trip *item* node: (the edit as made, with "complete
     unless already complete" decided, and what changed, in field order)."""
@@ -146,18 +166,12 @@ def apply(item: Any, asked: ItemEdit) -> tuple[ItemEdit, list[Change]]:
         set_key(item, key, value, order)
         changes.append(Change(key, before, shown))
     if edit.note is not None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        updates = item.get("updates")
-        if isinstance(updates, CommentedSeq) and not updates.fa.flow_style():
-            append(updates, note_value(edit.note))
-        else:
-            fresh = CommentedSeq()
-            fresh.extend(updates or [])
-            fresh.append(note_value(edit.note))
-            set_key(item, "updates", fresh, order)
+        _append_entry(item, "updates", note_value(edit.note), order)
         by = f" by {edit.note.by}" if edit.note.by else ""
         changes.append(Change("updates", None, f"{edit.note.date.isoformat()}{by}: {edit.note.text}"))
+    if edit.evidence is not None:
+        _append_entry(item, "evidence", prose(edit.evidence), order)
+        changes.append(Change("evidence", None, edit.evidence))
     return edit, changes
 
 
@@ -204,14 +218,17 @@ def whole_file(
     return new_text, changes, _check(loaded, new_text, name, resolved)
 
 
-def _expected(edits: Sequence[ItemEdit]) -> dict[str, tuple[dict[str, str], list[str]]]:
-    """Per edited item: the values it must end with (the last edit wins) and its new notes."""
-    expected: dict[str, tuple[dict[str, str], list[str]]] = {}
+def _expected(edits: Sequence[ItemEdit]) -> dict[str, tuple[dict[str, str], list[str], list[str]]]:
+    """Per edited item: the values it must end with (the last edit wins), its new notes and its
+    new evidence."""
+    expected: dict[str, tuple[dict[str, str], list[str], list[str]]] = {}
     for edit in edits:
-        values, notes = expected.setdefault(edit.item_id, ({}, []))
+        values, notes, evidence = expected.setdefault(edit.item_id, ({}, [], []))
         values.update({key: shown for key, _, shown in planned(edit)})
         if edit.note is not None:
             notes.append(edit.note.text)
+        if edit.evidence is not None:
+            evidence.append(edit.evidence)
     return expected
 
 
@@ -235,7 +252,7 @@ def _check(before: LoadedPlan, new_text: str, name: str, edits: Sequence[ItemEdi
     old = {item.id: _comparable(item) for _, _, item in before.plan.iter_items()}
     new = {item.id: _comparable(item) for _, _, item in after.plan.iter_items()}
     as_asked = True
-    for item_id, (values, notes) in _expected(edits).items():
+    for item_id, (values, notes, evidence) in _expected(edits).items():
         target = new.pop(item_id, None)
         old.pop(item_id, None)
         if target is None:
@@ -245,6 +262,8 @@ def _check(before: LoadedPlan, new_text: str, name: str, edits: Sequence[ItemEdi
         if notes:
             written = [update["text"] for update in target["updates"][-len(notes) :]]
             as_asked = as_asked and written == notes
+        if evidence:
+            as_asked = as_asked and target["evidence"][-len(evidence) :] == evidence
     unchanged_rest = (
         old == new
         and before.plan.model_dump(mode="json", exclude={"tasks"}) == after.plan.model_dump(mode="json", exclude={"tasks"})

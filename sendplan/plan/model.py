@@ -24,17 +24,12 @@ from pydantic import (
 
 from sendplan.errors import quoted
 
-# The vocabulary lives in codes.py (no pydantic there). STATUS_ALIASES is read from here too.
-from sendplan.plan.codes import (
-    ITEM_ID,
-    LEAD_CODE,
-    STATUS_ALIASES,  # noqa: F401
-    Rag,
-    Status,
-    normalise_lead_code,
-    parse_rag,
-    parse_status,
-)
+# The vocabulary lives in codes.py (no pydantic there); it can still be imported from here.
+from sendplan.plan.codes import ITEM_ID, LEAD_CODE, normalise_lead_code, parse_rag
+from sendplan.plan.codes import STATUS_ALIASES as STATUS_ALIASES  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import Rag as Rag  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import Status as Status  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import parse_status as parse_status  # noqa: PLC0414 - re-exported
 from sendplan.plan.dates import Deadline, DeadlineError, first_day, parse_day, parse_deadline
 
 
@@ -175,6 +170,9 @@ class PlanInfo(Strict):
 class Lead(Strict):
     name: str
     title: str | None = None
+    email: str | None = Field(
+        default=None, description="Where `sendplan request` addresses the lead's draft email (SP117 checks it)."
+    )
 
 
 class Update(Strict):

@@ -121,6 +121,8 @@ def _encoded(key: str, value: Any, old: Any, schema: dict[str, Any], data: Any) 
         if value not in [member_value for _, member_value in schema[enum_name]["members"]]:
             raise ValueError(f"{value!r} is not a member of {enum_name}")
         return (ENUM, enum_name, value)
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return list(value)  # a list of texts (evidence) is kept as it is
     return _encoded_scalar(value)
 
 

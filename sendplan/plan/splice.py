@@ -394,6 +394,10 @@ def edit_item(
             expected["updates"] = [*(expected.get("updates") or []), note]
             old = values.get("updates", [(update.date, update.by, update.text) for update in item.updates])
             values["updates"] = [*old, (made.note.date, made.note.by or None, made.note.text)]
+        if made.evidence is not None:
+            present = expected.get("evidence") or []
+            expected["evidence"] = [*([present] if isinstance(present, str) else present), made.evidence]
+            values["evidence"] = [*values.get("evidence", list(item.evidence)), made.evidence]
     if not any(changes):
         return text, changes, {}, not found.followed
     if not _reasons_given(item, values):

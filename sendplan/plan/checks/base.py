@@ -103,8 +103,10 @@ def check(code: str, name: str) -> Callable[[CheckFunction], CheckFunction]:
     return register
 
 
-def finding(code: str, message: str, location: Location, item_id: str | None = None) -> Problem:
-    return Problem(message, location, item_id, code, Severity.WARNING)
+def finding(
+    code: str, message: str, location: Location, item_id: str | None = None, subject: str | None = None
+) -> Problem:
+    return Problem(message, location, item_id, code, Severity.WARNING, subject)
 
 
 def is_active(item: Any) -> bool:

@@ -106,6 +106,7 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
             'the plan has no tasks, so nothing in it can fall due. Add "tasks:" with deliverables and items.',
             ctx.loaded.locate(("tasks",), key=True),
             None,
+            "the plan",
         )
     for t, task in enumerate(tasks):
         if not task.deliverables:
@@ -115,6 +116,7 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
                 "or delete the task.",
                 ctx.loaded.locate(("tasks", t)),
                 None,
+                f"task {task.number}",
             )
         for d, deliverable in enumerate(task.deliverables):
             if not deliverable.items:
@@ -124,4 +126,5 @@ def nothing_tracked(ctx: CheckContext) -> Iterator[Problem]:
                     "or delete the deliverable.",
                     ctx.loaded.locate(("tasks", t, "deliverables", d)),
                     None,
+                    f"a deliverable of task {task.number}",
                 )

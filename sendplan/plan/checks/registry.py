@@ -60,6 +60,7 @@ def unknown_check_code(ctx: CheckContext) -> Iterator[Problem]:
                 f'"checks: ignore" names {quoted(text)}, which is not a check, so it silences nothing.{suggest_code(text)} '
                 f"Checks are {min(CHECKS)} to {max(CHECKS)}.",
                 located(ctx, ("checks", "ignore", index)),
+                subject=text,
             )
 
 

@@ -169,6 +169,7 @@ def duplicate_text(ctx: CheckContext) -> Iterator[Problem]:
             "Delete the repeat, or reword one to say what is different.",
             located(ctx, repeat.path),
             repeat.item_id,
+            None if repeat.item_id else repeat.what,
         )
 
 

@@ -1,0 +1,454 @@
+"""Reading a return workbook back: its record of what was sent, and each row's answers, located.
+
+Every problem is found before any is reported, and each names the file, the sheet and the
+cell (`AG.xlsx: Update!I9: "finished-ish" is not a status; choose from the list.`). A file
+that is not a workbook, or a workbook saved in the wrong format, is refused with how to save
+it properly. Nothing here knows the plan: checking the answers against it is collect.py's.
+
+Pure: no clock, no printing, no writing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sendplan.errors import Location, PlanError, Problem, quoted
+from sendplan.office.returns import (
+    COLUMNS,
+    RECORD_KEYS,
+    RECORD_SHEET,
+    RECORD_TABLE_ROW,
+    RECORD_TITLE,
+    RECORD_VERSION,
+    STATUS_WORDS,
+    column_letter,
+    fingerprint,
+    short_day,
+)
+from sendplan.outputs.text import clean
+from sendplan.plan.dates import Deadline, DeadlineError, Precision, parse_deadline
+from sendplan.plan.model import Status, parse_status
+
+MAX_RETURN_BYTES = 32 * 1024 * 1024
+# A workbook's parts, unpacked; a "zip bomb" stops here before openpyxl reads it.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS = (
+    'open it, choose File > Save As and pick "Excel Workbook (*.xlsx)" (in LibreOffice: '
+    '"Excel 2007-365 (.xlsx)"), then collect the .xlsx file'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentRow:
+    """One row of the form as the hidden record has it."""
+
+    item_id: str
+    row: int
+    fingerprint: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FormRecord:
+    """What the hidden sheet says the form was made from."""
+
+    plan_title: str
+    lead: str
+    lead_name: str | None
+    as_of: date
+    return_by: date
+    sheet: str
+    header_row: int
+    rows: tuple[SentRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One row of the Update sheet that has an id or an answer; answers already checked for form."""
+
+    row: int
+    id_text: str
+    sent: SentRow | None  # the row sent with this id; None when the id is not one the form had
+    sent_here: SentRow | None  # what was sent on this row of the sheet, to explain a changed id
+    status: Status | None = None
+    note: str | None = None
+    revised: str | None = None
+    reason: str | None = None
+    completed: date | None = None
+    evidence: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return any(
+            value is not None
+            for value in (self.status, self.note, self.revised, self.reason, self.completed, self.evidence)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFile:
+    """A return as read: where it came from, what was sent, and the rows that say something."""
+
+    name: str
+    record: FormRecord
+    rows: tuple[AnswerRow, ...] = field(default=())
+
+    def cell(self, key: str, row: int) -> str:
+        """"Update!I9": the sheet and cell of the form's column *key* on *row*."""
+        return f"{self.record.sheet}!{column_letter(key)}{row}"
+
+
+def cell_problem(name: str, where: str, message: str, item_id: str | None = None) -> Problem:
+    """A problem at a workbook cell, shown as `AG.xlsx: Update!I9: message`."""
+    return Problem(f"{where}: {message}", Location(name), item_id)
+
+
+def file_problem(name: str, message: str) -> PlanError:
+    return PlanError([Problem(message, Location(name))])
+
+
+# ---------------------------------------------------------------------------------------
+# The file itself
+
+
+def _refuse_wrong_format(name: str, data: bytes) -> None:
+    suffix = Path(name).suffix.lower()
+    if not data:
+        raise file_problem(name, "the file is empty. Collect the workbook the lead sent back (an .xlsx file).")
+    if data.startswith(_OLE2):
+        raise file_problem(
+            name,
+            "this is an Excel 97-2003 workbook (.xls), or a workbook saved with a password; sendplan "
+            f"reads only .xlsx workbooks without a password. To save it properly, {_SAVE_AS}.",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return
+    head = data[:65536].decode("utf-8", "replace").lower()
+    if suffix in (".csv", ".tsv", ".txt") or "new status" in head:
+        raise file_problem(
+            name,
+            "this is a CSV file (text only), not a workbook: saving as CSV keeps one sheet's text and drops "
+            "the hidden record the answers are checked against. Open the .xlsx workbook that was sent, put "
+            'the answers in it and save it with File > Save As as "Excel Workbook (*.xlsx)" (in LibreOffice: '
+            '"Excel 2007-365 (.xlsx)"); then collect that file.',
+        )
+    raise file_problem(name, f"this is not an Excel workbook (.xlsx). If it is a return, {_SAVE_AS}.")
+
+
+def _open_zip(name: str, data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise file_problem(
+            name, "this file is damaged or is not a workbook: it could not be opened. Ask for it to be sent again."
+        ) from None
+    if "xl/workbook.xml" not in names:
+        if "content.xml" in names:
+            raise file_problem(
+                name, f"this is an OpenDocument spreadsheet (.ods), not an Excel workbook. To save it properly, {_SAVE_AS}."
+            )
+        if "word/document.xml" in names:
+            raise file_problem(name, "this is a Word document, not the return workbook. Collect the .xlsx file.")
+        raise file_problem(name, "this is a zip file, not an Excel workbook. Collect the .xlsx file the lead sent back.")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise file_problem(name, "this workbook unpacks to more than 256 MiB, far more than a return holds; it was not read.")
+
+
+def load_return_workbook(name: str, data: bytes) -> Any:
+    """The openpyxl workbook in *data*, or a PlanError that says what the file is instead."""
+    _refuse_wrong_format(name, data)
+    _open_zip(name, data)
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it skips (extensions, unknown styles): not our business.
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # noqa: BLE001  any damage in any part must become a message, never a traceback
+        raise file_problem(
+            name, f"this workbook could not be read ({type(error).__name__}); it may be damaged. Ask for it to be sent again."
+        ) from None
+
+
+def read_bytes(name: str) -> bytes:
+    """The return file's bytes, or a PlanError naming it (one reader for every file sendplan reads)."""
+    from sendplan.plan.source import read_bytes as read_file
+
+    return read_file(
+        name,
+        MAX_RETURN_BYTES,
+        folder="this is a folder; give the return workbooks (.xlsx files) themselves.",
+        missing="no such file. Check the name and the folder.",
+        too_big="this file is larger than 32 MiB ({size} bytes), far more than a return holds; it was not read.",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The hidden record
+
+
+def _text_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_record(name: str, book: Any) -> FormRecord:
+    """The hidden sheet's record of the form, or a PlanError saying it is missing or damaged."""
+    if RECORD_SHEET not in book.sheetnames:
+        raise file_problem(
+            name,
+            "this workbook was not made by `sendplan request`: it has no hidden sendplan sheet, which "
+            "records the plan and items it was sent for. Send the lead a return made by sendplan request, "
+            "or enter their answers with `sendplan update`.",
+        )
+    sheet = book[RECORD_SHEET]
+    damaged = file_problem(
+        name,
+        f'the hidden "{RECORD_SHEET}" sheet, which records what the form was made from, has been changed, '
+        "so the answers cannot be checked against it. Collect the answers from the workbook as it was sent, "
+        "or send a new return with `sendplan request`.",
+    )
+    if _text_value(sheet.cell(1, 1).value) != RECORD_TITLE or _text_value(sheet.cell(1, 2).value) != RECORD_VERSION:
+        raise damaged
+    values = {}
+    for number, key in enumerate(RECORD_KEYS, start=2):
+        if _text_value(sheet.cell(number, 1).value) != key:
+            raise damaged
+        values[key] = _text_value(sheet.cell(number, 2).value)
+    rows = []
+    number = RECORD_TABLE_ROW + 1
+    while item_id := _text_value(sheet.cell(number, 1).value):
+        try:
+            fields = json.loads(_text_value(sheet.cell(number, 4).value))
+            sent = SentRow(item_id, int(_text_value(sheet.cell(number, 2).value)), _text_value(sheet.cell(number, 3).value), fields)
+        except (ValueError, TypeError):
+            raise damaged from None
+        if not isinstance(fields, dict) or fingerprint(fields) != sent.fingerprint or fields.get("id") != item_id:
+            raise damaged
+        rows.append(sent)
+        number += 1
+    try:
+        return FormRecord(
+            plan_title=values["plan"],
+            lead=values["lead"],
+            lead_name=values["lead_name"] or None,
+            as_of=date.fromisoformat(values["as_of"]),
+            return_by=date.fromisoformat(values["return_by"]),
+            sheet=values["sheet"],
+            header_row=int(values["header_row"]),
+            rows=tuple(rows),
+        )
+    except ValueError:
+        raise damaged from None
+
+
+# ---------------------------------------------------------------------------------------
+# The answers
+
+
+def _answer_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return short_day(value)
+    text = clean(_text_value(value).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return text or None
+
+
+def _as_date(value: Any) -> date | None:
+    """An Excel date, or a date serial number in a cell formatted as a number."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 <= value <= 80000:
+        from openpyxl.utils.datetime import from_excel
+
+        converted = from_excel(value)
+        return converted.date() if isinstance(converted, datetime) else None
+    return None
+
+
+def _month_only(number_format: str) -> bool:
+    # "mmm-yy", "MMMM YYYY": a date typed as a month ("Jun 2022") that the spreadsheet made the 1st.
+    lowered = number_format.lower()
+    return "m" in lowered and "y" in lowered and "d" not in lowered
+
+
+class _Answers:
+    """Reads one row's answer cells, collecting a located problem for each that cannot be used."""
+
+    def __init__(self, name: str, sheet: Any, record: FormRecord, row: int) -> None:
+        self.name, self.sheet, self.record, self.row = name, sheet, record, row
+        self.problems: list[Problem] = []
+        self.item_id: str | None = None
+
+    def where(self, key: str) -> str:
+        return f"{self.record.sheet}!{column_letter(key)}{self.row}"
+
+    def cell(self, key: str) -> Any:
+        return self.sheet[f"{column_letter(key)}{self.row}"]
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(cell_problem(self.name, self.where(key), message, self.item_id))
+
+    def text(self, key: str) -> str | None:
+        return _answer_text(self.cell(key).value)
+
+    def status(self) -> Status | None:
+        text = self.text("new_status")
+        if text is None:
+            return None
+        status = STATUS_WORDS.get(" ".join(text.lower().split()))
+        if status is not None:
+            return status
+        try:
+            return parse_status(text)
+        except ValueError:
+            self.fail("new_status", f"{quoted(text)} is not a status; choose from the list ({', '.join(STATUS_WORDS)}).")
+            return None
+
+    def _dated(self, key: str) -> tuple[date | None, Deadline | None, str | None]:
+        """(an Excel date, else the cell's text read as sendplan reads a deadline, and that text);
+        all None when the cell is empty, and a problem noted when the text is no date."""
+        day = _as_date(self.cell(key).value)
+        if day is not None:
+            return day, None, None
+        text = self.text(key)
+        if text is None:
+            return None, None, None
+        try:
+            return None, parse_deadline(text), text
+        except DeadlineError as error:
+            self.fail(key, str(error))
+            return None, None, text
+
+    def deadline(self) -> str | None:
+        day, deadline, _text = self._dated("revised")
+        if day is not None:
+            month_only = _month_only(self.cell("revised").number_format or "") and day.day == 1
+            return f"{day:%b %Y}" if month_only else day.isoformat()
+        if deadline is None:
+            return None
+        if deadline.due_date is None:
+            return deadline.text
+        if deadline.precision is Precision.MONTH:
+            return f"{deadline.due_date:%b %Y}"
+        return deadline.due_date.isoformat()
+
+    def day(self) -> date | None:
+        day, deadline, text = self._dated("completed")
+        if day is not None or deadline is None:
+            return day
+        if deadline.due_date is None or deadline.precision is not Precision.DAY:
+            self.fail("completed", f"{quoted(text)} is not one day: write the day it was completed, such as 14/03/2022.")
+            return None
+        return deadline.due_date
+
+
+def _headers_problems(name: str, sheet: Any, record: FormRecord) -> list[Problem]:
+    problems = []
+    for number, column in enumerate(COLUMNS, start=1):
+        found = _text_value(sheet.cell(record.header_row, number).value)
+        if " ".join(found.split()) != column.header:
+            where = f"{record.sheet}!{column_letter(column.key)}{record.header_row}"
+            problems.append(
+                cell_problem(
+                    name,
+                    where,
+                    f'this column should be "{column.header}", but its heading is {quoted(found) if found else "empty"}. '
+                    "Columns must not be added, moved or deleted: put them back as they were sent.",
+                )
+            )
+    return problems[:1]
+
+
+def read_answers(name: str, book: Any, record: FormRecord) -> tuple[list[AnswerRow], list[Problem]]:
+    """Every row with an id or an answer, and the problems with their cells."""
+    if record.sheet not in book.sheetnames:
+        return [], [Problem(f'the sheet "{record.sheet}" with the answers is missing: was it renamed or deleted?', Location(name))]
+    sheet = book[record.sheet]
+    problems = _headers_problems(name, sheet, record)
+    if problems:
+        return [], problems
+    by_id = {sent.item_id: sent for sent in record.rows}
+    by_row = {sent.row: sent for sent in record.rows}
+    seen: dict[str, int] = {}
+    result = []
+    for row in range(record.header_row + 1, sheet.max_row + 1):
+        reader = _Answers(name, sheet, record, row)
+        id_text = _text_value(sheet.cell(row, 1).value)
+        band = row not in by_row and id_text.startswith("Task ")
+        reader.item_id = id_text or None
+        answers = AnswerRow(
+            row=row,
+            id_text=id_text,
+            sent=None,
+            sent_here=by_row.get(row),
+            status=reader.status(),
+            note=reader.text("note"),
+            revised=reader.deadline(),
+            reason=reader.text("reason"),
+            completed=reader.day(),
+            evidence=reader.text("evidence"),
+        )
+        if band and not answers.answered and not reader.problems:
+            continue
+        if not id_text and not answers.answered and not reader.problems:
+            continue
+        if answers.revised is not None and answers.reason is None:
+            reader.fail("reason", f"the revised deadline in {reader.where('revised')} needs a reason: say why the item will be late.")
+        if answers.reason is not None and reader.text("revised") is None:
+            reader.fail(
+                "revised",
+                f"{reader.where('reason')} gives a reason for a new deadline, but there is no revised deadline here. "
+                "Write the new deadline, or move the words to the Progress note.",
+            )
+        if answers.completed is not None and answers.status is not None and answers.status is not Status.COMPLETE:
+            reader.fail(
+                "completed",
+                f'a day it was completed, but the new status in {reader.where("new_status")} is "{answers.status.label}": '
+                'choose "complete", or clear this cell.',
+            )
+        if id_text in by_id:
+            if id_text in seen:
+                reader.fail("id", f"item {id_text} is on row {seen[id_text]} too. Each item may appear once; put back the id this row was sent with.")
+            else:
+                seen[id_text] = row
+                answers = _with_sent(answers, by_id[id_text])
+        problems.extend(reader.problems)
+        result.append(answers)
+    return result, problems
+
+
+def _with_sent(answers: AnswerRow, sent: SentRow) -> AnswerRow:
+    from dataclasses import replace
+
+    return replace(answers, sent=sent)
+
+
+def read_return(name: str, data: bytes | None = None) -> ReturnFile:
+    """The return workbook *name* (read from disk unless *data* is given), checked for form."""
+    raw = read_bytes(name) if data is None else data
+    book = load_return_workbook(name, raw)
+    record = read_record(name, book)
+    rows, problems = read_answers(name, book, record)
+    if problems:
+        raise PlanError(problems)
+    return ReturnFile(name, record, tuple(rows))

@@ -1,0 +1,292 @@
+"""The highlight report as a Word document: the same sections as the HTML page, for committee papers.
+
+`to_docx(report)` returns the bytes of a .docx built from a BoardReport: Title and
+Heading 1/2 styles, tables in "Table Grid" with repeated header rows, RAG cells shaded in
+their colour with the word in them, A4 with the plan in the header and "Page N of M" in the
+footer, and the deadlines as a month-by-month grid (a table, with alt text). Plan text is only
+ever the text of a run (see wordml.py). Pure: the day arrives in the report; nothing here
+reads the clock, and the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time
+from typing import Any
+
+from docx.shared import Mm, Pt
+
+from sendplan import __version__
+from sendplan.outputs.board import (
+    HEALTH_HEADERS,
+    HEALTH_INTRO,
+    HEALTH_TITLE,
+    PROGRESS_HEADERS,
+    due_text,
+    empty_section,
+    exception_note,
+    exception_update,
+    header_fields,
+    headline_pairs,
+    health_lines,
+    label,
+    lanes,
+    lead_text,
+    legend_notes,
+    made_by,
+    note_parts,
+    progress_cells,
+    show_why,
+    without_note,
+)
+from sendplan.outputs.colours import rag_colour, rag_ink
+from sendplan.outputs.docx_grid import deadline_grid
+from sendplan.outputs.wordml import (
+    TABLE_TEXT,
+    TEXT_WIDTH_MM,
+    Cell,
+    add_table,
+    add_text,
+    columns,
+    document_bytes,
+    new_document,
+    paragraph,
+)
+from sendplan.report import BoardReport, long_date
+
+
+def rag_cell(rating: str | None, text: str | None = None) -> Cell:
+    """A RAG cell: filled in the rating's colour, with the word in it (colour is never the only
+    signal), or *text*. A rating this module does not know is grey, with its own word."""
+    fill, ink = rag_colour(rating).lstrip("#").upper(), rag_ink(rating).lstrip("#").upper()
+    return Cell(label(rating).upper() if text is None else text, fill=fill, colour=ink, bold=True)
+
+
+def to_docx(report: BoardReport) -> bytes:
+    """The whole report as a .docx."""
+    title = f"Highlight report: {report.title}"
+    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
+    _properties(document, report, title)
+    paragraph(document, title, "Title")
+    add_table(
+        document,
+        None,
+        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
+        [38, TEXT_WIDTH_MM - 38],
+        caption="Report details",
+        description="The plan, organisation, as-of day, period covered and look-ahead of this report.",
+    )
+    _headline(document, report)
+    paragraph(document, "RAG by task", "Heading 1")
+    add_table(
+        document,
+        ["Task", "Title", "RAG", "Items", "Reason"],
+        [[str(t.task), t.title, rag_cell(t.rag), str(t.items), t.reason] for t in report.tasks],
+        [12, 62, 17, 13, 66],
+        caption="RAG by task",
+        description="Each task's rating (the worst of its items), its number of items and why it is rated so.",
+        align=["right", "left", "center", "right"],
+    )
+    paragraph(document, "Deadlines by task", "Heading 1")
+    deadline_grid(document, lanes(report), report.rows, report.as_of)
+    _exceptions(document, report)
+    _progress(document, report)
+    _ahead(document, report)
+    _waiting(document, report)
+    _legend(document, report)
+    _glossary(document, report)
+    _health(document, report)
+    return document_bytes(document, datetime.combine(report.as_of, time()))
+
+
+def _heading(document: Any, title: str, report: BoardReport, section: str) -> bool:
+    """A section's heading; then, if it has nothing to show, the line that says so, and False."""
+    paragraph(document, title, "Heading 1")
+    empty = empty_section(report, section)
+    if empty is not None:
+        paragraph(document, empty)
+    return empty is None
+
+
+def _properties(document: Any, report: BoardReport, title: str) -> None:
+    """File → Properties: what Word and a records system show about the paper."""
+    properties = document.core_properties
+    properties.title = title
+    properties.subject = ", ".join(part for part in (report.organisation, report.service) if part)
+    properties.author = report.author or ""
+    properties.last_modified_by = report.author or ""
+    properties.comments = f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}."
+    properties.keywords = "highlight report"
+    properties.language = "en-GB"
+    properties.revision = 1
+    properties.created = properties.modified = datetime.combine(report.as_of, time())
+
+
+def _one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
+    """A row of figures under their names, across the page; *words* says them for the alt text."""
+    add_table(
+        document,
+        headers,
+        [values],
+        [TEXT_WIDTH_MM / len(headers)] * len(headers),
+        caption=caption,
+        description=words,
+        align=["center"] * len(headers),
+    )
+
+
+def _headline(document: Any, report: BoardReport) -> None:
+    f = report.figures
+    paragraph(document, "Headline figures", "Heading 1")
+    pairs = headline_pairs(report)
+    alert = {"Overdue"} if f.overdue else set()
+    _one_row(
+        document,
+        "Headline figures",
+        [name for name, _ in pairs],
+        [Cell(value, bold=True, size=16, colour="C62828" if name in alert else None) for name, value in pairs],
+        "; ".join(f"{name}: {value}" for name, value in pairs),
+    )
+    for caption, counts, header in (
+        ("Items by status", f.by_status, label),
+        ("Items by RAG", f.by_rag, lambda name: rag_cell(None if name == "none" else name)),
+    ):
+        _one_row(
+            document,
+            caption,
+            [header(name) for name in counts],
+            [str(count) for count in counts.values()],
+            "; ".join(f"{label(name)}: {count}" for name, count in counts.items()),
+        )
+
+
+def _exceptions(document: Any, report: BoardReport) -> None:
+    if not _heading(document, "Exceptions", report, "exceptions"):
+        return
+    count = len(report.exceptions)
+    paragraph(document, f"{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.", keep_with_next=True)
+    why = show_why(report)
+    headers = ["ID", "RAG", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
+    widths = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    rows: list[list[str | Cell]] = [
+        [
+            line.row.id,
+            rag_cell(line.row.rag),
+            lead_text(line.row),
+            due_text(line.row),
+            str(line.row.days_overdue) if line.row.overdue else "",
+            *([exception_note(line)] if why else []),
+            line.row.headline,
+            exception_update(line),
+        ]
+        for line in report.exceptions
+    ]
+    add_table(
+        document,
+        headers,
+        rows,
+        widths,
+        caption="Exceptions",
+        description="Every red or overdue item with its lead, deadline, days late, action and latest update.",
+        align=["left", "center", "left", "left", "right"],
+    )
+    noted = [line for line in report.exceptions if line.has_note]
+    if noted:
+        paragraph(document, "Recovery, impact and decisions", "Heading 2")
+        for line in noted:
+            item = paragraph(document, keep_with_next=True)
+            add_text(item, line.row.id, bold=True)
+            add_text(item, f", {lead_text(line.row)}")
+            parts = note_parts(line)
+            for index, (heading, text) in enumerate(parts):
+                part = paragraph(document, keep_with_next=index < len(parts) - 1)
+                part.paragraph_format.left_indent = Mm(6)
+                add_text(part, f"{heading}: ", italic=True)
+                add_text(part, text)
+    missing = without_note(report)
+    if missing:
+        paragraph(document, f"No recovery step is recorded yet for {', '.join(missing)}.")
+
+
+def _progress(document: Any, report: BoardReport) -> None:
+    if _heading(document, f"Progress since {long_date(report.since)}", report, "progress"):
+        add_table(
+            document,
+            PROGRESS_HEADERS,
+            progress_cells(report),
+            [11, 30, 22, 22, 85],
+            caption=f"Progress since {long_date(report.since)}",
+            description="Items completed or given an update in the period, with the updates.",
+        )
+    if report.returns:
+        paragraph(document, report.returns)  # the update round: who has sent a note, who owes one
+
+
+def _ahead(document: Any, report: BoardReport) -> None:
+    if not _heading(document, f"Look-ahead to {long_date(report.ahead_end)}, by lead", report, "ahead"):
+        return
+    for lead, group in report.ahead:
+        paragraph(document, lead, "Heading 2")
+        add_table(
+            document,
+            ["ID", "Due", "Status", "Action"],
+            [[row.id, due_text(row), label(row.status), row.headline] for row in group],
+            [11, 36, 24, 99],
+            caption=f"Due by {long_date(report.ahead_end)}: {lead}",
+            description="The unfinished items this lead has falling due in the look-ahead period.",
+        )
+
+
+def _waiting(document: Any, report: BoardReport) -> None:
+    if not _heading(document, "Dependencies", report, "waiting"):
+        return
+    add_table(
+        document,
+        ["ID", "Lead", "Waiting on"],
+        [[w.row.id, lead_text(w.row), ", ".join(f"{dep} ({label(s)})" for dep, s in w.blockers)] for w in report.waiting],
+        [11, 45, 114],
+        caption="Dependencies",
+        description="Unfinished items waiting on items that are not complete yet.",
+    )
+
+
+def _legend(document: Any, report: BoardReport) -> None:
+    paragraph(document, "Legend", "Heading 1")
+    add_table(
+        document,
+        ["RAG", "Meaning"],
+        [[rag_cell(name), meaning] for name, meaning in report.rag_key],
+        [20, TEXT_WIDTH_MM - 20],
+        caption="RAG key",
+        description="What each RAG rating means.",
+        align=["center"],
+    )
+    for line in legend_notes(report):
+        paragraph(document, line, "List Bullet")
+
+
+def _health(document: Any, report: BoardReport) -> None:
+    if not _heading(document, HEALTH_TITLE, report, "health"):
+        return
+    paragraph(document, HEALTH_INTRO, keep_with_next=True)
+    add_table(
+        document,
+        HEALTH_HEADERS,
+        health_lines(report),
+        [110, TEXT_WIDTH_MM - 110],
+        caption="Plan health",
+        description="Gaps found in the plan itself, by kind, with the items concerned.",
+    )
+
+
+def _glossary(document: Any, report: BoardReport) -> None:
+    if not _heading(document, "Glossary", report, "glossary"):
+        return
+    # Two columns on the page, in reading order: a long glossary then takes half the height.
+    columns(document, 2)
+    for row in report.glossary:
+        entry = paragraph(document, style=TABLE_TEXT)
+        entry.paragraph_format.space_after = Pt(2)
+        add_text(entry, row.abbreviation, bold=True)
+        add_text(entry, f" – {row.meaning}")
+    columns(document, 1)
