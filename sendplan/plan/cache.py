@@ -51,6 +51,8 @@ _MARSHAL_VERSION = 4
 
 # Tags of the tuples that stand for values marshal cannot hold.
 _MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+# The same, for snapshot_edit.py, which edits snapshots in this layout.
+MODEL, ENUM, DAY, DEADLINE = _MODEL, _ENUM, _DAY, _DEADLINE
 
 
 @contextlib.contextmanager
@@ -333,22 +335,31 @@ def _file_for(text: str) -> tuple[Path, str] | None:
     return directory / f"{key}.plan", key
 
 
+def stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
+    """(file, schema, data) of the snapshot kept for this text, or None; raises on anything odd."""
+    found = _file_for(text)
+    if found is None:
+        return None
+    path, key = found
+    with path.open("rb") as stream:
+        # Only our own files: another user's file in a shared folder is not trusted.
+        if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
+            return None
+        if stream.read(len(_MAGIC)) != _MAGIC:
+            return None
+        header, schema, data = marshal.loads(stream.read())
+    if header != (FORMAT, key):
+        return None
+    return path, schema, data
+
+
 def load(text: str, name: str) -> CachedPlan | None:
     """The cached plan for this text, or None (a miss) for any reason at all."""
     try:
-        found = _file_for(text)
+        found = stored(text)
         if found is None:
             return None
-        path, key = found
-        with path.open("rb") as stream:
-            # Only our own files: another user's file in a shared folder is not trusted.
-            if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
-                return None
-            if stream.read(len(_MAGIC)) != _MAGIC:
-                return None
-            header, schema, data = marshal.loads(stream.read())
-        if header != (FORMAT, key):
-            return None
+        path, schema, data = found
         plan = restore(schema, data)
         with contextlib.suppress(OSError):  # recently used: kept when older snapshots are pruned
             os.utime(path)
@@ -372,23 +383,27 @@ def _prune(directory: Path, keep: Path) -> None:
 def store(text: str, plan: Any) -> None:
     """Keep a snapshot of a plan that loaded without problems. Failures are ignored."""
     try:
-        found = _file_for(text)
-        if found is None:
-            return
-        path, key = found
-        schema, data = snapshot(plan)
-        payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import tempfile  # only when a snapshot is written, not on every read
-
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _prune(path.parent, path)
+        if cache_dir() is not None:
+            keep(text, *snapshot(plan))
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
+
+
+def keep(text: str, schema: dict[str, Any], data: Any) -> None:
+    found = _file_for(text)
+    if found is None:
+        return
+    path, key = found
+    payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # only when a snapshot is written, not on every read
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _prune(path.parent, path)
