@@ -47,7 +47,7 @@ TARGETS = {
     "overdue (table)": (3.0, "floor (terminal)"),
 }
 # Commands whose cost per item at 100,000 items must stay within 1.5× of that at 10,000.
-FLAT = ("overdue --json", "overdue --json (cold)", "report", "validate", "validate (cold)", "status", "list --json")
+FLAT = ("overdue --json", "overdue --json (cold)", "report", "validate", "validate (cold)", "status", "list --json", "done (edit)")
 
 
 @dataclass
@@ -58,6 +58,14 @@ class Timing:
     seconds: list[float] = field(default_factory=list)
     peak_kb: int = 0
     exit_codes: set[int] = field(default_factory=set)
+    # Commands taken in turn, one per run (an edit must change a different item each time).
+    variants: list[list[str]] = field(default_factory=list)
+    runs: int = 0
+
+    def next_command(self) -> list[str]:
+        command = self.variants[self.runs % len(self.variants)] if self.variants else self.command
+        self.runs += 1
+        return command
 
     @property
     def median(self) -> float:
@@ -74,7 +82,8 @@ def run_once(timing: Timing, cwd: Path) -> float:
     """Run one process; record wall time, exit code and its own peak memory."""
     env = {**os.environ, **timing.env}
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
-        command = [TIME, "-f", "%M", "-o", report.name, *timing.command] if TIME else timing.command
+        chosen = timing.next_command()
+        command = [TIME, "-f", "%M", "-o", report.name, *chosen] if TIME else chosen
         start = time.perf_counter()
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -150,7 +159,28 @@ def plan_timings(plan: Path, env: dict[str, str], *, tables: bool) -> list[Timin
             Timing("overdue (table)", on_terminal([*sendplan, "overdue", *common]), env),
             Timing("list (table)", on_terminal([*sendplan, "list", *common]), env),
         ]
+    timings.append(edit_timing(plan, env))
     return timings
+
+
+def open_items(plan: Path, env: dict[str, str]) -> list[str]:
+    """Ids of the items not yet complete or dropped, in plan order."""
+    listing = subprocess.run(
+        [*sendplan_command(), "list", "--json", "--plan", str(plan), "--as-of", AS_OF],
+        env={**os.environ, **env}, capture_output=True, check=True,
+    )  # fmt: skip
+    return [row["id"] for row in json.loads(listing.stdout) if row["status"] not in ("complete", "dropped")]
+
+
+def edit_timing(plan: Path, env: dict[str, str], label: str = "done (edit)") -> Timing:
+    """`sendplan done ID` on a copy of the plan, a different open item each run, as a user
+    marks items done one after another (each edit leaves the plan cached for the next)."""
+    copy = OUT / f"edited-{plan.name}"
+    shutil.copy(plan, copy)
+    ids = open_items(copy, env)
+    step = max(len(ids) // 64, 1)  # spread over the file: an item near the end costs the most to find
+    variants = [[*sendplan_command(), "done", item_id, "--plan", str(copy), "--as-of", AS_OF] for item_id in ids[::step]]
+    return Timing(label, variants[0], env, variants=variants)
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,6 +241,21 @@ def taskwarrior_data(plan: Path, env: dict[str, str], folder: Path, task: str) -
     tw_env = {"TASKRC": str(rc), "TZ": "UTC"}
     subprocess.run([task, "import", str(source)], env={**os.environ, **tw_env}, capture_output=True, check=True)
     return tw_env, len(tasks)
+
+
+def done_pair(task: str, plan: Path, env: dict[str, str], repeat: int = 7) -> list[Timing]:
+    """`task N done` and `sendplan done ID` in turn, each on an open task or item of its own
+    copy of the 10,000-item plan, a different one each run."""
+    with tempfile.TemporaryDirectory() as folder:
+        tw_env, _ = taskwarrior_data(plan, env, Path(folder), task)
+        pending = subprocess.run([task, "+PENDING", "export"], env={**os.environ, **tw_env}, capture_output=True, check=True)
+        numbers = [str(entry["id"]) for entry in json.loads(pending.stdout) if entry.get("id")]
+        step = max(len(numbers) // 64, 1)
+        theirs = Timing("task N done", [], tw_env, variants=[[task, number, "done"] for number in numbers[::step]])
+        ours = edit_timing(plan, env, "sendplan done ID")
+        print("timing one edit: Taskwarrior against sendplan on 10,000 items…", file=sys.stderr, flush=True)
+        run_rounds([theirs, ours], repeat, OUT)
+    return [theirs, ours]
 
 
 def count_json(command: list[str], env: dict[str, str]) -> int:
@@ -295,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-taskwarrior", action="store_true")
     parser.add_argument("--no-limit", action="store_true", help="skip the million-item plan refused up front")
     args = parser.parse_args(argv)
+    # A user's Python keeps compiled modules; without them every run would compile sendplan.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     OUT.mkdir(parents=True, exist_ok=True)
     cache = OUT / "cache"
@@ -370,6 +417,14 @@ def main(argv: list[str] | None = None) -> int:
                 results[f"taskwarrior {size}"] = found
                 if size == 10000:
                     checks.append(["10k: overdue --json no slower than Taskwarrior", f"{ratio:.2f}×", "met" if ratio <= 1 else "missed"])
+                    edits = done_pair(task, OUT / f"plan-{size}.yaml", env, args.repeat)
+                    found.update({timing.label: {"median_s": timing.median, "peak_mb": timing.peak_kb / 1024} for timing in edits})
+                    done_ratio = paired(edits[1], edits[0])
+                    found["paired done ratio"] = {"sendplan_over_taskwarrior": done_ratio}
+                    lines += ["", f"## 10,000 items: one edit, `task N done` against `sendplan done ID`, median of {args.repeat}", ""]
+                    lines.append(table(["command", "median", "peak memory"], [[t.label, ms(t.median), mb(t.peak_kb)] for t in edits]))
+                    lines.append(f"\nPaired ratio sendplan / Taskwarrior (median of per-round ratios): {done_ratio:.2f}")
+                    checks.append(["10k: one done ≤ 2× Taskwarrior's task N done", f"{done_ratio:.2f}×", "met" if done_ratio <= 2 else "missed"])
                 else:
                     checks.append(["100k: overdue --json against Taskwarrior", f"{ratio:.2f}×", "(reported)"])
 

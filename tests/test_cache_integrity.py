@@ -3,6 +3,7 @@ at its names are ignored and replaced, and pruning deletes only the cache's own 
 
 from __future__ import annotations
 
+import marshal
 import os
 import random
 import stat
@@ -78,8 +79,8 @@ def test_a_flipped_byte_in_a_section_is_never_unmarshalled(bundled_plan: Path, c
     loaded = cache.load(text, "plan.yaml")
     assert loaded is not None
     seen: list[int] = []
-    real_loads = cache.marshal.loads
-    monkeypatch.setattr(cache.marshal, "loads", lambda blob: seen.append(len(blob)) or real_loads(blob))
+    real_loads = marshal.loads
+    monkeypatch.setattr(marshal, "loads", lambda blob: seen.append(len(blob)) or real_loads(blob))
     damaged = []
     for name in cache.SECTIONS:
         try:
@@ -177,20 +178,38 @@ def test_pruning_deletes_only_the_caches_own_files(cache_dir: Path, monkeypatch:
     assert ours == sorted(snapshot_of(text, cache_dir).name for text in (texts[-1], MINIMAL_PLAN))
 
 
-def test_an_edited_item_keeps_the_cache_warm(write_plan: Callable[..., Path], cache_dir: Path) -> None:
-    """replace_item stores the edited plan's snapshot from the old one: it answers as a fresh parse does."""
+def test_an_edited_item_keeps_the_cache_warm(cache_dir: Path) -> None:
+    """An edit's snapshot (snapshot_edit.py through stored() and keep()) answers as a fresh parse
+    of the new text does: the flat table's edited row made again, the rest kept."""
+    from datetime import date
+
+    from sendplan.plan import snapshot_edit
+
     old_text = MINIMAL_PLAN
     loaded = load.parse_plan(old_text, "plan.yaml")
-    cache.store(old_text, loaded.plan, positions=loaded.positions)
+    cache.store(old_text, loaded.plan, positions=loaded.positions, flat=loaded.flat)
     new_text = old_text.replace("status: not_started", "status: complete\n            completed: 2022-03-01")
-    edited = load.parse_plan(new_text, "plan.yaml")
-    [(_, _, item)] = list(edited.plan.iter_items())
-    assert cache.replace_item(old_text, new_text, ("tasks", 0, "deliverables", 0, "items", 0), item)
+    assert snapshot_edit.items(old_text, ["1.1"]) is not None
+    assert snapshot_edit.store_edited(old_text, new_text, {"1.1": {"status": "complete", "completed": date(2022, 3, 1)}})
     warm = cache.load(new_text, "plan.yaml")
     assert warm is not None
+    assert set(warm._snapshot.sections) == {"flat", "plan"}  # positions are read from the text when needed
+    edited = load.parse_plan(new_text, "plan.yaml")
     assert warm.flat == edited.flat
     assert warm.plan.tasks[0].deliverables[0].items[0].status.value == "complete"
-    assert "positions" not in warm._snapshot.sections
     assert warm.where("1.1", "completed") == edited.where("1.1", "completed")
-    wrong_id = item.model_copy(update={"id": "9.9"})
-    assert not cache.replace_item(old_text, new_text + "#", ("tasks", 0, "deliverables", 0, "items", 0), wrong_id)
+
+
+def test_a_snapshot_without_its_table_makes_and_keeps_it(cache_dir: Path) -> None:
+    """keep() without the edited ids stores no flat table: the first listing makes it from the
+    records, and keeps it for the next."""
+    loaded = load.parse_plan(MINIMAL_PLAN, "plan.yaml")
+    cache.store(MINIMAL_PLAN, loaded.plan)
+    found = cache.stored(MINIMAL_PLAN)
+    assert found is not None
+    cache.keep(MINIMAL_PLAN + "# edited\n", found[1], found[2])
+    first = cache.load(MINIMAL_PLAN + "# edited\n", "plan.yaml")
+    assert first is not None and "flat" not in first._snapshot.sections
+    assert first.flat == loaded.flat
+    again = cache.load(MINIMAL_PLAN + "# edited\n", "plan.yaml")
+    assert again is not None and "flat" in again._snapshot.sections

@@ -96,7 +96,7 @@ def list_command(
 
     wanted_statuses: frozenset[str] = frozenset()
     if statuses:  # the models (and pydantic) only when a status must be read
-        from sendplan.plan.model import parse_status
+        from sendplan.plan.codes import parse_status
 
         try:
             wanted_statuses = frozenset(parse_status(status).value for status in statuses)

@@ -18,6 +18,7 @@ import click
 
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
+from sendplan.cli.inputs import reads, refuse_inputs
 from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for, format_named, write_text
 from sendplan.outputs.registry import write_bytes as save_bytes
 
@@ -194,7 +195,7 @@ def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """The six statuses (the aliases are accepted too, but not offered)."""
-    from sendplan.plan.model import Status
+    from sendplan.plan.codes import Status
 
     return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
@@ -395,7 +396,7 @@ def load(plan_path: str | None) -> LoadedPlan:
     from sendplan.cli.messages import announce_example
     from sendplan.plan.read import load_plan
 
-    loaded = load_plan(chosen_plan(plan_path))
+    loaded = load_plan(reads(chosen_plan(plan_path)))  # noted, so -o may not name it
     announce_example(loaded)
     return loaded
 
@@ -416,11 +417,6 @@ def plan_name(loaded: LoadedPlan) -> str:
     return str(loaded.flat.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
 
 
-def plan_title(loaded: LoadedPlan) -> str:
-    """The plan's title alone, for data (a calendar's name) rather than a heading."""
-    return str(loaded.flat.title)
-
-
 def show(report: Report, output_format: str | None) -> None:
     """Hand *report* to the renderer with the format, --fields and -o file the user chose.
 
@@ -439,6 +435,7 @@ def show(report: Report, output_format: str | None) -> None:
         except FieldError as error:
             raise click.BadParameter(str(error), param_hint="'--fields'") from None
     path = ctx.meta.get("sendplan.output")
+    refuse_inputs(path)
     if path is None or path == "-":
         terminal = to_terminal()
         if fmt.binary and terminal:
@@ -467,7 +464,8 @@ def screen() -> Any:
 
 def write_output(path: str | None, text: str, *details: str) -> None:
     """Text to stdout (paged when long, on a terminal), or all at once to the file *path*
-    (replacing it), then said on stderr with *details*."""
+    (replacing it, unless the command reads it), then said on stderr with *details*."""
+    refuse_inputs(path)
     if path is None or path == "-":
         with screen() as out:
             out.write(text)
@@ -482,8 +480,9 @@ def write_output(path: str | None, text: str, *details: str) -> None:
 
 
 def write_bytes(path: str | None, data: bytes, *details: str) -> None:
-    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it),
-    then said on stderr with *details*."""
+    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it,
+    unless the command reads it), then said on stderr with *details*."""
+    refuse_inputs(path)
     if path is None or path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -21,7 +21,6 @@ from sendplan.cli.options import (
     load,
     plan_name,
     plan_option,
-    plan_title,
     screen,
     to_terminal,
     write_bytes,
@@ -182,7 +181,8 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
     loaded = load(plan_path)
     wanted = lead_codes(loaded, leads)
     chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
-    name = plan_title(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    # The calendar's name is the title alone (data, not a heading: no bundled-example mark).
+    name = str(loaded.flat.title) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
     data = calendar(loaded.plan, chosen, day, name)
     if output is None or output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay

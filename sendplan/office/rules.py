@@ -52,8 +52,8 @@ class Rules:
 
 def read_rules(text: str, name: str) -> Rules:
     """Parse the text of a rules file, or raise PlanError with every problem located."""
+    from sendplan.plan.codes import LEAD_CODE
     from sendplan.plan.locate import PositionsBuilder
-    from sendplan.plan.model import LEAD_CODE
     from sendplan.plan.parse import compose, to_data
 
     root = compose(text, name)

@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 def read_status(text: str, extra: dict[str, str]) -> str | None:
     """A status word as a plan status ("In progress" → on_track), or None if it is not one."""
-    from sendplan.plan.model import parse_status
+    from sendplan.plan.codes import parse_status
 
     key = fold(text)
     if key in extra:

@@ -30,10 +30,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import marshal
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -43,6 +42,7 @@ from sendplan.plan.cachefile import (
     FORMAT,
     MAGIC,
     SUFFIX,
+    Made,
     Section,
     Snapshot,
     open_own_file,
@@ -51,9 +51,9 @@ from sendplan.plan.cachefile import (
 )
 from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
 from sendplan.plan.load import LoadedPlan, read_data
-from sendplan.plan.locate import Path_, Positions
+from sendplan.plan.locate import Positions
 
-__all__ = ["MAGIC", "SUFFIX", "CachedPlan", "cache_dir", "cache_key", "gc_paused", "load", "replace_item", "store"]
+__all__ = ["MAGIC", "SUFFIX", "CachedPlan", "cache_dir", "cache_key", "gc_paused", "keep", "load", "restore", "store", "stored"]
 
 _Named = SimpleNamespace
 _MARSHAL_VERSION = 4
@@ -204,7 +204,10 @@ class CachedPlan(LoadedPlan):
             elif self._loaded is not None:
                 self._flat = self._loaded.flat
             else:
-                self._flat = super().flat  # from the records
+                # A snapshot kept without its table (after an edit whose table could not be
+                # kept): made from the records, and kept for the next command.
+                self._flat = super().flat
+                self._keep_section("flat", self._flat.state)
         return self._flat
 
     @property
@@ -224,35 +227,79 @@ class CachedPlan(LoadedPlan):
                 # they are kept for the next command.
                 with gc_paused():
                     self._positions = read_data(self._text, self.source)[1]
-                self._keep_positions(self._positions)
+                self._keep_section("positions", self._positions.pieces())
         return self._positions
 
-    def _keep_positions(self, positions: Positions) -> None:
+    def _keep_section(self, name: str, made: Made) -> None:
+        """The snapshot written again with the section *name* added (best effort)."""
         with contextlib.suppress(Exception):
             found = _file_for(self._text)
             if found is None:
                 return
             sections: list[Section] = [
-                (name, blob) for name in SECTIONS if name != "positions" and (blob := self._snapshot.raw(name))
+                (other, blob) for other in SECTIONS if other != name and (blob := self._snapshot.raw(other))
             ]
-            sections.append(("positions", positions.pieces()))
+            sections.append((name, made))
             write_snapshot(found[0], found[1], sections)
+
+
+def _open_snapshot(text: str) -> Snapshot | None:
+    """The snapshot file kept for this text, its header verified, or None."""
+    found = _file_for(text)
+    if found is None:
+        return None
+    path, key = found
+    descriptor = open_own_file(path)
+    if descriptor is None:
+        return None
+    try:
+        return Snapshot(descriptor, key)
+    except Exception:  # noqa: BLE001 - damaged, foreign or of another format: a miss
+        os.close(descriptor)
+        return None
+
+
+# The flat table of the snapshot stored() last read, by its text: keep() makes the edited
+# plan's table from it, remaking only the rows of the items an edit changed.
+_read_for_edit: dict[str, Any] = {}
+
+
+def stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
+    """(file, schema, data) of the snapshot kept for this text: the plan's models encoded whole
+    (snapshot.py's layout), for an edit that changes a few items' values in place
+    (snapshot_edit.py) and keeps the result with keep(); None when there is none. Every part
+    is verified before it is read; raises on a damaged snapshot."""
+    snapshot_file = _open_snapshot(text)
+    if snapshot_file is None:
+        return None
+    try:
+        blob, flat = snapshot_file.raw("plan"), snapshot_file.section("flat")
+    finally:
+        snapshot_file.close()
+    if blob is None:
+        return None
+    from sendplan.plan.snapshot import assemble
+
+    schema, data = assemble(blob)
+    _read_for_edit.clear()
+    _read_for_edit[text] = flat
+    found = _file_for(text)
+    assert found is not None  # the snapshot was just opened by that name
+    return found[0], schema, data
+
+
+def restore(schema: dict[str, Any], data: Any) -> Any:
+    """Records from snapshot data (snapshot.py), for the items an edit reads (snapshot_edit.py)."""
+    from sendplan.plan.snapshot import restore as made
+
+    return made(schema, data)
 
 
 def load(text: str, name: str) -> CachedPlan | None:
     """The cached plan for this text, or None (a miss) for any reason at all."""
     try:
-        found = _file_for(text)
-        if found is None:
-            return None
-        path, key = found
-        descriptor = open_own_file(path)
-        if descriptor is None:
-            return None
-        try:
-            snapshot_file = Snapshot(descriptor, key)
-        except Exception:  # noqa: BLE001 - damaged, foreign or of another format: a miss
-            os.close(descriptor)
+        snapshot_file = _open_snapshot(text)
+        if snapshot_file is None:
             return None
         snapshot_file.touch()
         return CachedPlan(snapshot_file, name, text)
@@ -288,57 +335,41 @@ def store(text: str, plan: Any, *, positions: Positions | None = None, flat: Fla
         return
 
 
-def replace_item(old_text: str, new_text: str, path: Path_, item: Any) -> bool:
-    """After an edit of one item: the snapshot of *old_text* with the item at *path* (a path
-    such as ("tasks", 3, "deliverables", 0, "items", 2)) replaced by *item* (a validated model),
-    stored as the snapshot of *new_text*. True if stored; False (nothing stored) otherwise.
+def keep(
+    text: str, schema: dict[str, Any], data: Any, *, edited: Collection[str] = (), old_text: str | None = None
+) -> None:
+    """Keep *data*, a plan's models encoded whole as stored() gives them (some items' values
+    changed by an edit), as the snapshot of *text*. With *edited*, the ids of the items changed,
+    and *old_text*, the text stored() read, the flat table is the old one with only those rows
+    made again; otherwise the snapshot has none, and the first listing makes it (and keeps it).
+    Positions are not carried over (the edit moved lines): the first command that needs one
+    reads the text for them. Raises on anything unexpected (the caller treats it as no cache)."""
+    from sendplan.plan.snapshot import chunks_of, decoder
 
-    The caller vouches that *new_text* is *old_text* with only that item changed, its id
-    unchanged. Only that item's task is decoded and encoded again. Positions are not carried
-    over (the edit moved lines); they are read from the text when a command first needs one.
-    """
-    try:
-        found, target = _file_for(old_text), _file_for(new_text)
-        if found is None or target is None:
-            return False
-        descriptor = open_own_file(found[0])
-        if descriptor is None:
-            return False
-        try:
-            snapshot_file = Snapshot(descriptor, found[1])
-        except Exception:
-            os.close(descriptor)
-            raise
-        try:
-            flat_state, blob = snapshot_file.section("flat"), snapshot_file.raw("plan")
-        finally:
-            snapshot_file.close()
-        if flat_state is None or blob is None:
-            return False
-        from sendplan.plan.snapshot import Encoder, frame, split
-
-        t, d, i = (int(part) for part in (path[1], path[3], path[5]))
-        parts = [bytes(part) for part in split(blob)]
-        schema = marshal.loads(parts[-1])
-        fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
-        deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
-        task = marshal.loads(parts[1 + t])
-        items = task[2][deliverables_at][d][2][items_at]
-        if items[i][2][fields["Item"].index("id")] != item.id:
-            return False
-        items[i] = Encoder(schema).encode(item)  # may add an enum to the schema
-        # The item's row in the flat table: the rows of the tasks before, then of this one.
+    found = _file_for(text)
+    if found is None:
+        return
+    path, key = found
+    sections: list[Section] = []
+    flat_state = _read_for_edit.pop(old_text, None) if old_text is not None else None
+    if flat_state is not None and edited:
         flat = FlatPlan.from_state(flat_state)
-        number = flat.row_number(t, d, i)
-        old = flat.items[number]
-        if old[ID] != item.id:
-            return False
+        decode = decoder(schema)
+        fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
+        tasks = data[2][fields["Plan"].index("tasks")]
+        deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
+        rows = {row[ID]: number for number, row in enumerate(flat.items)}
         leads = {code: _Named(name=name) for code, (name, _title) in flat.leads.items()}
-        flat.items[number] = item_row(_Named(number=old[TASK], title=old[TASK_TITLE]), _Named(title=old[DELIVERABLE]), item, leads)
-        parts[1 + t], parts[-1] = frame(task)[4:], frame(schema)[4:]
-        pieces = (len(part).to_bytes(4, "big") + part for part in parts)
-        write_snapshot(target[0], target[1], [("flat", flat.state), ("plan", pieces)])
-        prune(target[0].parent, target[0], KEEP_SNAPSHOTS)
-        return True
-    except Exception:  # noqa: BLE001 - the next command then reads the text: slower, never wrong
-        return False
+        for item_id in edited:
+            number = rows[item_id]
+            t, d, i = flat.place_of(number)
+            item = decode(tasks[t][2][deliverables_at][d][2][items_at][i])
+            if item.id != item_id:
+                raise ValueError("the flat table and the plan disagree")
+            old = flat.items[number]
+            task, deliverable = _Named(number=old[TASK], title=old[TASK_TITLE]), _Named(title=old[DELIVERABLE])
+            flat.items[number] = item_row(task, deliverable, item, leads)
+        sections.append(("flat", flat.state))
+    sections.append(("plan", chunks_of(schema, data)))
+    write_snapshot(path, key, sections)
+    prune(path.parent, path, KEEP_SNAPSHOTS)

@@ -119,7 +119,8 @@ class Snapshot:
 
 # A section: its name, and its bytes, or a function giving its data (made only when written),
 # or an iterator of its bytes in pieces (each written, and let go, as it is made).
-Section = tuple[str, bytes | Callable[[], Any] | Iterator[bytes]]
+Made = bytes | Callable[[], Any] | Iterator[bytes]
+Section = tuple[str, Made]
 
 
 def write_snapshot(path: Path, key: str, sections: Iterable[Section]) -> None:

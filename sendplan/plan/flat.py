@@ -55,6 +55,16 @@ class FlatPlan:
             raise ValueError("a flat table of another layout")
         return cls(*fields)
 
+    def place_of(self, number: int) -> tuple[int, int, int]:
+        """(task, deliverable, item) indexes of row *number*: row_number() the other way."""
+        left = number
+        for t, counts in enumerate(self.shape):
+            for d, count in enumerate(counts):
+                if left < count:
+                    return t, d, left
+                left -= count
+        raise IndexError("no such row")
+
     def row_number(self, task: int, deliverable: int, item: int) -> int:
         """The row of item *item* of deliverable *deliverable* of task *task* (indexes from 0)."""
         before = sum(sum(counts) for counts in self.shape[:task]) + sum(self.shape[task][:deliverable])

@@ -17,8 +17,9 @@ from typing import Any
 from sendplan.plan.dates import Deadline, Precision
 
 MARSHAL_VERSION = 4
-# Tags of the tuples that stand for values marshal cannot hold.
-_MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+# Tags of the tuples that stand for values marshal cannot hold (public for snapshot_edit.py,
+# which edits encoded items in place).
+MODEL, ENUM, DAY, DEADLINE = _MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,6 +285,27 @@ def split(blob: bytes) -> list[memoryview]:
     if at != len(view) or len(found) < 2:
         raise ValueError("a plan section cut short")
     return found
+
+
+def chunks_of(schema: dict[str, Any], data: Any) -> Iterator[bytes]:
+    """The chunks of a plan already encoded whole (assemble()'s result, edited), as chunks() writes them."""
+    fields = list(data[2])
+    at = schema["Plan"]["fields"].index("tasks")
+    tasks, fields[at] = fields[at], []
+    yield frame((data[0], data[1], tuple(fields), data[3]))
+    for task in tasks:
+        yield frame(task)
+    yield frame(schema)
+
+
+def assemble(blob: bytes) -> tuple[dict[str, Any], Any]:
+    """(schema, data): the plan of a chunked section encoded whole again, as snapshot() makes it."""
+    parts = split(blob)
+    schema = marshal.loads(parts[-1])
+    head = marshal.loads(parts[0])
+    fields = list(head[2])
+    fields[schema["Plan"]["fields"].index("tasks")] = [marshal.loads(part) for part in parts[1:-1]]
+    return schema, (head[0], head[1], tuple(fields), head[3])
 
 
 def restore_chunks(blob: bytes) -> Any:
