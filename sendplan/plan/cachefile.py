@@ -1,7 +1,7 @@
 """One snapshot file of the plan cache: its layout, reading it with every part verified, writing
 it whole or not at all, and pruning a folder of them. cache.py decides what goes in them.
 
-The layout: MAGIC, the sections (each a marshal of core types, or framed pieces), then the
+The layout: MAGIC, the sections (each a marshal of core types, or chunks), then the
 header (a marshal of (FORMAT, key, ((section, offset, length, SHA-256), ...)), offsets counted
 from the end of MAGIC), its length (4 bytes) and its SHA-256. The header comes last so that
 each section is written as soon as it is made, and let go: at 100,000 items the sections are
@@ -13,6 +13,10 @@ regular file owned by the user: a FIFO planted at its name in a shared folder is
 on, a symlink never followed, another user's file never trusted. Pruning deletes only files
 this cache named (a hex key and ".snapshot", or its own temporary files) and wrote (its magic
 line, our own regular file): anything else in the folder stays.
+
+A section may be a run of chunks, each a marshal framed by its length (frame(), split()): a
+command reads the chunks it needs, and an edit writes the chunks it changed and copies the
+others' bytes as they are (replaced()), never decoding them.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the file layout or a section's layout changes.
-FORMAT = 3
+FORMAT = 4
 SUFFIX = ".snapshot"
 MAGIC = b"sendplan snapshot\n"
 # Snapshots of earlier versions (named <key>.plan), recognised so that pruning can clear them.
@@ -103,11 +107,6 @@ class Snapshot:
             raise ValueError(f"the {name} section of a snapshot is damaged")
         return data
 
-    def section(self, name: str) -> Any:
-        """A section's data, or None when the file does not have it; ValueError when it is damaged."""
-        data = self.raw(name)
-        return marshal.loads(data) if data is not None else None  # verified: exactly what was written
-
     def touch(self) -> None:
         """Mark it recently used, so pruning keeps it (on the descriptor: no name is followed)."""
         with contextlib.suppress(OSError, NotImplementedError):
@@ -119,7 +118,7 @@ class Snapshot:
 
 # A section: its name, and its bytes, or a function giving its data (made only when written),
 # or an iterator of its bytes in pieces (each written, and let go, as it is made).
-Made = bytes | Callable[[], Any] | Iterator[bytes]
+Made = bytes | Callable[[], Any] | Iterator[bytes | memoryview]
 Section = tuple[str, Made]
 
 
@@ -135,7 +134,7 @@ def write_snapshot(path: Path, key: str, sections: Iterable[Section]) -> None:
             table, offset = [], 0
             for name, made in sections:
                 if isinstance(made, bytes):
-                    pieces: Iterable[bytes] = (made,)
+                    pieces: Iterable[bytes | memoryview] = (made,)
                 elif callable(made):
                     pieces = (marshal.dumps(made(), _MARSHAL_VERSION),)
                 else:
@@ -155,6 +154,52 @@ def write_snapshot(path: Path, key: str, sections: Iterable[Section]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+# ---------------------------------------------------------------------------------------
+# Sections in chunks
+
+
+def frame(data: Any) -> bytes:
+    """*data* as one chunk of a section: its marshal, framed by its length."""
+    blob = marshal.dumps(data, _MARSHAL_VERSION)
+    return len(blob).to_bytes(4, "big") + blob
+
+
+def framed(parts: Iterable[Any]) -> Iterator[bytes]:
+    """A section of chunks, one for each of *parts* (each made and written, and let go, in turn)."""
+    for part in parts:
+        yield frame(part)
+
+
+def _bounds(blob: bytes) -> list[tuple[int, int]]:
+    """Where each chunk's marshal starts and ends in a section of chunks."""
+    found, at, end = [], 0, len(blob)
+    while at < end:
+        start = at + 4
+        at = start + int.from_bytes(blob[at:start], "big")
+        found.append((start, at))
+    if at != end:
+        raise ValueError("a section of chunks cut short")
+    return found
+
+
+def split(blob: bytes) -> list[memoryview]:
+    """The chunks of a section (verified by its digest, so exactly as written), unread."""
+    view = memoryview(blob)
+    return [view[start:end] for start, end in _bounds(blob)]
+
+
+def replaced(blob: bytes, new: dict[int, bytes]) -> Iterator[bytes | memoryview]:
+    """The section of chunks *blob* with chunk number k replaced by new[k] (a frame()), the
+    other chunks' bytes as they are, in runs: what an edit writes without decoding them."""
+    bounds, view, at = _bounds(blob), memoryview(blob), 0
+    for number in sorted(new):
+        start, end = bounds[number]
+        yield view[at : start - 4]
+        yield new[number]
+        at = end
+    yield view[at:]
 
 
 def _recognised(path: str, *, temporary: bool = False) -> bool:

@@ -14,9 +14,9 @@ from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from sendplan.plan.cachefile import frame, split
 from sendplan.plan.dates import Deadline, Precision
 
-MARSHAL_VERSION = 4
 # Tags of the tuples that stand for values marshal cannot hold (public for snapshot_edit.py,
 # which edits encoded items in place).
 MODEL, ENUM, DAY, DEADLINE = _MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
@@ -255,11 +255,6 @@ def decoder(schema: dict[str, Any]) -> Callable[[Any], Any]:
 # the whole plan's (at 100,000 items that is 100 MB); an edit rewrites one task's chunk.
 
 
-def frame(data: Any) -> bytes:
-    blob = marshal.dumps(data, MARSHAL_VERSION)
-    return len(blob).to_bytes(4, "big") + blob
-
-
 def chunks(plan: Any, encoder: Encoder | None = None) -> Iterator[bytes]:
     """The plan's snapshot as framed chunks (see above)."""
     encoder = encoder if encoder is not None else Encoder()
@@ -274,43 +269,11 @@ def chunks(plan: Any, encoder: Encoder | None = None) -> Iterator[bytes]:
     yield frame(encoder.schema)
 
 
-def split(blob: bytes) -> list[memoryview]:
-    """The chunks of a plan section (verified by its digest, so exactly as written)."""
-    view = memoryview(blob)
-    found, at = [], 0
-    while at < len(view):
-        size = int.from_bytes(view[at : at + 4], "big")
-        found.append(view[at + 4 : at + 4 + size])
-        at += 4 + size
-    if at != len(view) or len(found) < 2:
-        raise ValueError("a plan section cut short")
-    return found
-
-
-def chunks_of(schema: dict[str, Any], data: Any) -> Iterator[bytes]:
-    """The chunks of a plan already encoded whole (assemble()'s result, edited), as chunks() writes them."""
-    fields = list(data[2])
-    at = schema["Plan"]["fields"].index("tasks")
-    tasks, fields[at] = fields[at], []
-    yield frame((data[0], data[1], tuple(fields), data[3]))
-    for task in tasks:
-        yield frame(task)
-    yield frame(schema)
-
-
-def assemble(blob: bytes) -> tuple[dict[str, Any], Any]:
-    """(schema, data): the plan of a chunked section encoded whole again, as snapshot() makes it."""
-    parts = split(blob)
-    schema = marshal.loads(parts[-1])
-    head = marshal.loads(parts[0])
-    fields = list(head[2])
-    fields[schema["Plan"]["fields"].index("tasks")] = [marshal.loads(part) for part in parts[1:-1]]
-    return schema, (head[0], head[1], tuple(fields), head[3])
-
-
 def restore_chunks(blob: bytes) -> Any:
     """The plan's records from its chunks, decoded a task at a time."""
     parts = split(blob)
+    if len(parts) < 2:
+        raise ValueError("a plan section cut short")
     schema = marshal.loads(parts[-1])
     decode = decoder(schema)
     head = marshal.loads(parts[0])
