@@ -16,7 +16,7 @@ line, our own regular file): anything else in the folder stays.
 
 A section may be a run of chunks, each a marshal framed by its length (frame(), split()): a
 command reads the chunks it needs, and an edit writes the chunks it changed and copies the
-others' bytes as they are (replaced()), never decoding them.
+others' bytes as they are (Chunks.replaced), never decoding them.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import os
 import re
 import stat
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 # Bump when the file layout or a section's layout changes.
 FORMAT = 4
@@ -186,20 +186,41 @@ def _bounds(blob: bytes) -> list[tuple[int, int]]:
 
 def split(blob: bytes) -> list[memoryview]:
     """The chunks of a section (verified by its digest, so exactly as written), unread."""
-    view = memoryview(blob)
-    return [view[start:end] for start, end in _bounds(blob)]
+    return list(Chunks(blob))
 
 
-def replaced(blob: bytes, new: dict[int, bytes]) -> Iterator[bytes | memoryview]:
-    """The section of chunks *blob* with chunk number k replaced by new[k] (a frame()), the
-    other chunks' bytes as they are, in runs: what an edit writes without decoding them."""
-    bounds, view, at = _bounds(blob), memoryview(blob), 0
-    for number in sorted(new):
-        start, end = bounds[number]
-        yield view[at : start - 4]
-        yield new[number]
-        at = end
-    yield view[at:]
+class Chunks(Sequence[memoryview]):
+    """The chunks of a section (verified by its digest, so exactly as written), unread, and
+    the section again with some of them replaced."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+        self._bounds = _bounds(blob)
+        self._view = memoryview(blob)
+
+    def __len__(self) -> int:
+        return len(self._bounds)
+
+    @overload
+    def __getitem__(self, number: int) -> memoryview: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[memoryview]: ...
+    def __getitem__(self, number: int | slice) -> memoryview | list[memoryview]:
+        if isinstance(number, slice):
+            return [self._view[start:end] for start, end in self._bounds[number]]
+        start, end = self._bounds[number]
+        return self._view[start:end]
+
+    def replaced(self, new: dict[int, bytes]) -> Iterator[bytes | memoryview]:
+        """The section with chunk number k replaced by new[k] (a frame()), the other chunks'
+        bytes as they are, in runs: what an edit writes without decoding them."""
+        at = 0
+        for number in sorted(new):
+            start, end = self._bounds[number]
+            yield self._view[at : start - 4]
+            yield new[number]
+            at = end
+        yield self._view[at:]
 
 
 def _recognised(path: str, *, temporary: bool = False) -> bool:

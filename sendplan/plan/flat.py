@@ -96,6 +96,10 @@ def place_in(shape: list[list[int]], number: int) -> tuple[int, int, int]:
     """(task, deliverable, item) indexes of row *number* of a table of this *shape*."""
     left = number
     for t, counts in enumerate(shape):
+        total = sum(counts)
+        if left >= total:
+            left -= total
+            continue
         for d, count in enumerate(counts):
             if left < count:
                 return t, d, left

@@ -5,7 +5,7 @@ The old text's snapshot is read as its sections' verified bytes (cache.stored). 
 items are found by the snapshot's index of ids and its flat table's shape (flat.place_in);
 only their tasks' chunks are decoded, of the plan and of the flat table; the items' new values
 are set there and those chunks encoded again; and the new text's snapshot is the old one's
-bytes with just those chunks replaced (cachefile.replaced), every other chunk copied as it was
+bytes with just those chunks replaced (cachefile.Chunks), every other chunk copied as it was
 read and verified. At 10,000 items an edit of one item decodes two chunks of some 1,600.
 
 It knows the snapshot's layout (snapshot.py): a model is (MODEL, name, field values, values of
@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sendplan.plan import cache
-from sendplan.plan.cachefile import frame, replaced, split
+from sendplan.plan.cachefile import Chunks, frame
 from sendplan.plan.dates import Deadline
 from sendplan.plan.flat import DELIVERABLE, ID, TASK, TASK_TITLE, FlatPlan, first_row, item_row, place_in
 from sendplan.plan.snapshot import DAY, DEADLINE, ENUM, MODEL, decoder
@@ -37,8 +37,8 @@ class _Read:
     """A snapshot read for an edit: its sections' verified bytes, and the chunks decoded so far."""
 
     sections: dict[str, bytes]
-    plan: list[memoryview]  # the plan's chunks, unread: the plan without its tasks, each task, the schema
-    flat: list[memoryview]  # the flat table's chunks, unread: its details, each task's rows
+    plan: Chunks  # the plan without its tasks, each task, the schema
+    flat: Chunks  # the flat table's details, each task's rows
     schema: dict[str, Any]
     outline: FlatPlan  # the flat table's details, without its rows
     ids: list[str]  # the items' ids in plan order (the index)
@@ -52,7 +52,7 @@ class _Read:
         sections = cache.stored(text) if cache.cache_dir() is not None else None
         if sections is None or not {"flat", "plan", "index"} <= set(sections):
             return None
-        plan, flat = split(sections["plan"]), split(sections["flat"])
+        plan, flat = Chunks(sections["plan"]), Chunks(sections["flat"])
         outline = FlatPlan.outline(marshal.loads(flat[0]))
         ids = marshal.loads(sections["index"])
         if len(plan) != len(outline.shape) + 2 or len(flat) != len(outline.shape) + 1:
@@ -166,8 +166,8 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
             plan_chunks[len(read.plan) - 1] = frame(schema)
         flat_chunks = {1 + t: frame(_rows(read, t, edited)) for t, edited in touched.items()}
         cache.keep(new_text, [
-            ("flat", replaced(read.sections["flat"], flat_chunks)),
-            ("plan", replaced(read.sections["plan"], plan_chunks)),
+            ("flat", read.flat.replaced(flat_chunks)),
+            ("plan", read.plan.replaced(plan_chunks)),
             ("index", read.sections["index"]),
         ])  # fmt: skip
     except Exception:  # noqa: BLE001 - no snapshot is a slower next command, never a wrong one
