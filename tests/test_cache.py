@@ -292,6 +292,17 @@ def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPat
     assert cache.load(MINIMAL_PLAN + "# edit 0\n", "plan.yaml") is None
 
 
+def test_key_is_the_same_whatever_the_pieces_the_text_is_hashed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text is encoded for its key a piece at a time; the key is that of the whole text,
+    wherever a piece ends (inside a run of accented, astral or lone surrogate characters too)."""
+    text = MINIMAL_PLAN + "# décisions \U0001f600 \ud800 end\n" * 50
+    whole = cache.cache_key(text)
+    for piece in (1, 7, 64):
+        monkeypatch.setattr(cache, "_PIECE", piece)
+        assert cache.cache_key(text) == whole
+        assert cache.cache_key(text + "x") != whole
+
+
 def test_key_covers_every_module_of_the_package() -> None:
     """A module in any subpackage (a check family, a command) is part of the key, so editing it misses."""
     fingerprint = cache._code_fingerprint().decode()

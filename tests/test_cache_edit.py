@@ -127,37 +127,62 @@ def test_dones_in_a_row_each_start_from_the_last_ones_snapshot(
     assert_answers_as_fresh(run, plan, monkeypatch)
 
 
-def test_a_done_rewrites_only_its_tasks_chunks(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_done_writes_only_its_tasks_chunks(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every chunk of the new snapshot but the edited task's (of the records and of the table)
-    has the old snapshot's bytes."""
+    is the old snapshot's, byte for byte."""
     old = cache.stored(plan.read_text(encoding="utf-8"))
     fast_edit(plan, [ItemEdit("5.1", status="complete", completed=DAY)], monkeypatch)
     new = cache.stored(plan.read_text(encoding="utf-8"))
-    assert old is not None and new is not None and old["index"] == new["index"]
+    assert old is not None and new is not None and old.raw("index") == new.raw("index")
     for section in ("plan", "flat"):
-        before, after = cachefile.split(old[section]), cachefile.split(new[section])
+        before, after = old.chunks(section), new.chunks(section)
+        assert before is not None and after is not None
         changed = [number for number, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
         assert changed == [5], section  # after the head (the table's details): chunk 5 is the fifth task's
 
 
-def test_a_damaged_snapshot_is_not_copied_into_the_next(
+def flip(path: Path, snapshot: cachefile.Snapshot, section: str, chunk: int) -> None:
+    """A byte flipped in the middle of one chunk of a snapshot file."""
+    offsets, lengths, _ = snapshot._table(section)
+    data = bytearray(path.read_bytes())
+    data[len(cache.MAGIC) + offsets[chunk] + lengths[chunk] // 2] ^= 0x20
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_chunk_an_edit_needs_makes_it_read_the_plan(
     run: Callable[..., Result], plan: Path, _private_cache: Path
 ) -> None:
-    """A flipped byte in a chunk an edit would copy: the edit does not use the snapshot (so the
-    next command reads the plan in full, and keeps a sound snapshot), and every answer is a
-    fresh parse's."""
+    """A flipped byte in a chunk the edit reads (the edited task's records): the edit does not
+    use the snapshot, and every answer after it is a fresh parse's."""
     text = plan.read_text(encoding="utf-8")
-    path = _private_cache / f"{cache.cache_key(text)}{cache.SUFFIX}"
-    damaged = bytearray(path.read_bytes())
-    damaged[len(cache.MAGIC) + 40] ^= 0x20  # inside the flat table, the file's first section
-    path.write_bytes(bytes(damaged))
+    snapshot = cache.stored(text)
+    assert snapshot is not None
+    flip(_private_cache / f"{cache.cache_key(text)}{cache.SUFFIX}", snapshot, "plan", 8)
     assert snapshot_edit.items(text, [LAST]) is None
     result = run("done", LAST, "--plan", str(plan), "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
     assert answers(run, plan) == answers(run, plan, env={"SENDPLAN_NO_CACHE": "1"})
-    new_text = plan.read_text(encoding="utf-8")
-    kept = cache.load(new_text, str(plan))
-    assert kept is not None and kept.flat == load.parse_plan(new_text, str(plan)).flat
+
+
+@pytest.mark.parametrize("section", ["flat", "plan"])
+def test_a_damaged_chunk_an_edit_copies_is_refused_when_read(
+    run: Callable[..., Result], plan: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch, section: str
+) -> None:
+    """A flipped byte in a chunk the edit copies without reading it (another task's): the new
+    snapshot carries the chunk's own digest, so the first command to read it refuses it, reads
+    the plan, answers as a fresh parse and keeps a sound snapshot."""
+    text = plan.read_text(encoding="utf-8")
+    snapshot = cache.stored(text)
+    assert snapshot is not None
+    flip(_private_cache / f"{cache.cache_key(text)}{cache.SUFFIX}", snapshot, section, 3)
+    new_text = fast_edit(plan, [ItemEdit(LAST, status="complete", completed=DAY)], monkeypatch)
+    copied = cache.stored(new_text)
+    assert copied is not None
+    with pytest.raises(ValueError, match="damaged"):
+        copied.chunks(section)
+    assert answers(run, plan) == answers(run, plan, env={"SENDPLAN_NO_CACHE": "1"})
+    sound = cache.stored(new_text)
+    assert sound is not None and sound.chunks("flat") is not None and sound.chunks("plan") is not None
 
 
 STATUSES = ["not_started", "on_track", "at_risk", "off_track", "complete", "dropped"]

@@ -205,9 +205,9 @@ def test_a_snapshot_without_its_table_makes_and_keeps_it(cache_dir: Path) -> Non
     keeps it (with the index of ids) for the next."""
     loaded = load.parse_plan(MINIMAL_PLAN, "plan.yaml")
     cache.store(MINIMAL_PLAN, loaded.plan)
-    found = cache.stored(MINIMAL_PLAN, ("plan",))
-    assert found is not None and set(found) == {"plan"}
-    cache.keep(MINIMAL_PLAN + "# edited\n", list(found.items()))
+    found = cache.stored(MINIMAL_PLAN)
+    assert found is not None
+    cache.keep(MINIMAL_PLAN + "# edited\n", [("plan", found.copied("plan"))])
     first = cache.load(MINIMAL_PLAN + "# edited\n", "plan.yaml")
     assert first is not None and "flat" not in first._snapshot.sections
     assert first.flat == loaded.flat

@@ -4,12 +4,12 @@ Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 ite
 importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
 So after a plan loads without problems, read.py hands it here and we keep a *snapshot* file
 of four sections, each read only when a command needs it:
-- "flat": the items as one table of plain values (flat.py), all the listings read, in chunks:
-  the plan's details, then each task's rows;
+- "flat": the items as one table of plain values (flat.py), all the listings read, in chunks
+  (cachefile.py): the plan's details, then each task's rows;
 - "plan": the models as tuples (snapshot.py), for reports, checks and edits, in chunks: the
   plan without its tasks, each task, the schema;
 - "index": the items' ids in plan order, for an edit to find an item's chunks
-  (snapshot_edit.py, which rewrites only the chunks of the tasks it changes);
+  (snapshot_edit.py, which writes only the chunks of the tasks it changes);
 - "positions": where every value sits in the file (locate.py), for warnings.
 
 A cache must never change an answer. So:
@@ -38,7 +38,7 @@ import hashlib
 import marshal
 import os
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,11 @@ from sendplan.plan.cachefile import (
     FORMAT,
     MAGIC,
     SUFFIX,
+    Chunked,
     Section,
     Snapshot,
-    framed,
     open_own_file,
     prune,
-    split,
     write_snapshot,
 )
 from sendplan.plan.flat import ID, LAYOUT, FlatPlan
@@ -66,6 +65,7 @@ NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
 # Every edit of a plan makes a new snapshot; keep only the most recently used ones.
 KEEP_SNAPSHOTS = 16
 SECTIONS = ("flat", "plan", "index", "positions")
+_PIECE = 1 << 16  # characters of the text encoded at a time for its key
 
 
 @contextlib.contextmanager
@@ -133,7 +133,9 @@ def cache_key(text: str) -> str:
         _code_fingerprint(),
     ):
         digest.update(part + b"\0")
-    digest.update(text.encode("utf-8", "surrogatepass"))
+    # A piece at a time: a whole copy of a 46 MB plan's bytes costs more than hashing them.
+    for start in range(0, len(text), _PIECE):
+        digest.update(text[start : start + _PIECE].encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -175,14 +177,14 @@ class CachedPlan(LoadedPlan):
     def plan(self) -> Any:
         if self._plan is None:
             try:
-                blob = self._snapshot.raw("plan")
+                parts = self._snapshot.chunks("plan")
             except Exception:  # noqa: BLE001 - damaged: never used
-                blob = None
-            if blob is not None:
+                parts = None
+            if parts is not None:
                 from sendplan.plan.snapshot import restore_chunks  # only for commands that need the records
 
                 with gc_paused():
-                    self._plan = restore_chunks(blob)
+                    self._plan = restore_chunks(parts)
             else:
                 self._plan = self._fresh().plan
         return self._plan
@@ -195,8 +197,8 @@ class CachedPlan(LoadedPlan):
             self._flat = super().flat
         if self._flat is None:
             try:
-                blob = self._snapshot.raw("flat")
-                self._flat = _flat_of(blob) if blob is not None else None
+                parts = self._snapshot.chunks("flat")
+                self._flat = _flat_of(parts) if parts is not None else None
             except Exception:  # noqa: BLE001 - damaged: never used; the plan is read from its text
                 self._fresh()
         if self._flat is None and self._loaded is not None:
@@ -234,9 +236,8 @@ class CachedPlan(LoadedPlan):
             if found is None:
                 return
             names = {name for name, _ in made}
-            sections: list[Section] = [
-                (other, blob) for other in SECTIONS if other not in names and (blob := self._snapshot.raw(other))
-            ]
+            kept = [name for name in SECTIONS if name not in names and name in self._snapshot.sections]
+            sections: list[Section] = [(name, self._snapshot.copied(name)) for name in kept]
             write_snapshot(found[0], found[1], sections + made)
 
 
@@ -256,9 +257,8 @@ def _open_snapshot(text: str) -> tuple[Snapshot, tuple[Path, str]] | None:
         return None
 
 
-def _flat_of(blob: bytes) -> FlatPlan:
+def _flat_of(parts: list[memoryview]) -> FlatPlan:
     """The flat table from its section's chunks (verified), a task's rows at a time."""
-    parts = split(blob)
     if not parts:
         raise ValueError("an empty flat table")
     return FlatPlan.from_parts(marshal.loads(parts[0]), (marshal.loads(part) for part in parts[1:]))
@@ -266,22 +266,16 @@ def _flat_of(blob: bytes) -> FlatPlan:
 
 def flat_sections(flat: FlatPlan) -> list[Section]:
     """The sections a flat table is kept as: the table in chunks, and the index of ids."""
-    return [("flat", framed(flat.parts())), ("index", lambda: [row[ID] for row in flat.items])]
+    chunks = (marshal.dumps(part, 4) for part in flat.parts())
+    return [("flat", Chunked(chunks)), ("index", lambda: [row[ID] for row in flat.items])]
 
 
-def stored(text: str, names: Collection[str] = ("flat", "plan", "index")) -> dict[str, bytes] | None:
-    """The sections *names* of the snapshot kept for this text, as their verified bytes (those
-    it has), or None when there is none; raises on a damaged snapshot. For an edit
-    (snapshot_edit.py), which decodes only the chunks it changes and keeps the others' bytes
-    as they are, with keep()."""
+def stored(text: str) -> Snapshot | None:
+    """The snapshot kept for this text, open, its header verified (each part is verified when
+    read), or None when there is none. For an edit (snapshot_edit.py), which reads only the
+    chunks it changes and keeps the others as they are, with keep(); the caller closes it."""
     opened = _open_snapshot(text)
-    if opened is None:
-        return None
-    snapshot_file = opened[0]
-    try:
-        return {name: blob for name in names if (blob := snapshot_file.raw(name)) is not None}
-    finally:
-        snapshot_file.close()
+    return opened[0] if opened is not None else None
 
 
 def load(text: str, name: str) -> CachedPlan | None:
@@ -312,7 +306,7 @@ def store(text: str, plan: Any, *, positions: Positions | None = None, flat: Fla
         from sendplan.plan.flat import flatten
         from sendplan.plan.snapshot import chunks
 
-        sections = [*flat_sections(flat or flatten(plan)), ("plan", chunks(plan))]
+        sections = [*flat_sections(flat or flatten(plan)), ("plan", Chunked(chunks(plan)))]
         if positions is not None:
             sections.append(("positions", positions.pieces()))
         keep(text, sections)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import enum
 import marshal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from sendplan.plan.cachefile import frame, split
 from sendplan.plan.dates import Deadline, Precision
 
 # Tags of the tuples that stand for values marshal cannot hold (public for snapshot_edit.py,
@@ -251,27 +250,31 @@ def decoder(schema: dict[str, Any]) -> Callable[[Any], Any]:
 
 # ---------------------------------------------------------------------------------------
 # The plan in chunks: the plan without its tasks, each task, then the schema, each a marshal
-# framed by its length. Writing a task at a time keeps one task's snapshot in memory, not
-# the whole plan's (at 100,000 items that is 100 MB); an edit rewrites one task's chunk.
+# (cachefile.py keeps them as a section in chunks). Writing a task at a time keeps one task's
+# snapshot in memory, not the whole plan's (at 100,000 items that is 100 MB); an edit
+# rewrites one task's chunk (snapshot_edit.py).
 
 
 def chunks(plan: Any, encoder: Encoder | None = None) -> Iterator[bytes]:
-    """The plan's snapshot as framed chunks (see above)."""
+    """The plan's snapshot as chunks (see above)."""
     encoder = encoder if encoder is not None else Encoder()
     name, fields, properties = encoder._getter(type(plan))
     spec = encoder.schema[name]
     values = list((fields(plan),) if len(spec["fields"]) == 1 else fields(plan))
     values[spec["fields"].index("tasks")] = []
-    yield frame((_MODEL, name, encoder._many(tuple(values), len(values)),
-                 encoder._many(properties(plan), len(spec["properties"]))))  # fmt: skip
+    yield _dumps((_MODEL, name, encoder._many(tuple(values), len(values)),
+                  encoder._many(properties(plan), len(spec["properties"]))))  # fmt: skip
     for task in plan.tasks:
-        yield frame(encoder.encode(task))
-    yield frame(encoder.schema)
+        yield _dumps(encoder.encode(task))
+    yield _dumps(encoder.schema)
 
 
-def restore_chunks(blob: bytes) -> Any:
-    """The plan's records from its chunks, decoded a task at a time."""
-    parts = split(blob)
+def _dumps(data: Any) -> bytes:
+    return marshal.dumps(data, 4)
+
+
+def restore_chunks(parts: Sequence[Any]) -> Any:
+    """The plan's records from its chunks (verified), decoded a task at a time."""
     if len(parts) < 2:
         raise ValueError("a plan section cut short")
     schema = marshal.loads(parts[-1])

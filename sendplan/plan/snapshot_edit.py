@@ -1,12 +1,13 @@
 """The cache kept warm across an edit (plan/edit.py), without yaml or pydantic, touching only
 what the edit changes.
 
-The old text's snapshot is read as its sections' verified bytes (cache.stored). The edited
-items are found by the snapshot's index of ids and its flat table's shape (flat.place_in);
-only their tasks' chunks are decoded, of the plan and of the flat table; the items' new values
-are set there and those chunks encoded again; and the new text's snapshot is the old one's
-bytes with just those chunks replaced (cachefile.Chunks), every other chunk copied as it was
-read and verified. At 10,000 items an edit of one item decodes two chunks of some 1,600.
+The edited items are found by the old text's snapshot's index of ids and its flat table's
+shape (flat.place_in); only their tasks' chunks are read, each verified, and decoded, of the
+plan and of the flat table; the items' new values are set there and those chunks encoded
+again; and the new text's snapshot is the old one with just those chunks replaced: every other
+chunk is copied file to file with its digest, never read here (cachefile.py), and verified
+when a command reads it. At 10,000 items an edit of one item reads four chunks of some 1,600
+(the table's details, the plan's schema, and the task's two), and the index.
 
 It knows the snapshot's layout (snapshot.py): a model is (MODEL, name, field values, values of
 its properties), and the schema names each model's fields. Best effort throughout, like the
@@ -23,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sendplan.plan import cache
-from sendplan.plan.cachefile import Chunks, frame
+from sendplan.plan.cachefile import Snapshot
 from sendplan.plan.dates import Deadline
 from sendplan.plan.flat import DELIVERABLE, ID, TASK, TASK_TITLE, FlatPlan, first_row, item_row, place_in
 from sendplan.plan.snapshot import DAY, DEADLINE, ENUM, MODEL, decoder
@@ -34,11 +35,12 @@ _FEW = 8
 
 @dataclass
 class _Read:
-    """A snapshot read for an edit: its sections' verified bytes, and the chunks decoded so far."""
+    """A snapshot open for an edit, and the chunks decoded so far. Its sections "plan" (the plan
+    without its tasks, each task, the schema) and "flat" (the table's details, each task's rows)
+    are in chunks."""
 
-    sections: dict[str, bytes]
-    plan: Chunks  # the plan without its tasks, each task, the schema
-    flat: Chunks  # the flat table's details, each task's rows
+    snapshot: Snapshot
+    index: bytes  # the index section, verified
     schema: dict[str, Any]
     outline: FlatPlan  # the flat table's details, without its rows
     ids: list[str]  # the items' ids in plan order (the index)
@@ -49,15 +51,22 @@ class _Read:
     @classmethod
     def of(cls, text: str) -> _Read | None:
         """The snapshot of *text*, or None when there is none (raises on a damaged one)."""
-        sections = cache.stored(text) if cache.cache_dir() is not None else None
-        if sections is None or not {"flat", "plan", "index"} <= set(sections):
+        snapshot = cache.stored(text) if cache.cache_dir() is not None else None
+        if snapshot is None:
             return None
-        plan, flat = Chunks(sections["plan"]), Chunks(sections["flat"])
-        outline = FlatPlan.outline(marshal.loads(flat[0]))
-        ids = marshal.loads(sections["index"])
-        if len(plan) != len(outline.shape) + 2 or len(flat) != len(outline.shape) + 1:
-            raise ValueError("the sections of a snapshot disagree")
-        return cls(sections, plan, flat, marshal.loads(plan[-1]), outline, ids)
+        try:
+            index = snapshot.raw("index")
+            if index is None or not {"flat", "plan"} <= set(snapshot.sections):
+                raise ValueError("a snapshot without its index or chunks")
+            outline = FlatPlan.outline(marshal.loads(snapshot.chunk("flat", 0)))
+            tasks = len(outline.shape)
+            if snapshot.count("plan") != tasks + 2 or snapshot.count("flat") != tasks + 1:
+                raise ValueError("the sections of a snapshot disagree")
+            schema = marshal.loads(snapshot.chunk("plan", tasks + 1))
+            return cls(snapshot, index, schema, outline, marshal.loads(index))
+        except BaseException:
+            snapshot.close()
+            raise
 
     def field_at(self, model: str, name: str) -> int:
         return int(self.schema[model]["fields"].index(name))
@@ -66,7 +75,7 @@ class _Read:
         """The encoded items of deliverable *d* of task *t* (the task's chunk decoded on first use)."""
         task = self.tasks.get(t)
         if task is None:
-            task = self.tasks[t] = marshal.loads(self.plan[1 + t])
+            task = self.tasks[t] = marshal.loads(self.snapshot.chunk("plan", 1 + t))
         deliverable = task[2][self.field_at("Task", "deliverables")][d]
         items: list[Any] = deliverable[2][self.field_at("Deliverable", "items")]
         return items
@@ -110,17 +119,24 @@ def items(text: str, ids: Collection[str]) -> dict[str, Any] | None:
     restoring the rest; None when there is no snapshot of the text. A snapshot exists only
     for a plan that loaded without problems, so this also says the text is a valid plan. For
     an edit (plan/edit.py), which needs only the items it changes."""
+    _let_go()
     try:
         read = _Read.of(text)
         if read is None:
             return None
+        _for_edit[text] = read
         read.find(ids)
-        records = {item_id: read.decode(read.encoded(item_id)) for item_id in read.where}
+        return {item_id: read.decode(read.encoded(item_id)) for item_id in read.where}
     except Exception:  # noqa: BLE001 - a miss, as for load()
+        _let_go()
         return None
+
+
+def _let_go() -> None:
+    """Close the snapshot items() opened, if store_edited did not use it."""
+    for read in _for_edit.values():
+        read.snapshot.close()
     _for_edit.clear()
-    _for_edit[text] = read
-    return records
 
 
 def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str, Any]]) -> bool:
@@ -132,8 +148,10 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
     Best effort: False, storing nothing, when there is no snapshot of *old_text* or it has no
     place for a value; the next command then loads the plan in full.
     """
+    read: _Read | None = None
     try:
         read = _for_edit.pop(old_text, None) or _Read.of(old_text)
+        _let_go()
         if read is None:
             return False
         read.find(items_wanted)
@@ -161,23 +179,30 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
                 encoded[fields.index(key)] = _encoded(key, value, encoded[fields.index(key)], schema)
             read.items_of(t, d)[i] = (MODEL, "Item", tuple(encoded), item[3])
             touched.setdefault(t, []).append(item_id)
-        plan_chunks = {1 + t: frame(read.tasks[t]) for t in touched}
+        plan_chunks = {1 + t: _dumps(read.tasks[t]) for t in touched}
         if added:
-            plan_chunks[len(read.plan) - 1] = frame(schema)
-        flat_chunks = {1 + t: frame(_rows(read, t, edited)) for t, edited in touched.items()}
+            plan_chunks[len(read.outline.shape) + 1] = _dumps(schema)
+        flat_chunks = {1 + t: _dumps(_rows(read, t, edited)) for t, edited in touched.items()}
         cache.keep(new_text, [
-            ("flat", read.flat.replaced(flat_chunks)),
-            ("plan", read.plan.replaced(plan_chunks)),
-            ("index", read.sections["index"]),
+            ("flat", read.snapshot.copied("flat", flat_chunks)),
+            ("plan", read.snapshot.copied("plan", plan_chunks)),
+            ("index", read.index),
         ])  # fmt: skip
     except Exception:  # noqa: BLE001 - no snapshot is a slower next command, never a wrong one
         return False
+    finally:
+        if read is not None:
+            read.snapshot.close()
     return True
+
+
+def _dumps(data: Any) -> bytes:
+    return marshal.dumps(data, 4)
 
 
 def _rows(read: _Read, t: int, edited: list[str]) -> list[Any]:
     """The flat table's rows of task *t* with the rows of the items *edited* made again."""
-    rows: list[Any] = marshal.loads(read.flat[1 + t])
+    rows: list[Any] = marshal.loads(read.snapshot.chunk("flat", 1 + t))
     first = first_row(read.outline.shape, t)
     leads = {code: SimpleNamespace(name=name) for code, (name, _title) in read.outline.leads.items()}
     for item_id in edited:
