@@ -52,7 +52,10 @@ def percent(done: int, total: int) -> int | None:
     return done * 100 // total
 
 
-def _line(group: str, key: str | None, title: str | None, rows: Sequence[ItemRow], as_of: date, end: date) -> StatusRow:
+def status_line(
+    group: str, key: str | None, title: str | None, rows: Sequence[ItemRow], as_of: date, end: date
+) -> StatusRow:
+    """One line of the dashboard, counting *rows* (a task's, a lead's, a plan's, or several plans')."""
     statuses = {status: sum(row.status == status for row in rows) for status in STATUSES}
     rags = {rag: sum(row.rag == rag for row in rows) for rag in RAGS}
     due_soon = sum(
@@ -78,17 +81,17 @@ def status_rows(plan: Any, item_rows: Sequence[ItemRow], as_of: date, end: date)
     "Due soon" counts unfinished items falling due from *as_of* to *end* inclusive.
     """
     lines = [
-        _line("task", str(task.number), task.title, [row for row in item_rows if row.task == task.number], as_of, end)
+        status_line("task", str(task.number), task.title, [row for row in item_rows if row.task == task.number], as_of, end)
         for task in plan.tasks
     ]
     for code in known_leads(plan):
         lead = plan.leads.get(code)
         group = [row for row in item_rows if row.lead == code]
-        lines.append(_line("lead", code, lead.name if lead else None, group, as_of, end))
+        lines.append(status_line("lead", code, lead.name if lead else None, group, as_of, end))
     unowned = [row for row in item_rows if row.lead is None]
     if unowned:
-        lines.append(_line("lead", None, None, unowned, as_of, end))
-    lines.append(_line("plan", None, plan.plan.title, list(item_rows), as_of, end))
+        lines.append(status_line("lead", None, None, unowned, as_of, end))
+    lines.append(status_line("plan", None, plan.plan.title, list(item_rows), as_of, end))
     return lines
 
 

@@ -3,9 +3,13 @@ so both say the same thing: header lines, headline figures, deadlines, leads, ex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sendplan.errors import Problem
 from sendplan.query import RAG_OVERRIDE, ItemRow
 from sendplan.report import BoardReport, ExceptionLine, long_date, plural
+
+NO_EXCEPTIONS = "No item is red or overdue."
 
 
 def label(status: str | None) -> str:
@@ -17,7 +21,7 @@ def empty_section(report: BoardReport, section: str) -> str | None:
     when it has something. *section* is "exceptions", "progress", "ahead", "waiting", "health"
     or "glossary"."""
     content: dict[str, tuple[object, str]] = {
-        "exceptions": (report.exceptions, "No item is red or overdue."),
+        "exceptions": (report.exceptions, NO_EXCEPTIONS),
         "progress": (
             report.progress,
             f"No item was completed or updated from {long_date(report.since)} to {long_date(report.as_of)}.",
@@ -104,10 +108,10 @@ def exception_update(line: ExceptionLine) -> str:
     return "No update recorded." if line.recovery else "No update or recovery step recorded."
 
 
-def legend_notes(report: BoardReport) -> list[str]:
+def legend_notes(legend: Sequence[str]) -> list[str]:
     """The legend's notes for a writer that shows the RAG key as its own list (report.rag_key):
-    what a rating set by hand means, then every other line of the legend."""
-    return [RAG_OVERRIDE, *(line for line in report.legend if not line.startswith("RAG:"))]
+    what a rating set by hand means, then every other line of the *legend*."""
+    return [RAG_OVERRIDE, *(line for line in legend if not line.startswith("RAG:"))]
 
 
 def exception_note(line: ExceptionLine) -> str:
@@ -130,15 +134,19 @@ def note_parts(line: ExceptionLine) -> list[tuple[str, str]]:
     return [(heading, text) for heading, text in parts if text]
 
 
-def without_note(report: BoardReport) -> list[str]:
+def without_note(exceptions: Sequence[ExceptionLine]) -> list[str]:
     """Ids of exceptions with an update but no recovery step recorded yet (an impact or decision
     alone does not say what is being done); those with no update say so in their row."""
-    return [line.row.id for line in report.exceptions if not line.recovery and line.row.last_update is not None]
+    return [line.row.id for line in exceptions if not line.recovery and line.row.last_update is not None]
 
 
-def show_why(report: BoardReport) -> bool:
+def show_why(exceptions: Sequence[ExceptionLine]) -> bool:
     """A "Why" column only when some exception has more to say than "overdue"."""
-    return any(exception_note(line) != "overdue" for line in report.exceptions)
+    return any(exception_note(line) != "overdue" for line in exceptions)
+
+
+def exceptions_intro(exceptions: Sequence[ExceptionLine]) -> str:
+    return f"{plural(len(exceptions), 'item')} red or overdue, most overdue first."
 
 
 def problem_where(problem: Problem) -> str:

@@ -21,11 +21,13 @@ from sendplan.outputs.board import (
     HEALTH_HEADERS,
     HEALTH_INTRO,
     HEALTH_TITLE,
+    NO_EXCEPTIONS,
     PROGRESS_HEADERS,
     due_text,
     empty_section,
     exception_note,
     exception_update,
+    exceptions_intro,
     header_fields,
     headline_pairs,
     health_lines,
@@ -52,7 +54,7 @@ from sendplan.outputs.wordml import (
     new_document,
     paragraph,
 )
-from sendplan.report import BoardReport, long_date
+from sendplan.report import BoardReport, ExceptionLine, long_date
 
 
 def rag_cell(rating: str | None, text: str | None = None) -> Cell:
@@ -122,7 +124,7 @@ def _properties(document: Any, report: BoardReport, title: str) -> None:
     properties.created = properties.modified = datetime.combine(report.as_of, time())
 
 
-def _one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
+def one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
     """A row of figures under their names, across the page; *words* says them for the alt text."""
     add_table(
         document,
@@ -140,7 +142,7 @@ def _headline(document: Any, report: BoardReport) -> None:
     paragraph(document, "Headline figures", "Heading 1")
     pairs = headline_pairs(report)
     alert = {"Overdue"} if f.overdue else set()
-    _one_row(
+    one_row(
         document,
         "Headline figures",
         [name for name, _ in pairs],
@@ -151,7 +153,7 @@ def _headline(document: Any, report: BoardReport) -> None:
         ("Items by status", f.by_status, label),
         ("Items by RAG", f.by_rag, lambda name: rag_cell(None if name == "none" else name)),
     ):
-        _one_row(
+        one_row(
             document,
             caption,
             [header(name) for name in counts],
@@ -161,11 +163,20 @@ def _headline(document: Any, report: BoardReport) -> None:
 
 
 def _exceptions(document: Any, report: BoardReport) -> None:
-    if not _heading(document, "Exceptions", report, "exceptions"):
+    if _heading(document, "Exceptions", report, "exceptions"):
+        exceptions_section(document, report.exceptions)
+
+
+def exceptions_section(
+    document: Any, exceptions: Sequence[ExceptionLine], caption: str = "Exceptions", notes_style: str = "Heading 2"
+) -> None:
+    """The exceptions table, then their recovery, impact and decision notes under a heading in
+    *notes_style* (a report's section, or one plan's in a report on several)."""
+    if not exceptions:
+        paragraph(document, NO_EXCEPTIONS)
         return
-    count = len(report.exceptions)
-    paragraph(document, f"{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.", keep_with_next=True)
-    why = show_why(report)
+    paragraph(document, exceptions_intro(exceptions), keep_with_next=True)
+    why = show_why(exceptions)
     headers = ["ID", "RAG", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
     widths = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
     rows: list[list[str | Cell]] = [
@@ -179,20 +190,20 @@ def _exceptions(document: Any, report: BoardReport) -> None:
             line.row.headline,
             exception_update(line),
         ]
-        for line in report.exceptions
+        for line in exceptions
     ]
     add_table(
         document,
         headers,
         rows,
         widths,
-        caption="Exceptions",
+        caption=caption,
         description="Every red or overdue item with its lead, deadline, days late, action and latest update.",
         align=["left", "center", "left", "left", "right"],
     )
-    noted = [line for line in report.exceptions if line.has_note]
+    noted = [line for line in exceptions if line.has_note]
     if noted:
-        paragraph(document, "Recovery, impact and decisions", "Heading 2")
+        paragraph(document, "Recovery, impact and decisions", notes_style)
         for line in noted:
             item = paragraph(document, keep_with_next=True)
             add_text(item, line.row.id, bold=True)
@@ -203,7 +214,7 @@ def _exceptions(document: Any, report: BoardReport) -> None:
                 part.paragraph_format.left_indent = Mm(6)
                 add_text(part, f"{heading}: ", italic=True)
                 add_text(part, text)
-    missing = without_note(report)
+    missing = without_note(exceptions)
     if missing:
         paragraph(document, f"No recovery step is recorded yet for {', '.join(missing)}.")
 
@@ -251,17 +262,22 @@ def _waiting(document: Any, report: BoardReport) -> None:
 
 
 def _legend(document: Any, report: BoardReport) -> None:
+    legend_section(document, report.rag_key, report.legend)
+
+
+def legend_section(document: Any, rag_key: Sequence[tuple[str, str]], legend: Sequence[str]) -> None:
+    """The legend: the RAG key as a table of shaded cells, then the other notes of the *legend*."""
     paragraph(document, "Legend", "Heading 1")
     add_table(
         document,
         ["RAG", "Meaning"],
-        [[rag_cell(name), meaning] for name, meaning in report.rag_key],
+        [[rag_cell(name), meaning] for name, meaning in rag_key],
         [20, TEXT_WIDTH_MM - 20],
         caption="RAG key",
         description="What each RAG rating means.",
         align=["center"],
     )
-    for line in legend_notes(report):
+    for line in legend_notes(legend):
         paragraph(document, line, "List Bullet")
 
 

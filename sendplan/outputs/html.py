@@ -15,11 +15,13 @@ from sendplan.outputs.board import (
     HEALTH_HEADERS,
     HEALTH_INTRO,
     HEALTH_TITLE,
+    NO_EXCEPTIONS,
     PROGRESS_HEADERS,
     due_text,
     empty_section,
     exception_note,
     exception_update,
+    exceptions_intro,
     header_fields,
     headline_pairs,
     health_lines,
@@ -36,7 +38,7 @@ from sendplan.outputs.board import (
 from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.text import clean
 from sendplan.query import ItemRow
-from sendplan.report import RAG_ORDER, BoardReport, long_date, worst_rag
+from sendplan.report import RAG_ORDER, BoardReport, ExceptionLine, long_date, worst_rag
 from sendplan.timeline import month_span
 
 CSS = """
@@ -143,7 +145,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], classes: Sequen
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _bar(counts: dict[str, int]) -> str:
+def rag_bar(counts: dict[str, int]) -> str:
     total = sum(counts.values()) or 1
     parts = [
         f'<span style="width:{100 * count / total:.2f}%;background:{rag_colour(name)}" title="{e(name)}: {count}"></span>'
@@ -300,7 +302,7 @@ def to_html(report: BoardReport) -> str:
         f'<dl class="meta">{meta}</dl>',
         "<h2>Headline figures</h2>",
         f'<div class="cards">{cards}</div>',
-        _bar(f.by_rag),
+        rag_bar(f.by_rag),
         f'<div class="split"><div>{status_table}</div><div>{rag_table}</div></div>',
         "<h2>RAG by task</h2>",
         table(
@@ -345,9 +347,16 @@ def to_html(report: BoardReport) -> str:
 def _exceptions(report: BoardReport) -> str:
     if (empty := empty_section(report, "exceptions")) is not None:
         return f"<p>{e(empty)}</p>"
-    count = len(report.exceptions)
-    intro = f"<p>{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.</p>"
-    why = show_why(report)
+    return exceptions_html(report.exceptions)
+
+
+def exceptions_html(exceptions: Sequence[ExceptionLine], notes_heading: str = "h3") -> str:
+    """The exceptions table, then their recovery, impact and decision notes under a
+    *notes_heading* (a report's section, or one plan's in a report on several)."""
+    if not exceptions:
+        return f"<p>{e(NO_EXCEPTIONS)}</p>"
+    intro = f"<p>{e(exceptions_intro(exceptions))}</p>"
+    why = show_why(exceptions)
     headers = ["ID", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
     rows = [
         [
@@ -359,18 +368,22 @@ def _exceptions(report: BoardReport) -> str:
             multiline(line.row.headline),
             e(exception_update(line)),
         ]
-        for line in report.exceptions
+        for line in exceptions
     ]
     classes = ["id", "", "nowrap", "num", *(["small"] if why else []), "small", "small update"]
     notes = "".join(
         f"<li><b>{e(line.row.id)}</b>, {e(lead_text(line.row))}"
         + "".join(f"<br><i>{e(heading)}:</i> {e(text)}" for heading, text in note_parts(line))
         + "</li>"
-        for line in report.exceptions
+        for line in exceptions
         if line.has_note
     )
-    extra = f"<h3>Recovery, impact and decisions</h3><ul class=\"notes\">{notes}</ul>" if notes else ""
-    missing = without_note(report)
+    extra = (
+        f"<{notes_heading}>Recovery, impact and decisions</{notes_heading}><ul class=\"notes\">{notes}</ul>"
+        if notes
+        else ""
+    )
+    missing = without_note(exceptions)
     if missing:
         extra += f"<p class=\"small\">No recovery step is recorded yet for {e(', '.join(missing))}.</p>"
     return intro + table(headers, rows, classes, raw=True) + extra
@@ -416,9 +429,13 @@ def _health(report: BoardReport) -> str:
 
 
 def _legend(report: BoardReport) -> str:
-    """The RAG key (each rating's chip and meaning), then the other notes."""
-    key = "".join(f"<li>{chip(name)} {e(meaning)}</li>" for name, meaning in report.rag_key)
-    return f'<ul class="key">{key}</ul><ul>' + "".join(f"<li>{e(line)}</li>" for line in legend_notes(report)) + "</ul>"
+    return legend_html(report.rag_key, report.legend)
+
+
+def legend_html(rag_key: Sequence[tuple[str, str]], legend: Sequence[str]) -> str:
+    """The RAG key (each rating's chip and meaning), then the other notes of the *legend*."""
+    key = "".join(f"<li>{chip(name)} {e(meaning)}</li>" for name, meaning in rag_key)
+    return f'<ul class="key">{key}</ul><ul>' + "".join(f"<li>{e(line)}</li>" for line in legend_notes(legend)) + "</ul>"
 
 
 def _glossary(report: BoardReport) -> str:

@@ -1,0 +1,175 @@
+"""The report on several plans at once, as Markdown and as one HTML page: a summary with a row
+per plan (items, percent complete, overdue, due in the look-ahead, the RAG mix), then each
+plan's exceptions, drawn by the same code as the one-plan report's. Word is portfolio_docx.py.
+
+Plan text is escaped as in the one-plan report (md_escape, html.escape), and the wording the
+three formats share is here.
+"""
+
+from __future__ import annotations
+
+from sendplan import __version__
+from sendplan.outputs.board import label
+from sendplan.outputs.html import CSS, chip, e, exceptions_html, legend_html, page_css, rag_bar, table
+from sendplan.outputs.markdown import md_escape, md_exceptions, md_table
+from sendplan.portfolio_report import PlanLine, PortfolioReport
+from sendplan.report import RAG_ORDER, Figures, long_date, plural
+
+TOTAL_NAME = "All plans"
+SUMMARY_INTRO = (
+    "One row per plan. Complete counts complete items out of those not dropped; RAG is the "
+    "worst rating among a plan's items. Each plan's red and overdue items follow, under its name "
+    "(item ids there are the plan's own)."
+)
+
+
+def summary_title(report: PortfolioReport) -> str:
+    return f"Portfolio report: {report.title}"
+
+
+def made_by(report: PortfolioReport) -> str:
+    """The foot of every printed page: what made the paper, from how many plans, as of when."""
+    return f"Made by sendplan {__version__} from {plural(len(report.plans), 'plan')} as of {long_date(report.as_of)}"
+
+
+def header_fields(report: PortfolioReport) -> list[tuple[str, str]]:
+    """The header's (label, value) pairs; absent values are left out."""
+    pairs = [
+        ("As of", long_date(report.as_of)),
+        ("Look-ahead to", long_date(report.ahead_end)),
+        ("Author", report.author or ""),
+        ("Audience", report.audience or ""),
+        ("Plans", ", ".join(f"{line.plan} ({line.source})" for line in report.plans)),
+    ]
+    return [(name, value) for name, value in pairs if value]
+
+
+def ratings(report: PortfolioReport) -> list[str]:
+    """The RAG columns of the summary: the four ratings and none, then any other rating found."""
+    names = [*RAG_ORDER, "none"]
+    for line in report.plans:
+        names += [name for name in line.figures.by_rag if name not in names]
+    return names
+
+
+def summary_headers(report: PortfolioReport) -> list[str]:
+    due = f"Due by {long_date(report.ahead_end)}"
+    return ["Plan", "Title", "RAG", "Items", "Complete", "Overdue", due, *(label(name).capitalize() for name in ratings(report))]
+
+
+def figure_cells(figures: Figures, names: list[str]) -> list[str]:
+    """Items, percent complete, overdue, due ahead and each rating's count, as text."""
+    return [
+        str(figures.total),
+        f"{figures.percent_complete}%",
+        str(figures.overdue),
+        str(figures.due_ahead),
+        *(str(figures.by_rag.get(name, 0)) for name in names),
+    ]
+
+
+def section_title(line: PlanLine) -> str:
+    return f"{line.plan}: {line.title}"
+
+
+def exceptions_count(line_count: int) -> str:
+    return "no exceptions" if not line_count else plural(line_count, "exception")
+
+
+# ---------------------------------------------------------------------------------------
+# Markdown
+
+
+def to_markdown(report: PortfolioReport) -> str:
+    """The whole report as GitHub/CommonMark Markdown."""
+    names = ratings(report)
+    header = "\n".join(f"- **{name}:** {md_escape(value)}" for name, value in header_fields(report))
+    body = [[line.plan, line.title, label(line.rag).upper(), *figure_cells(line.figures, names)] for line in report.plans]
+    body.append([TOTAL_NAME, "", "", *figure_cells(report.total, names)])
+    align = ["left", "left", "left", *(["right"] * (len(names) + 4))]
+    parts = [
+        f"# {md_escape(summary_title(report))}",
+        header,
+        "## Summary",
+        SUMMARY_INTRO,
+        md_table(summary_headers(report), body, align),
+    ]
+    for section in report.sections:
+        parts += [f"## {md_escape(section_title(section.line))}", md_exceptions(section.exceptions)]
+    parts += ["## Legend", "\n".join(f"- {md_escape(line)}" for line in report.legend)]
+    return "\n\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# HTML
+
+
+PORTFOLIO_CSS = """
+td.mix { width: 22mm; }
+td.mix .bar { height: 3.5mm; margin: 0.6mm 0 0; }
+tr.total td { font-weight: 700; border-top: 1.5px solid #1a1a1a; }
+"""
+
+
+def _html_summary(report: PortfolioReport) -> str:
+    names = ratings(report)
+    headers = [*summary_headers(report)[:7], "RAG mix", *summary_headers(report)[7:]]
+    classes = ["id", "", "nowrap", *(["num"] * 4), "mix", *(["num"] * len(names))]
+
+    def cells(plan: str, title: str, rag: str, figures: Figures) -> list[str]:
+        counts = figure_cells(figures, names)
+        return [plan, title, rag, *(e(cell) for cell in counts[:4]), rag_bar(figures.by_rag), *(e(c) for c in counts[4:])]
+
+    rows = [cells(e(line.plan), e(line.title), chip(line.rag), line.figures) for line in report.plans]
+    body = table(headers, rows, classes, raw=True)
+    total = "".join(
+        f'<td class="{css}">{cell}</td>' if css else f"<td>{cell}</td>"
+        for css, cell in zip(classes, cells(e(TOTAL_NAME), "", "", report.total), strict=True)
+    )
+    return body.replace("</tbody>", f'<tr class="total">{total}</tr></tbody>')
+
+
+def to_html(report: PortfolioReport) -> str:
+    """The whole report as one self-contained HTML document."""
+    title = summary_title(report)
+    meta = "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>" for name, value in header_fields(report))
+    total = report.total
+    cards = [
+        ("Plans", str(len(report.plans))),
+        ("Items", str(total.total)),
+        ("Complete", f"{total.percent_complete}%"),
+        ("Overdue", str(total.overdue)),
+        (f"Due by {long_date(report.ahead_end)}", str(total.due_ahead)),
+    ]
+    card_html = "".join(
+        f'<div class="card{" alert" if name == "Overdue" and value != "0" else ""}">'
+        f'<div class="value">{e(value)}</div><div class="name">{e(name)}</div></div>'
+        for name, value in cards
+    )
+    sections = [
+        f"<h1>{e(title)}</h1>",
+        f'<dl class="meta">{meta}</dl>',
+        "<h2>Summary</h2>",
+        f'<div class="cards">{card_html}</div>',
+        f"<p>{e(SUMMARY_INTRO)}</p>",
+        _html_summary(report),
+    ]
+    for section in report.sections:
+        sections += [
+            f"<h2>{e(section_title(section.line))} <span class=\"muted small\">"
+            f"({e(exceptions_count(len(section.exceptions)))})</span></h2>",
+            exceptions_html(section.exceptions, notes_heading="h3"),
+        ]
+    sections += [
+        '<div class="legend"><h2>Legend</h2>',
+        legend_html(report.rag_key, report.legend) + "</div>",
+        f"<footer>{e(made_by(report))}.</footer>",
+    ]
+    page = page_css(title, f"As of {long_date(report.as_of)}", made_by(report))
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)} · {e(long_date(report.as_of))}</title>\n"
+        f"<style>{CSS}{PORTFOLIO_CSS}{page}\n</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
+    )

@@ -1,0 +1,109 @@
+"""The report on several plans at once as a Word document: the summary (a row per plan, the RAG
+mix in shaded cells), then each plan's exceptions, drawn as the one-plan report draws them
+(docx.py), on the same A4 page with the same styles, header, footer and page numbers.
+
+Pure: the day arrives in the report; the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sendplan import __version__
+from sendplan.outputs.board import label
+from sendplan.outputs.docx import exceptions_section, legend_section, one_row, rag_cell
+from sendplan.outputs.portfolio import (
+    SUMMARY_INTRO,
+    TOTAL_NAME,
+    exceptions_count,
+    figure_cells,
+    header_fields,
+    made_by,
+    ratings,
+    section_title,
+    summary_title,
+)
+from sendplan.outputs.wordml import TEXT_WIDTH_MM, Cell, add_table, document_bytes, new_document, paragraph
+from sendplan.portfolio_report import PortfolioReport
+from sendplan.report import long_date
+
+# Plan, title, RAG, items, complete, overdue, due: the rating counts share what is left.
+_WIDTHS = [20.0, 40.0, 15.0, 11.0, 14.0, 13.0, 14.0]
+
+
+def to_docx(report: PortfolioReport) -> bytes:
+    """The whole report as a .docx."""
+    title = summary_title(report)
+    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
+    _properties(document, report, title)
+    paragraph(document, title, "Title")
+    add_table(
+        document,
+        None,
+        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
+        [38, TEXT_WIDTH_MM - 38],
+        caption="Report details",
+        description="The as-of day, look-ahead and the plans this report covers.",
+    )
+    paragraph(document, "Summary", "Heading 1")
+    total = report.total
+    pairs = [
+        ("Plans", str(len(report.plans))),
+        ("Items", str(total.total)),
+        ("Complete", f"{total.percent_complete}%"),
+        ("Overdue", str(total.overdue)),
+        (f"Due by {long_date(report.ahead_end)}", str(total.due_ahead)),
+    ]
+    one_row(
+        document,
+        "Across the plans",
+        [name for name, _ in pairs],
+        [Cell(value, bold=True, size=16, colour="C62828" if name == "Overdue" and total.overdue else None) for name, value in pairs],
+        "; ".join(f"{name}: {value}" for name, value in pairs),
+    )
+    paragraph(document, SUMMARY_INTRO)
+    _summary(document, report)
+    for section in report.sections:
+        paragraph(document, f"{section_title(section.line)} ({exceptions_count(len(section.exceptions))})", "Heading 1")
+        exceptions_section(document, section.exceptions, caption=f"Exceptions: {section.line.plan}")
+    legend_section(document, report.rag_key, report.legend)
+    return document_bytes(document, datetime.combine(report.as_of, time()))
+
+
+def _summary(document: Any, report: PortfolioReport) -> None:
+    names = ratings(report)
+    share = (TEXT_WIDTH_MM - sum(_WIDTHS)) / len(names)
+    due = f"Due by {long_date(report.ahead_end)}"
+    headers: list[str | Cell] = [
+        "Plan", "Title", "RAG", "Items", "Complete", "Overdue", due,
+        *(rag_cell(None if name == "none" else name, label(name).capitalize()) for name in names),
+    ]  # fmt: skip
+    rows: list[list[str | Cell]] = [
+        [line.plan, line.title, rag_cell(line.rag), *figure_cells(line.figures, names)] for line in report.plans
+    ]
+    rows.append([Cell(TOTAL_NAME, bold=True), "", "", *(Cell(text, bold=True) for text in figure_cells(report.total, names))])
+    add_table(
+        document,
+        headers,
+        rows,
+        [*_WIDTHS, *([share] * len(names))],
+        caption="Summary by plan",
+        description="Each plan's items, percent complete, overdue, due in the look-ahead, worst rating and "
+        "items by rating, then the totals across the plans.",
+        align=["left", "left", "center", *(["right"] * (4 + len(names)))],
+    )
+
+
+def _properties(document: Any, report: PortfolioReport, title: str) -> None:
+    """File → Properties: what Word and a records system show about the paper."""
+    properties = document.core_properties
+    properties.title = title
+    properties.subject = report.title
+    properties.author = report.author or ""
+    properties.last_modified_by = report.author or ""
+    properties.comments = f"{made_by(report)}: {', '.join(line.plan for line in report.plans)}."
+    properties.keywords = "highlight report, portfolio"
+    properties.language = "en-GB"
+    properties.revision = 1
+    properties.created = properties.modified = datetime.combine(report.as_of, time())
