@@ -40,3 +40,15 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
         elif line.startswith("+ "):
             added.append(line[2:])
     return removed, added
+
+
+DSG_PLAN = REPO / "tests" / "fixtures" / "portfolio" / "dsg.yaml"
+
+
+def make_portfolio(folder: Path) -> Path:
+    """A folder of two plans: a copy of the bundled plan as recovery.yaml and the small DSG plan
+    as dsg.yaml (which shares lead codes AG and CK, and item id 1.1, with it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "recovery.yaml").write_bytes((REPO / "plan.yaml").read_bytes())
+    (folder / "dsg.yaml").write_bytes(DSG_PLAN.read_bytes())
+    return folder

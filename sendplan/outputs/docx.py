@@ -56,6 +56,10 @@ from sendplan.outputs.wordml import (
 )
 from sendplan.report import BoardReport, ExceptionLine, long_date
 
+# About what one character of a 9 pt id takes, and the cell's padding either side.
+ID_MM_PER_CHAR = 1.8
+ID_PADDING_MM = 3.2
+
 
 def rag_cell(rating: str | None, text: str | None = None) -> Cell:
     """A RAG cell: filled in the rating's colour, with the word in it (colour is never the only
@@ -178,7 +182,11 @@ def exceptions_section(
     paragraph(document, exceptions_intro(exceptions), keep_with_next=True)
     why = show_why(exceptions)
     headers = ["ID", "RAG", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
-    widths = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    widths: list[float] = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    # Ids longer than "4.11" (an imported tracker's "D2.1a") get their width from the action.
+    wider = max(0.0, ID_MM_PER_CHAR * max(len(line.row.id) for line in exceptions) + ID_PADDING_MM - widths[0])
+    widths[0] += wider
+    widths[-2] -= wider
     rows: list[list[str | Cell]] = [
         [
             line.row.id,

@@ -8,6 +8,8 @@ three formats share is here.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from sendplan import __version__
 from sendplan.outputs.board import label
 from sendplan.outputs.html import CSS, chip, e, exceptions_html, legend_html, page_css, rag_bar, table
@@ -39,33 +41,26 @@ def header_fields(report: PortfolioReport) -> list[tuple[str, str]]:
         ("Look-ahead to", long_date(report.ahead_end)),
         ("Author", report.author or ""),
         ("Audience", report.audience or ""),
-        ("Plans", ", ".join(f"{line.plan} ({line.source})" for line in report.plans)),
+        ("Plans", ", ".join(f"{line.plan} ({PurePath(line.source).name})" for line in report.plans)),
     ]
     return [(name, value) for name, value in pairs if value]
 
 
-def ratings(report: PortfolioReport) -> list[str]:
-    """The RAG columns of the summary: the four ratings and none, then any other rating found."""
-    names = [*RAG_ORDER, "none"]
-    for line in report.plans:
-        names += [name for name in line.figures.by_rag if name not in names]
-    return names
+def rag_mix(figures: Figures) -> str:
+    """ "13 red · 3 amber · 41 green": the items of each rating, the worst first, none left out
+    but the ratings no item has."""
+    names = [*RAG_ORDER, "none", *(name for name in figures.by_rag if name not in (*RAG_ORDER, "none"))]
+    parts = [f"{figures.by_rag[name]} {label(name)}" for name in names if figures.by_rag.get(name)]
+    return " · ".join(parts) or "no items"
 
 
 def summary_headers(report: PortfolioReport) -> list[str]:
-    due = f"Due by {long_date(report.ahead_end)}"
-    return ["Plan", "Title", "RAG", "Items", "Complete", "Overdue", due, *(label(name).capitalize() for name in ratings(report))]
+    return ["Plan", "Title", "RAG", "Items", "Complete", "Overdue", f"Due by {long_date(report.ahead_end)}", "RAG mix"]
 
 
-def figure_cells(figures: Figures, names: list[str]) -> list[str]:
-    """Items, percent complete, overdue, due ahead and each rating's count, as text."""
-    return [
-        str(figures.total),
-        f"{figures.percent_complete}%",
-        str(figures.overdue),
-        str(figures.due_ahead),
-        *(str(figures.by_rag.get(name, 0)) for name in names),
-    ]
+def figure_cells(figures: Figures) -> list[str]:
+    """Items, percent complete, overdue and due in the look-ahead, as text."""
+    return [str(figures.total), f"{figures.percent_complete}%", str(figures.overdue), str(figures.due_ahead)]
 
 
 def section_title(line: PlanLine) -> str:
@@ -82,11 +77,13 @@ def exceptions_count(line_count: int) -> str:
 
 def to_markdown(report: PortfolioReport) -> str:
     """The whole report as GitHub/CommonMark Markdown."""
-    names = ratings(report)
     header = "\n".join(f"- **{name}:** {md_escape(value)}" for name, value in header_fields(report))
-    body = [[line.plan, line.title, label(line.rag).upper(), *figure_cells(line.figures, names)] for line in report.plans]
-    body.append([TOTAL_NAME, "", "", *figure_cells(report.total, names)])
-    align = ["left", "left", "left", *(["right"] * (len(names) + 4))]
+    body = [
+        [line.plan, line.title, label(line.rag).upper(), *figure_cells(line.figures), rag_mix(line.figures)]
+        for line in report.plans
+    ]
+    body.append([TOTAL_NAME, "", "", *figure_cells(report.total), rag_mix(report.total)])
+    align = ["left", "left", "left", "right", "right", "right", "right", "left"]
     parts = [
         f"# {md_escape(summary_title(report))}",
         header,
@@ -105,26 +102,23 @@ def to_markdown(report: PortfolioReport) -> str:
 
 
 PORTFOLIO_CSS = """
-td.mix { width: 22mm; }
-td.mix .bar { height: 3.5mm; margin: 0.6mm 0 0; }
+td.mix { width: 34mm; }
+td.mix .bar { height: 3mm; margin: 0.6mm 0 0.8mm; }
 tr.total td { font-weight: 700; border-top: 1.5px solid #1a1a1a; }
 """
 
 
 def _html_summary(report: PortfolioReport) -> str:
-    names = ratings(report)
-    headers = [*summary_headers(report)[:7], "RAG mix", *summary_headers(report)[7:]]
-    classes = ["id", "", "nowrap", *(["num"] * 4), "mix", *(["num"] * len(names))]
+    classes = ["id", "", "nowrap", "num", "num", "num", "num", "mix small"]
 
     def cells(plan: str, title: str, rag: str, figures: Figures) -> list[str]:
-        counts = figure_cells(figures, names)
-        return [plan, title, rag, *(e(cell) for cell in counts[:4]), rag_bar(figures.by_rag), *(e(c) for c in counts[4:])]
+        mix = rag_bar(figures.by_rag) + e(rag_mix(figures))
+        return [plan, title, rag, *(e(cell) for cell in figure_cells(figures)), mix]
 
     rows = [cells(e(line.plan), e(line.title), chip(line.rag), line.figures) for line in report.plans]
-    body = table(headers, rows, classes, raw=True)
+    body = table(summary_headers(report), rows, classes, raw=True)
     total = "".join(
-        f'<td class="{css}">{cell}</td>' if css else f"<td>{cell}</td>"
-        for css, cell in zip(classes, cells(e(TOTAL_NAME), "", "", report.total), strict=True)
+        f'<td class="{css}">{cell}</td>' for css, cell in zip(classes, cells(e(TOTAL_NAME), "", "", report.total), strict=True)
     )
     return body.replace("</tbody>", f'<tr class="total">{total}</tr></tbody>')
 
@@ -156,8 +150,10 @@ def to_html(report: PortfolioReport) -> str:
     ]
     for section in report.sections:
         sections += [
-            f"<h2>{e(section_title(section.line))} <span class=\"muted small\">"
-            f"({e(exceptions_count(len(section.exceptions)))})</span></h2>",
+            (
+                f"<h2>{e(section_title(section.line))} <span class=\"muted small\">"
+                f"({e(exceptions_count(len(section.exceptions)))})</span></h2>"
+            ),
             exceptions_html(section.exceptions, notes_heading="h3"),
         ]
     sections += [

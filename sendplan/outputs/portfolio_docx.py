@@ -11,7 +11,6 @@ from datetime import datetime, time
 from typing import Any
 
 from sendplan import __version__
-from sendplan.outputs.board import label
 from sendplan.outputs.docx import exceptions_section, legend_section, one_row, rag_cell
 from sendplan.outputs.portfolio import (
     SUMMARY_INTRO,
@@ -20,16 +19,17 @@ from sendplan.outputs.portfolio import (
     figure_cells,
     header_fields,
     made_by,
-    ratings,
+    rag_mix,
     section_title,
+    summary_headers,
     summary_title,
 )
 from sendplan.outputs.wordml import TEXT_WIDTH_MM, Cell, add_table, document_bytes, new_document, paragraph
 from sendplan.portfolio_report import PortfolioReport
 from sendplan.report import long_date
 
-# Plan, title, RAG, items, complete, overdue, due: the rating counts share what is left.
-_WIDTHS = [20.0, 40.0, 15.0, 11.0, 14.0, 13.0, 14.0]
+# Plan, title, RAG, items, complete, overdue, due ahead; the RAG mix takes what is left.
+_WIDTHS = [18.0, 38.0, 16.0, 12.0, 18.0, 16.0, 17.0]
 
 
 def to_docx(report: PortfolioReport) -> bytes:
@@ -72,26 +72,21 @@ def to_docx(report: PortfolioReport) -> bytes:
 
 
 def _summary(document: Any, report: PortfolioReport) -> None:
-    names = ratings(report)
-    share = (TEXT_WIDTH_MM - sum(_WIDTHS)) / len(names)
-    due = f"Due by {long_date(report.ahead_end)}"
-    headers: list[str | Cell] = [
-        "Plan", "Title", "RAG", "Items", "Complete", "Overdue", due,
-        *(rag_cell(None if name == "none" else name, label(name).capitalize()) for name in names),
-    ]  # fmt: skip
     rows: list[list[str | Cell]] = [
-        [line.plan, line.title, rag_cell(line.rag), *figure_cells(line.figures, names)] for line in report.plans
+        [line.plan, line.title, rag_cell(line.rag), *figure_cells(line.figures), rag_mix(line.figures)]
+        for line in report.plans
     ]
-    rows.append([Cell(TOTAL_NAME, bold=True), "", "", *(Cell(text, bold=True) for text in figure_cells(report.total, names))])
+    totals = [*figure_cells(report.total), rag_mix(report.total)]
+    rows.append([Cell(TOTAL_NAME, bold=True), "", "", *(Cell(text, bold=True) for text in totals)])
     add_table(
         document,
-        headers,
+        summary_headers(report),
         rows,
-        [*_WIDTHS, *([share] * len(names))],
+        [*_WIDTHS, TEXT_WIDTH_MM - sum(_WIDTHS)],
         caption="Summary by plan",
         description="Each plan's items, percent complete, overdue, due in the look-ahead, worst rating and "
         "items by rating, then the totals across the plans.",
-        align=["left", "left", "center", *(["right"] * (4 + len(names)))],
+        align=["left", "left", "center", "right", "right", "right", "right"],
     )
 
 
