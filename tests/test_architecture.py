@@ -229,7 +229,10 @@ def layer(name: str) -> int:
         return 4
     if name.startswith(("sendplan.outputs", "sendplan.office")):
         return 3
-    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline"):
+    if name in (
+        "sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline", "sendplan.portfolio",
+        "sendplan.portfolio_report",
+    ):  # fmt: skip
         return 2
     if name.startswith("sendplan.plan"):
         return 1

@@ -353,7 +353,7 @@ def test_unknown_code_in_the_plans_ignore_list() -> None:
     assert found(text) == [("SP106", "5:3", None), ("SP114", "8:12", None)]
     assert messages(text)[1:] == [
         ('"checks: ignore" names "SP11O", which is not a check, so it silences nothing. '
-        "Did you mean SP110? Checks are SP101 to SP117.")
+        "Did you mean SP110? Checks are SP101 to SP118.")
     ]
 
 
@@ -569,7 +569,7 @@ def test_summary_counts_per_check_and_per_task(run: Callable[..., Result], bundl
     assert counts == {
         "SP101": 5, "SP102": 2, "SP103": 1, "SP104": 4, "SP105": 1, "SP106": 0, "SP107": 1,
         "SP108": 0, "SP109": 3, "SP110": 4, "SP111": 0, "SP112": 0, "SP113": 0, "SP114": 0, "SP115": 0, "SP116": 0,
-        "SP117": 0,
+        "SP117": 0, "SP118": 0,
     }  # fmt: skip
     assert [row["code"] for row in data["checks"] if row["ignored"]] == ["SP110"]
     assert [(row["task"], row["findings"]) for row in data["tasks"]] == [

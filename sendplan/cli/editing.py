@@ -35,18 +35,6 @@ def _one_line_option(value: str | None, option: str) -> str | None:
     return text
 
 
-def _edit_target(plan_path: str | None) -> str:
-    from sendplan.plan.source import STDIN, choose_plan
-
-    path = choose_plan(plan_path)
-    if path == STDIN:
-        raise click.BadParameter(
-            "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
-            param_hint="--plan",
-        )
-    return path
-
-
 def _report_update(result: Any, dry_run: bool) -> None:
     from sendplan.outputs.text import one_line
 
@@ -68,16 +56,11 @@ def _report_update(result: Any, dry_run: bool) -> None:
             click.echo(f"  {change.field}: {before} → {one_line(change.after)}")
 
 
-def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: Any) -> None:
-    from sendplan.plan.edit import ItemEdit, unknown_item_message, update_item
-    from sendplan.plan.read import load_plan
-    from sendplan.plan.write import writable_path
+def _apply_update(plan_path: tuple[str, ...], item_ref: str, dry_run: bool, **values: Any) -> None:
+    from sendplan.cli.plans import edit_target
+    from sendplan.plan.edit import ItemEdit, update_item
 
-    path = _edit_target(plan_path)
-    writable_path(path)
-    loaded = load_plan(path)
-    if loaded.item_path(item_id) is None:
-        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
+    path, item_id = edit_target(plan_path, item_ref)
     result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
     _report_update(result, dry_run)
 
@@ -148,7 +131,7 @@ def update_command(
     impact: str | None,
     decision: str | None,
     dry_run: bool,
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
 ) -> None:
     """Record progress on one item, editing the plan file in place.
@@ -156,7 +139,8 @@ def update_command(
     Comments, blank lines, key order and quoting elsewhere in the file are kept, so
     `git diff` shows only the changed lines. The new file is checked before it replaces
     the old one. A note is dated --as-of; --status complete without --completed records
-    --as-of as the completion day.
+    --as-of as the completion day. With several plans open (--plan FOLDER), name the item
+    PLAN:ID when more than one plan has its id.
 
     \b
     Examples:
@@ -219,7 +203,7 @@ def update_command(
 @edited_plan_option
 @as_of_option
 def done_command(
-    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: str | None, as_of: date | None
+    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: tuple[str, ...], as_of: date | None
 ) -> None:
     """Mark an item complete, completed on --as-of (a shortcut for update).
 

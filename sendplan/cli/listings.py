@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,32 +21,44 @@ from sendplan.cli.options import (
     complete_statuses,
     complete_task_numbers,
     day_or_today,
-    item_rows,
     lead_filter_option,
-    load,
-    plan_name,
     show,
 )
+from sendplan.cli.plans import lead_filter, lead_label, open_plans, plan_rows, plans_name, rows_of
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
-    from sendplan.plan.load import LoadedPlan
+    from sendplan.plan.portfolio import Portfolio
     from sendplan.query import ItemRow
 
 
-def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: date, empty: str) -> Report:
+def items_report(title: str, rows: list[ItemRow], plans: Portfolio, as_of: date, empty: str) -> Report:
     from sendplan.outputs.rows import Report
     from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND
 
     count = f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
+    notes = ["Late = days overdue. ↻ = recurs yearly.", RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)]
+    if plans.several:
+        notes.insert(0, "ID = PLAN:ID, the plan's short name and the item's id in it.")
     return Report(
         kind="items",
         rows=rows,
-        title=f"{title} as of {as_of.isoformat()} · {plan_name(loaded)} · {count}",
+        title=f"{title} as of {as_of.isoformat()} · {plans_name(plans)} · {count}",
         empty=empty,
-        notes=["Late = days overdue. ↻ = recurs yearly.", RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)],
+        notes=notes,
         highlight=lambda row: row.overdue,
+        row_type=_row_type(plans, "items"),
     )
+
+
+def _row_type(plans: Portfolio, kind: str) -> type | None:
+    """The row type of an empty listing (its TSV header and --fields): the kind's own, or the
+    one that carries the plan when several plans are open."""
+    if not plans.several:
+        return None
+    from sendplan.portfolio import PlanItemRow, PlanReturnLine, PlanTaskRow, PortfolioLeadRow
+
+    return {"items": PlanItemRow, "leads": PortfolioLeadRow, "tasks": PlanTaskRow, "returns": PlanReturnLine}.get(kind)
 
 
 @click.command("list")
@@ -68,7 +80,7 @@ def items_report(title: str, rows: list[ItemRow], loaded: LoadedPlan, as_of: dat
 @click.option("--due-after", type=DayParam("start"), help='Due on or after (inclusive): "Sep 2022" means from 1 Sep 2022.')
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only overdue items.")
 def list_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     output_format: str | None,
     leads: tuple[str, ...],
@@ -96,7 +108,7 @@ def list_command(
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--status") from None
     day = day_or_today(as_of)
-    loaded = load(plan_path)
+    plans = open_plans(plan_path)
     flt = ItemFilter(
         leads=frozenset(normalise_lead_code(lead) for lead in leads),
         tasks=frozenset(tasks),
@@ -105,42 +117,36 @@ def list_command(
         due_after=due_after,
         overdue_only=overdue_only,
     )
-    chosen = select(item_rows(loaded, day), flt)
-    show(items_report("Items", chosen, loaded, day, "No items match."), output_format)
+    chosen = select(plan_rows(plans, day), flt)
+    show(items_report("Items", chosen, plans, day, "No items match."), output_format)
 
 
 @click.command("by-lead")
 @click.argument("code", shell_complete=complete_lead_codes)
 @common_options
-def by_lead_command(code: str, plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
+def by_lead_command(code: str, plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """List the items one lead owns (CODE is case-insensitive).
 
     \b
     Example:
       sendplan by-lead AG
     """
-    from sendplan.outputs.text import visible
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import ItemFilter, known_leads, select
+    from sendplan.query import ItemFilter, select
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    wanted = normalise_lead_code(code)
-    codes = known_leads(loaded.plan)
-    if wanted not in codes:
-        raise click.BadParameter(
-            f'"{visible(code)}" is not a lead in this plan. Known leads: {", ".join(codes)}.', param_hint="CODE"
-        )
-    chosen = select(item_rows(loaded, day), ItemFilter(leads=frozenset([wanted])))
-    lead = loaded.plan.leads.get(wanted)
-    who = f"{wanted} ({lead.name})" if lead else wanted
-    show(items_report(f"Items led by {who}", chosen, loaded, day, f"{who} owns no items."), output_format)
+    plans = open_plans(plan_path)
+    (wanted,) = lead_filter(plans, (code,), hint="CODE")
+    chosen = select(plan_rows(plans, day), ItemFilter(leads=frozenset([wanted])))
+    who = lead_label(plans, wanted)
+    show(items_report(f"Items led by {who}", chosen, plans, day, f"{who} owns no items."), output_format)
 
 
 @click.command("overdue")
 @common_options
 @click.option("--exit-status", is_flag=True, help="Exit 1 when anything is overdue (for cron and CI).")
-def overdue_command(plan_path: str | None, as_of: date | None, output_format: str | None, exit_status: bool) -> None:
+def overdue_command(
+    plan_path: tuple[str, ...], as_of: date | None, output_format: str | None, exit_status: bool
+) -> None:
     """List items past due and not finished, most overdue first.
 
     An item is overdue from the day after it falls due; "Mar 2022" falls due on 31 March 2022.
@@ -152,9 +158,9 @@ def overdue_command(plan_path: str | None, as_of: date | None, output_format: st
     from sendplan.query import overdue
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    late = overdue(item_rows(loaded, day))
-    show(items_report("Overdue", late, loaded, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
+    plans = open_plans(plan_path)
+    late = overdue(plan_rows(plans, day))
+    show(items_report("Overdue", late, plans, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
     if exit_status and late:
         sys.exit(EXIT_PROBLEMS)
 
@@ -162,7 +168,9 @@ def overdue_command(plan_path: str | None, as_of: date | None, output_format: st
 @click.command("due")
 @common_options
 @click.option("--within", type=PeriodParam(), default="30d", show_default=True, help='A period: "30d", "6w", "3m".')
-def due_command(plan_path: str | None, as_of: date | None, output_format: str | None, within: tuple[int, str]) -> None:
+def due_command(
+    plan_path: tuple[str, ...], as_of: date | None, output_format: str | None, within: tuple[int, str]
+) -> None:
     """List unfinished items that fall due in the coming period, soonest first.
 
     \b
@@ -174,15 +182,15 @@ def due_command(plan_path: str | None, as_of: date | None, output_format: str | 
 
     day = day_or_today(as_of)
     end = period_end(day, within)
-    loaded = load(plan_path)
-    coming = due_within(item_rows(loaded, day), day, end)
+    plans = open_plans(plan_path)
+    coming = due_within(plan_rows(plans, day), day, end)
     title = f"Due by {end.isoformat()}"
-    show(items_report(title, coming, loaded, day, f"Nothing falls due from {day} to {end}."), output_format)
+    show(items_report(title, coming, plans, day, f"Nothing falls due from {day} to {end}."), output_format)
 
 
 @click.command("leads")
 @common_options
-def leads_command(plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
+def leads_command(plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """One row per lead: items, finished, overdue and the next deadline.
 
     \b
@@ -193,14 +201,31 @@ def leads_command(plan_path: str | None, as_of: date | None, output_format: str 
     from sendplan.query import lead_summaries
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    summary = lead_summaries(loaded.plan, item_rows(loaded, day), day)
-    show(Report("leads", summary, f"Leads as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
+    plans = open_plans(plan_path)
+    title = f"Leads as of {day.isoformat()} · {plans_name(plans)}"
+    if plans.several:
+        from sendplan.plan.portfolio import lead_name_problems
+        from sendplan.portfolio import lead_summaries_across
+
+        across = lead_summaries_across(plans, plan_rows(plans, day), day)
+        notes = ["Next = the next item due, as PLAN:ID. A name differing between plans is shown with each."]
+        show(Report("portfolio_leads", across, title, notes=notes, row_type=_row_type(plans, "leads")), output_format)
+        _warn(lead_name_problems(plans))  # after the table, where a reader's eye ends
+        return
+    summary = lead_summaries(plans.only.plan, plan_rows(plans, day), day)
+    show(Report("leads", summary, title), output_format)
+
+
+def _warn(problems: list[Any]) -> None:
+    from sendplan.outputs.problems import format_problem
+
+    for problem in problems:
+        click.echo(format_problem(problem), err=True)
 
 
 @click.command("tasks")
 @common_options
-def tasks_command(plan_path: str | None, as_of: date | None, output_format: str | None) -> None:
+def tasks_command(plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """One row per task: items, finished, overdue and the next deadline.
 
     \b
@@ -211,9 +236,20 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
     from sendplan.query import task_summaries
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    summary = task_summaries(loaded.plan, item_rows(loaded, day), day)
-    show(Report("tasks", summary, f"Tasks as of {day.isoformat()} · {plan_name(loaded)}"), output_format)
+    plans = open_plans(plan_path)
+    title = f"Tasks as of {day.isoformat()} · {plans_name(plans)}"
+    if plans.several:
+        from sendplan.portfolio import task_summaries_across
+
+        across = task_summaries_across(rows_of(plans, day), day)
+        show(Report("plan_tasks", across, title, row_type=_row_type(plans, "tasks"), section=_plan_of), output_format)
+        return
+    summary = task_summaries(plans.only.plan, plan_rows(plans, day), day)
+    show(Report("tasks", summary, title), output_format)
+
+
+def _plan_of(row: Any) -> str:
+    return str(row.plan)
 
 
 @click.command("status")
@@ -227,7 +263,7 @@ def tasks_command(plan_path: str | None, as_of: date | None, output_format: str 
 @click.option("--returns-since", type=DayParam("start"), metavar="DATE",
               help="Instead: which leads with open items have sent a progress note since DATE (the update round).")
 def status_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     output_format: str | None,
     within: tuple[int, str],
@@ -246,33 +282,26 @@ def status_command(
     """
     from sendplan.outputs.rows import Report
     from sendplan.plan.dates import period_end
-    from sendplan.query import RAG_LEGEND, rows
+    from sendplan.query import RAG_LEGEND
     from sendplan.summary import status_rows
 
     day = day_or_today(as_of)
     end = period_end(day, within)
-    loaded = load(plan_path)
+    plans = open_plans(plan_path)
     if returns_since is not None:
-        from sendplan.summary import returns_sentence
-        from sendplan.summary import returns_since as round_lines
-
-        back = round_lines(loaded.plan, rows(loaded.plan, day), returns_since, day)
-        show(
-            Report(
-                "returns",
-                back,
-                f"Returns since {returns_since.isoformat()} as of {day.isoformat()} · {plan_name(loaded)}",
-                empty="No lead has an open item.",
-                notes=[returns_sentence(back, returns_since), "Returned = the day of the lead's latest progress note."],
-            ),
-            output_format,
-        )
+        _returns(plans, day, returns_since, output_format)
         return
-    lines = status_rows(loaded.plan, rows(loaded.plan, day, amber_window=amber_days), day, end)
+    per_member = rows_of(plans, day, amber_window=amber_days)
+    if plans.several:
+        from sendplan.portfolio import status_across
+
+        lines = status_across(per_member, plans, day, end)
+    else:
+        lines = status_rows(plans.only.plan, per_member[0][1], day, end)
     report = Report(
         "status",
         lines,
-        f"Status as of {day.isoformat()} · {plan_name(loaded)}",
+        f"Status as of {day.isoformat()} · {plans_name(plans)}",
         notes=[
             (
                 "B, G, A, R = items rated blue, green, amber, red. Complete = complete items out of those "
@@ -281,5 +310,32 @@ def status_command(
             RAG_LEGEND.format(window=amber_days),
         ],
         section=lambda line: line.group,
+    )
+    show(report, output_format)
+
+
+def _returns(plans: Portfolio, day: date, since: date, output_format: str | None) -> None:
+    """status --returns-since: who has sent a progress note since *since*, plan by plan."""
+    from sendplan.outputs.rows import Report
+    from sendplan.summary import returns_sentence, returns_since
+
+    title = f"Returns since {since.isoformat()} as of {day.isoformat()} · {plans_name(plans)}"
+    if plans.several:
+        from sendplan.portfolio import returns_across
+
+        back: list[Any] = returns_across(rows_of(plans, day), since, day)
+        notes = [f"{plan}: {returns_sentence([line for line in back if line.plan == plan], since)}" for plan in plans.names]
+    else:
+        back = returns_since(plans.only.plan, plan_rows(plans, day), since, day)
+        notes = [returns_sentence(back, since)]
+    kind = "plan_returns" if plans.several else "returns"
+    report = Report(
+        kind,
+        back,
+        title,
+        empty="No lead has an open item.",
+        notes=[*notes, "Returned = the day of the lead's latest progress note."],
+        row_type=_row_type(plans, "returns"),
+        section=_plan_of if plans.several else None,
     )
     show(report, output_format)

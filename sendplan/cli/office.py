@@ -67,7 +67,7 @@ def _count(number: int, noun: str) -> str:
 @click.option("-o", "--output", "folder", metavar="DIR", required=True, type=click.Path(file_okay=False),
               help="The folder to write the workbooks and drafts in (made if missing).")  # fmt: skip
 def request_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     leads: tuple[str, ...],
     within: tuple[int, str] | None,
@@ -230,7 +230,12 @@ def _say(source: Any, outcomes: list[Any]) -> None:
               help="Apply this item's answers even though it changed in the plan after the form was made (repeatable).")
 @click.option("--all-or-nothing", is_flag=True, help="Apply nothing if any row conflicts.")
 def collect_command(
-    files: tuple[str, ...], plan_path: str | None, as_of: date | None, dry_run: bool, forced: tuple[str, ...], all_or_nothing: bool
+    files: tuple[str, ...],
+    plan_path: tuple[str, ...],
+    as_of: date | None,
+    dry_run: bool,
+    forced: tuple[str, ...],
+    all_or_nothing: bool,
 ) -> None:
     """Read returned workbooks and record their answers in the plan, in one checked write.
 
@@ -245,13 +250,14 @@ def collect_command(
     Example:
       sendplan collect returns/*.xlsx --dry-run
     """
+    from sendplan.cli.plans import refuse_several
     from sendplan.office.collect import plan_collect
     from sendplan.plan.edit import update_items
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import STDIN, choose_plan
+    from sendplan.plan.source import STDIN
     from sendplan.plan.write import writable_path
 
-    path = choose_plan(plan_path)
+    path = refuse_several(plan_path, "collect")
     if path == STDIN:
         raise click.BadParameter("a plan read from standard input cannot be updated; name the plan file.", param_hint="--plan")
     writable_path(path)

@@ -117,21 +117,23 @@ COMPLETE_VAR = "_SENDPLAN_COMPLETE"
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
 
-def completion_plan(ctx: click.Context) -> Any:
-    """The Plan chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled, or None if unusable."""
+def completion_plans(ctx: click.Context) -> Any:
+    """The plans chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled (a Portfolio), or
+    None if any is unusable."""
     try:
-        from sendplan.plan.read import load_plan
-        from sendplan.plan.source import STDIN, choose_plan
+        from sendplan.cli.plans import plan_paths
+        from sendplan.plan.portfolio import open_portfolio
+        from sendplan.plan.source import STDIN
 
-        chosen = None
+        chosen: tuple[str, ...] = ()
         node: click.Context | None = ctx
-        while node is not None and chosen is None:
-            chosen = node.params.get("plan_path")
+        while node is not None and not chosen:
+            chosen = tuple(node.params.get("plan_path") or ())
             node = node.parent
-        path = choose_plan(chosen)
-        if path == STDIN:  # completing must never wait on standard input
+        paths = plan_paths(chosen)
+        if STDIN in paths:  # completing must never wait on standard input
             return None
-        return load_plan(path).plan
+        return open_portfolio(paths)
     except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
         return None
 
@@ -151,35 +153,44 @@ def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
 
 
 def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Lead codes from the plan (its key, then codes only items use), for CODE and --lead."""
-    plan = completion_plan(ctx)
-    if plan is None:
+    """Lead codes from the plans (each key, then codes only items use), for CODE and --lead."""
+    plans = completion_plans(ctx)
+    if plans is None:
         return []
     from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import known_leads
+    from sendplan.portfolio import lead_codes, lead_names, names_text
 
     prefix = normalise_lead_code(incomplete)
-    leads = plan.leads
-    return _offer(
-        [(code, leads[code].name if code in leads else None) for code in known_leads(plan) if code.startswith(prefix)]
-    )
+    return _offer([(code, names_text(lead_names(plans, code))) for code in lead_codes(plans) if code.startswith(prefix)])
 
 
 def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Item ids from the plan, each with its action as the description (zsh and fish show it)."""
-    plan = completion_plan(ctx)
-    if plan is None:
+    """Item ids from the plan (PLAN:ID when several are open), each with its action as the
+    description (zsh and fish show it)."""
+    plans = completion_plans(ctx)
+    if plans is None:
         return []
+    from sendplan.plan.portfolio import ref
+
     wanted = incomplete.lower()
-    return _offer([(item.id, item.action) for _, _, item in plan.iter_items() if item.id.lower().startswith(wanted)])
+    offered = [
+        (ref(member.name, item.id) if plans.several else item.id, item.action)
+        for member in plans.members
+        for _, _, item in member.loaded.plan.iter_items()
+    ]
+    return _offer([(value, action) for value, action in offered if value.lower().startswith(wanted)])
 
 
 def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Task numbers from the plan, with each task's title."""
-    plan = completion_plan(ctx)
-    if plan is None:
+    """Task numbers from the plans, with each task's title (the first plan's, where several have one)."""
+    plans = completion_plans(ctx)
+    if plans is None:
         return []
-    return _offer([(str(task.number), task.title) for task in plan.tasks if str(task.number).startswith(incomplete)])
+    titles: dict[int, str] = {}
+    for member in plans.members:
+        for task in member.loaded.plan.tasks:
+            titles.setdefault(task.number, task.title)
+    return _offer([(str(number), title) for number, title in titles.items() if str(number).startswith(incomplete)])
 
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -190,11 +201,14 @@ def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: st
 
 
 def _plan_option(help_text: str) -> Callable[[F], F]:
+    # Several --plan values, or a folder, open several plans at once; $SENDPLAN_PLAN may hold
+    # several paths separated by os.pathsep (click splits a Path's variable there).
     return click.option(
         "--plan",
         "plan_path",
-        metavar="FILE",
+        metavar="PATH",
         type=PLAN_PATH,
+        multiple=True,
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         help=help_text,
@@ -202,13 +216,14 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
 
 
 plan_option = _plan_option(
-    "The plan file; '-' reads standard input. Default: ./plan.yaml, else the nearest one in the "
-    "folders above within the git repository, else the bundled plan."
+    "The plan file, or a folder of plans (repeatable: several plans at once); '-' reads standard "
+    "input. Default: ./plan.yaml, else the nearest one in the folders above within the git "
+    "repository, else the bundled plan."
 )
 # An edit needs a file to write back to, so standard input is not offered.
 edited_plan_option = _plan_option(
-    "The plan file to edit. Default: ./plan.yaml, else the nearest one in the folders above "
-    "within the git repository."
+    "The plan file to edit, or a folder of plans (then name the item PLAN:ID if several have its "
+    "id). Default: ./plan.yaml, else the nearest one in the folders above within the git repository."
 )
 
 
@@ -305,21 +320,18 @@ def resolve_format(output_format: str | None) -> OutputFormat:
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
 
 
-def load(plan_path: str | None) -> LoadedPlan:
+def load(plan_path: tuple[str, ...]) -> LoadedPlan:
+    """The one plan a command reads; a usage error if --plan names several (see cli/plans.py)."""
+    from sendplan.cli.plans import command_name, refuse_several
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import choose_plan
 
-    return load_plan(choose_plan(plan_path))
+    return load_plan(refuse_several(plan_path, command_name()))
 
 
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
     from sendplan.query import rows
 
     return rows(loaded.plan, as_of)
-
-
-def plan_name(loaded: LoadedPlan) -> str:
-    return str(loaded.plan.plan.title)
 
 
 def show(report: Report, output_format: str | None) -> None:

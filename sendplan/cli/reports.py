@@ -18,33 +18,16 @@ from sendplan.cli.options import (
     PeriodParam,
     as_of_option,
     day_or_today,
-    item_rows,
     lead_filter_option,
-    load,
-    plan_name,
     plan_option,
     write_bytes,
     write_output,
 )
+from sendplan.cli.plans import lead_filter, open_plans, plan_rows, plans_name, rows_of
 from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportFormat
 
 if TYPE_CHECKING:
-    from sendplan.plan.load import LoadedPlan
-
-
-
-def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import known_leads
-
-    known = known_leads(loaded.plan)
-    wanted = frozenset(normalise_lead_code(code) for code in codes)
-    unknown = sorted(wanted - set(known))
-    if unknown:
-        raise click.BadParameter(
-            f'"{unknown[0]}" is not a lead in this plan. Known leads: {", ".join(known)}.', param_hint="'--lead'"
-        )
-    return wanted
+    from sendplan.plan.portfolio import Portfolio
 
 
 @click.command("report")
@@ -60,7 +43,7 @@ def _lead_filter(loaded: LoadedPlan, codes: tuple[str, ...]) -> frozenset[str]:
 @click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
 @click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
 def report_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     since: date | None,
     ahead: tuple[int, str],
@@ -74,7 +57,8 @@ def report_command(
     Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
     (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
     legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
-    and the Word document print on A4 with page numbers.
+    and the Word document print on A4 with page numbers. On several plans (a folder): a
+    summary with a row per plan, then each plan's exceptions.
 
     \b
     Example:
@@ -97,9 +81,13 @@ def report_command(
     if fmt.binary and not to_file and sys.stdout.isatty():
         raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
-    loaded = load(plan_path)
+    plans = open_plans(plan_path)
+    if plans.several:
+        _portfolio_report(plans, day, fmt, output, since=since, ahead=ahead, author=author, audience=audience)
+        return
+    loaded = plans.only
     board = board_report(
-        loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
+        loaded, plan_rows(plans, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
     content = writer_of(fmt)(board)
     if isinstance(content, bytes):
@@ -124,12 +112,12 @@ def report_command(
 
 
 def timeline_command(
-    plan_path: str | None, as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+    plan_path: tuple[str, ...], as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
 ) -> None:
     """Deadlines month by month: a row per task, a column per month, overdue marked.
 
     Each cell counts the items due that month; "!" means some are overdue and "✓" that all
-    are finished. Long plans wrap into bands of months.
+    are finished. Long plans wrap into bands of months. On several plans, a row per plan.
 
     \b
     Example:
@@ -141,20 +129,29 @@ def timeline_command(
     from sendplan.timeline import grid, records
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    wanted = _lead_filter(loaded, leads)
-    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    plans = open_plans(plan_path)
+    wanted = lead_filter(plans, leads)
+    per_member = rows_of(plans, day)
+    chosen = select([row for _, found in per_member for row in found], ItemFilter(leads=wanted))
     terminal = sys.stdout.isatty()
     columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
-    # With --lead, only the tasks where that lead has items.
-    lanes = [(task.number, task.title) for task in loaded.plan.tasks if not wanted or any(row.task == task.number for row in chosen)]
-    the_grid = grid(lanes, chosen, day)
+    if plans.several:
+        from sendplan.portfolio import plan_grid, plan_records
+
+        the_grid = plan_grid(per_member, chosen, day)
+        cells = plan_records
+    else:
+        # With --lead, only the tasks where that lead has items.
+        tasks = plans.only.plan.tasks
+        lanes = [(task.number, task.title) for task in tasks if not wanted or any(row.task == task.number for row in chosen)]
+        the_grid = grid(lanes, chosen, day)
+        cells = records
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
-    title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    title = f"Deadlines by month as of {day.isoformat()} · {plans_name(plans)}{who}"
     if timeline_format == "json":
         from sendplan.outputs.json import to_json
 
-        click.echo(to_json(records(the_grid)))
+        click.echo(to_json(cells(the_grid)))
         return
     from sendplan.outputs.timeline import write_timeline
 
@@ -166,7 +163,7 @@ def timeline_command(
 @as_of_option
 @lead_filter_option
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
-def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
+def ics_command(plan_path: tuple[str, ...], as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
     """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.
 
     Events keep the same UID from one export to the next, so importing again updates them;
@@ -176,16 +173,53 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
     Example:
       sendplan ics --lead AG -o ag-deadlines.ics
     """
-    from sendplan.outputs.ics import calendar
+    from sendplan.outputs.ics import plans_calendar
     from sendplan.query import ItemFilter, select
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    wanted = _lead_filter(loaded, leads)
-    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
-    name = plan_name(loaded) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
-    data = calendar(loaded.plan, chosen, day, name)
+    plans = open_plans(plan_path)
+    wanted = lead_filter(plans, leads)
+    flt = ItemFilter(leads=wanted)
+    parts = [
+        (member.name if plans.several else None, member.loaded.plan, select(found, flt))
+        for member, found in rows_of(plans, day)
+    ]
+    name = plans_name(plans) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    data = plans_calendar(parts, day, name)
     if output is None or output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
         write_output(output, data.decode("utf-8"))
+
+
+def _portfolio_report(
+    plans: Portfolio,
+    day: date,
+    fmt: ReportFormat,
+    output: str | None,
+    *,
+    since: date | None,
+    ahead: tuple[int, str],
+    author: str | None,
+    audience: str | None,
+) -> None:
+    """The report on several plans: the summary by plan, then each plan's exceptions."""
+    from sendplan.outputs.portfolio import written
+    from sendplan.outputs.registry import portfolio_writer_of
+    from sendplan.portfolio_report import portfolio_report
+
+    if since is not None:
+        raise click.BadParameter(
+            "the report on several plans has no progress section, so it takes no --since. "
+            "Leave it out, or name one plan.",
+            param_hint="'--since'",
+        )
+    report = portfolio_report(rows_of(plans, day), day, ahead=ahead, author=author, audience=audience)
+    content = portfolio_writer_of(fmt)(report)
+    data = content if isinstance(content, bytes) else content.encode()
+    if isinstance(content, bytes):
+        write_bytes(output, content)
+    else:
+        write_output(output, content)
+    if output and output != "-":
+        click.echo(f"Wrote {output} ({written(report, len(data))})", err=True)

@@ -15,11 +15,11 @@ from sendplan.cli.options import (
     format_options,
     load,
     output_options,
-    plan_name,
     plan_option,
     show,
     write_output,
 )
+from sendplan.cli.plans import plan_name
 
 
 @click.command("init")
@@ -71,7 +71,7 @@ def schema_command(output: str | None) -> None:
 @plan_option
 @format_options
 @output_options
-def glossary_command(plan_path: str | None, output_format: str | None) -> None:
+def glossary_command(plan_path: tuple[str, ...], output_format: str | None) -> None:
     """The plan's abbreviations and their meanings (the "glossary:" section of the plan).
 
     Abbreviations used in the plan's text but missing from the glossary are listed on stderr.

@@ -199,6 +199,7 @@ HEALTH_WORDING: dict[str, tuple[str, str]] = {
     "SP115": ("{n} abbreviation is not in the glossary", "{n} abbreviations are not in the glossary"),
     "SP116": ("{n} task or deliverable holds no actions", "{n} tasks or deliverables hold no actions"),
     "SP117": ("{n} lead's email cannot be an address", "{n} leads' emails cannot be addresses"),
+    "SP118": ("{n} lead code has another name in another plan", "{n} lead codes have other names in other plans"),
 }
 HEALTH_TITLE = "Appendix: plan health"
 HEALTH_HEADERS = ["What needs attention", "Which"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from sendplan import __version__
-from sendplan.outputs.board import label
+from sendplan.outputs.board import label, size_text
 from sendplan.outputs.html import CSS, chip, e, exceptions_html, legend_html, page_css, rag_bar, table
 from sendplan.outputs.markdown import md_escape, md_exceptions, md_table
 from sendplan.portfolio_report import PlanLine, PortfolioReport
@@ -61,6 +61,14 @@ def summary_headers(report: PortfolioReport) -> list[str]:
 def figure_cells(figures: Figures) -> list[str]:
     """Items, percent complete, overdue and due in the look-ahead, as text."""
     return [str(figures.total), f"{figures.percent_complete}%", str(figures.overdue), str(figures.due_ahead)]
+
+
+def written(report: PortfolioReport, size: int) -> str:
+    """What `report -o FILE` on several plans confirms it wrote."""
+    return (
+        f"{size_text(size)}: {plural(len(report.plans), 'plan')}, {plural(report.total.total, 'item')}, "
+        f"{report.exception_count} red or overdue"
+    )
 
 
 def section_title(line: PlanLine) -> str:

@@ -28,6 +28,9 @@ class Report:
     highlight: Callable[[Any], bool] = lambda row: False
     # Rows whose section differs from the next row's end a section (a rule in the table).
     section: Callable[[Any], Any] | None = None
+    # The rows' dataclass when it is not the kind's usual one (rows that carry their plan), so
+    # an empty report still has its columns (a TSV header, --fields).
+    row_type: type | None = None
 
 
 _SCALARS = frozenset({str, int, bool, type(None), float})
@@ -77,7 +80,7 @@ def field_names(report: Report) -> list[str]:
     """Every column a report can show: its row dataclass's fields, in JSON-contract order."""
     if report.rows:
         return [f.name for f in fields(report.rows[0])]
-    row_type = _row_type(report.kind)
+    row_type = report.row_type or _row_type(report.kind)
     return [f.name for f in fields(row_type)] if row_type is not None else []
 
 

@@ -164,7 +164,6 @@ def open_portfolio(paths: Sequence[str], *, load: Loader | None = None, stdin: t
     been tried, so a broken plan is never passed over while the others answer.
     """
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import read_source
 
     load = load or load_plan
     files = plan_files(paths)
@@ -175,15 +174,8 @@ def open_portfolio(paths: Sequence[str], *, load: Loader | None = None, stdin: t
         try:
             opened.append((file.path, load(file.path, stdin=stdin) if file.path == STDIN else load(file.path)))
         except PlanError as error:
-            if file.found and not _meant_as_plan(file.path, read_source):
-                notes.append(
-                    Problem(
-                        'not a plan (no "plan:" or "tasks:" at the top), so it is left out. '
-                        "Move it out of the folder to silence this note.",
-                        Location(file.path),
-                        severity=Severity.WARNING,
-                    )
-                )
+            if file.found and not meant_as_plan(file.path):
+                notes.append(not_a_plan(file.path))
                 continue
             problems.extend(error.problems)
     if problems:
@@ -204,12 +196,25 @@ def open_portfolio(paths: Sequence[str], *, load: Loader | None = None, stdin: t
     return Portfolio(members, is_portfolio(paths), notes)
 
 
-def _meant_as_plan(path: str, read: Callable[[str], tuple[str, str]]) -> bool:
+def meant_as_plan(path: str) -> bool:
+    """Whether a file that failed to load as a plan was meant to be one (see looks_like_plan)."""
+    from sendplan.plan.source import read_source
+
     try:
-        _, text = read(path)
+        _, text = read_source(path)
     except PlanError:  # not even text (a binary file named .yaml): treat it as a broken plan
         return True
     return looks_like_plan(text)
+
+
+def not_a_plan(path: str) -> Problem:
+    """The note that a YAML file found in a folder of plans is not a plan and is left out."""
+    return Problem(
+        'not a plan (no "plan:" or "tasks:" at the top), so it is left out. '
+        "Move it out of the folder to silence this note.",
+        Location(path),
+        severity=Severity.WARNING,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,7 +274,7 @@ def find_item(portfolio: Portfolio, text: str, unknown: Callable[[str, LoadedPla
 # Across plans: one code, one person
 
 
-LEAD_NAME_CODE = "SP118"
+LEAD_NAME_CODE = "SP118"  # registered (with its documentation) in plan/checks/across.py
 
 
 def _same_name(name: str) -> str:

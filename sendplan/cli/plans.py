@@ -1,0 +1,156 @@
+"""Which plans a command reads, and what several plans open at once change on the command line.
+
+--plan may be given more than once and may name a folder ($SENDPLAN_PLAN too, several paths
+separated by os.pathsep, ":" on Linux and macOS, ";" on Windows); sendplan/plan/portfolio.py
+says which files a folder holds. A command that reads one plan (diff, glossary, request…)
+refuses several with a usage error; one that edits takes PLAN:ID. Notes about files left out of
+a folder go to stderr here; nothing else prints.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from sendplan.plan.load import LoadedPlan
+    from sendplan.plan.portfolio import Member, Portfolio
+    from sendplan.query import ItemRow
+
+
+def plan_paths(plan_path: tuple[str, ...]) -> list[str]:
+    """The --plan values, or the one plan chosen when none is given (./plan.yaml, the nearest one
+    up the git repository, else the bundled example)."""
+    from sendplan.plan.source import choose_plan
+
+    return list(plan_path) if plan_path else [choose_plan(None)]
+
+
+def tell_notes(portfolio: Portfolio) -> None:
+    from sendplan.outputs.problems import format_problem
+
+    for note in portfolio.notes:
+        click.echo(format_problem(note), err=True)
+
+
+def open_plans(plan_path: tuple[str, ...]) -> Portfolio:
+    """Every plan --plan names (one, or several), each read as one plan is; a broken one stops
+    the command with its own FILE:LINE:COL (a PlanError)."""
+    from sendplan.plan.portfolio import open_portfolio
+
+    portfolio = open_portfolio(plan_paths(plan_path))
+    tell_notes(portfolio)
+    return portfolio
+
+
+def refuse_several(plan_path: tuple[str, ...], command: str) -> str:
+    """The one plan file a one-plan command reads, or a usage error if --plan names several."""
+    from sendplan.plan.portfolio import is_folder, is_portfolio
+
+    paths = plan_paths(plan_path)
+    if is_portfolio(paths):
+        what = "a folder" if any(is_folder(path) for path in paths) else f"{len(paths)} plans"
+        raise click.BadParameter(
+            f"`sendplan {command}` works on one plan, and this names {what}. Name one plan file.",
+            param_hint="'--plan'",
+        )
+    return paths[0]
+
+
+def command_name() -> str:
+    ctx = click.get_current_context()
+    return ctx.info_name or ctx.command.name or "sendplan"
+
+
+def rows_of(portfolio: Portfolio, as_of: date, amber_window: int | None = None) -> list[tuple[Member, list[ItemRow]]]:
+    from sendplan.portfolio import member_rows
+
+    if amber_window is None:
+        return member_rows(portfolio, as_of)
+    return member_rows(portfolio, as_of, amber_window=amber_window)
+
+
+def plan_rows(portfolio: Portfolio, as_of: date) -> list[ItemRow]:
+    """Every open plan's rows as of *as_of*, carrying their plan when several are open."""
+    from sendplan.portfolio import all_rows
+
+    return all_rows(rows_of(portfolio, as_of))
+
+
+def plan_name(loaded: LoadedPlan) -> str:
+    """What a title calls a plan: its title."""
+    return str(loaded.plan.plan.title)
+
+
+def plans_name(portfolio: Portfolio) -> str:
+    """What a title calls the plans: the one plan's title, or "3 plans"."""
+    if not portfolio.several:
+        return plan_name(portfolio.only)
+    count = len(portfolio.members)
+    return f"{count} plan{'s' if count != 1 else ''}"
+
+
+def known_codes(portfolio: Portfolio) -> list[str]:
+    from sendplan.portfolio import lead_codes
+
+    return lead_codes(portfolio)
+
+
+def lead_filter(portfolio: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'") -> frozenset[str]:
+    """The codes asked for, each a lead in some open plan; otherwise a usage error naming them."""
+    from sendplan.outputs.text import visible
+    from sendplan.plan.codes import normalise_lead_code
+
+    known = known_codes(portfolio)
+    wanted = [normalise_lead_code(code) for code in codes]
+    for code, normal in zip(codes, wanted, strict=True):
+        if normal not in known:
+            where = "this plan" if not portfolio.several else "any of the open plans"
+            raise click.BadParameter(
+                f'"{visible(code)}" is not a lead in {where}. Known leads: {", ".join(known) or "none"}.',
+                param_hint=hint,
+            )
+    return frozenset(wanted)
+
+
+def lead_label(portfolio: Portfolio, code: str) -> str:
+    """ "AG (Anthony Giles)", with each plan's name when they differ; the code alone if no plan names it."""
+    from sendplan.portfolio import lead_names, names_text
+
+    names = names_text(lead_names(portfolio, code))
+    return f"{code} ({names})" if names else code
+
+
+def find_item(portfolio: Portfolio, text: str) -> tuple[Member, str]:
+    """The plan and id of the item *text* names (PLAN:ID, or an id one open plan has), or a
+    usage error saying which plans have it."""
+    from sendplan.plan.edit import unknown_item_message
+    from sendplan.plan.portfolio import ItemRefError
+    from sendplan.plan.portfolio import find_item as find
+
+    try:
+        return find(portfolio, text, unknown_item_message)
+    except ItemRefError as error:
+        raise click.BadParameter(str(error), param_hint="ID") from None
+
+
+def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
+    """(plan file, item id) of the item *text* names, for an edit: the file checked writable
+    before it is read, as one plan's always was; PLAN:ID or an id one open plan has."""
+    from sendplan.plan.portfolio import is_portfolio
+    from sendplan.plan.source import STDIN
+    from sendplan.plan.write import writable_path
+
+    paths = plan_paths(plan_path)
+    if STDIN in paths:
+        raise click.BadParameter(
+            "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
+            param_hint="--plan",
+        )
+    if not is_portfolio(paths):
+        writable_path(paths[0])
+    member, item_id = find_item(open_plans(plan_path), text)
+    writable_path(member.loaded.source)
+    return member.loaded.source, item_id
