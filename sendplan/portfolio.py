@@ -76,11 +76,16 @@ def member_rows(
     portfolio: Portfolio, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS
 ) -> list[tuple[Member, list[ItemRow]]]:
     """Each open plan with its rows as of *as_of*; the rows carry the plan when several are open."""
-    result: list[tuple[Member, list[ItemRow]]] = []
-    for member in portfolio.members:
-        found = rows(member.loaded.plan, as_of, amber_window=amber_window)
-        result.append((member, list(tagged(found, member.name)) if portfolio.several else found))
-    return result
+    return [
+        (member, rows_of_member(member, as_of, portfolio.several, amber_window=amber_window))
+        for member in portfolio.members
+    ]
+
+
+def rows_of_member(member: Member, as_of: date, several: bool, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
+    """One open plan's rows as of *as_of*, carrying its name when *several* plans are open."""
+    found = rows(member.loaded.plan, as_of, amber_window=amber_window)
+    return list(tagged(found, member.name)) if several else found
 
 
 def all_rows(per_member: Sequence[tuple[Member, list[ItemRow]]]) -> list[ItemRow]:

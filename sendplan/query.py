@@ -16,16 +16,19 @@ from sendplan.plan.dates import Deadline, Precision, days_overdue, recurring_due
 AMBER_WINDOW_DAYS = 30
 
 # What each rating means, in the legend's order: the one place every legend and key (tables,
-# reports, the report's chart) takes its ratings from.
+# reports, the report's chart, the workbook) takes its ratings from.
 RAG_MEANINGS = (
     ("blue", "complete"),
     ("red", "overdue or off track"),
     ("amber", "at risk, or not started and due within {window} days"),
     ("green", "on course"),
+    ("grey", "no deadline or no lead, so not known to be on course"),
     ("none", "dropped"),
 )
 RAG_OVERRIDE = "A rating set by hand in the plan overrides this."
 RAG_LEGEND = "RAG: " + "; ".join(f"{name} = {meaning}" for name, meaning in RAG_MEANINGS) + ". " + RAG_OVERRIDE
+# Every rating an item can have, worst first (None, for a dropped item, is not among them).
+RAGS = ("red", "amber", "grey", "green", "blue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,9 @@ class ItemRow:
     revised_deadline: str | None
     slip_days: int | None
     last_update: LastUpdate | None = field(default=None)
+    # Why the item has its rating ("overdue", "no deadline"), or the plan's reason for one set by
+    # hand. Last, so the columns of tab-separated output before it keep their places.
+    rag_reason: str | None = field(default=None)
 
     @property
     def due_date(self) -> date | None:
@@ -93,19 +99,38 @@ def _due(deadline: Deadline | None, plan_date: date | None, as_of: date, complet
     return recurring_due_date(deadline, plan_date=start, as_of=as_of, completed=completed)
 
 
-def derive_rag(status: str, overdue: bool, due: date | None, as_of: date, window: int) -> str | None:
-    """The RAG rule printed in RAG_LEGEND."""
+def rate(
+    status: str, overdue: bool, due: date | None, as_of: date, window: int, *, has_lead: bool = True
+) -> tuple[str | None, str]:
+    """(rating, why) by the rule printed in RAG_LEGEND: None for a dropped item.
+
+    Green says an item is on course, which nobody can say of an item with no deadline (it can
+    never fall due) or no lead (nobody answers for it): those are grey, saying which is missing.
+    What is known to be wrong still shows: an overdue, off-track or at-risk item keeps its colour.
+    """
     if status == "complete":
-        return "blue"
+        return "blue", "complete"
     if status == "dropped":
-        return None
-    if overdue or status == "off_track":
-        return "red"
+        return None, "dropped"
+    if overdue:
+        return "red", "overdue"
+    if status == "off_track":
+        return "red", "off track"
     if status == "at_risk":
-        return "amber"
+        return "amber", "at risk"
     if status == "not_started" and due is not None and (due - as_of).days <= window:
-        return "amber"
-    return "green"
+        return "amber", f"not started, due within {window} days"
+    missing = [what for what, gone in (("deadline", due is None), ("lead", not has_lead)) if gone]
+    if missing:
+        return "grey", "no " + " or ".join(missing)
+    return "green", "on course"
+
+
+def derive_rag(
+    status: str, overdue: bool, due: date | None, as_of: date, window: int, *, has_lead: bool = True
+) -> str | None:
+    """The rating alone, by the rule printed in RAG_LEGEND (see `rate`)."""
+    return rate(status, overdue, due, as_of, window, has_lead=has_lead)[0]
 
 
 def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
@@ -127,7 +152,10 @@ def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> li
         lead = leads.get(item.lead) if item.lead else None
         latest = item.updates[-1] if item.updates else None
         row_status = "on_track" if recurring and not finished and status == "complete" else status.value
-        rag = item.rag.value if item.rag else derive_rag(row_status, overdue, due, as_of, amber_window)
+        if item.rag:
+            rag, why = item.rag.value, item.rag_reason
+        else:
+            rag, why = rate(row_status, overdue, due, as_of, amber_window, has_lead=item.lead is not None)
         result.append(
             ItemRow(
                 id=item.id,
@@ -149,6 +177,7 @@ def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> li
                 revised_deadline=revised.isoformat() if revised else None,
                 slip_days=slip,
                 last_update=LastUpdate(latest.date.isoformat(), latest.by, latest.text) if latest else None,
+                rag_reason=why,
             )
         )
     return result

@@ -18,13 +18,14 @@ from sendplan.errors import Problem
 from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, ItemRow, due_within
+from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, RAGS, ItemRow, due_within
 from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
-RAG_ORDER = ("red", "amber", "green", "blue")
-# The worst rating in a group colours the group: a task with one red item is red.
-RAG_RANK = {"red": 0, "amber": 1, "green": 2, "blue": 3}
+RAG_ORDER = RAGS  # worst first: red, amber, grey, green, blue
+# The worst rating in a group colours the group: a task with one red item is red, and one with
+# an item nobody can call on course (grey) is not green.
+RAG_RANK = {name: rank for rank, name in enumerate(RAG_ORDER)}
 STATUS_LEGEND = (
     "Status: not started; on track (in progress); at risk; off track (behind schedule); "
     "complete; dropped (cancelled or withdrawn)."
@@ -173,6 +174,9 @@ def task_reason(group: Sequence[ItemRow], rag: str | None, as_of: date) -> str:
         return f"At risk or due within {AMBER_WINDOW_DAYS} days and not started: {', '.join(risky)}."
     if rag is None:
         return "All items dropped."
+    if rag == "grey":
+        unknown = [f"{row.id} ({row.rag_reason})" for row in group if row.rag == "grey"]
+        return f"Cannot be called on course: {', '.join(unknown)}."
     done = sum(row.status == "complete" for row in group)
     coming = [row for row in group if not row.finished and row.due_date and row.due_date >= as_of]
     if rag == "blue" or not coming:

@@ -13,7 +13,8 @@ from typing import Any
 from sendplan.query import ItemRow, known_leads
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
-RAGS = ("blue", "green", "amber", "red")
+# The dashboard's order of ratings (its B, G, A, R and Grey columns).
+RAGS = ("blue", "green", "amber", "red", "grey")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class StatusRow:
     overdue: int
     due_soon: int
     percent_complete: int | None
+    # Items nobody can call on course (no deadline or no lead). Last, so the columns of
+    # tab-separated output before it keep their places.
+    grey: int = 0
 
 
 def percent(done: int, total: int) -> int | None:

@@ -42,6 +42,49 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
+def run_in_terminal(script: str, cwd: Path, env: dict[str, str], columns: int = 80, lines: int = 40) -> tuple[str, str]:
+    """Run a bash *script* with its standard output on a pseudo-terminal *columns* wide, as a
+    person at a terminal sees it; returns (what the terminal showed, standard error).
+
+    Standard input and standard error stay pipes, so only what a command writes to standard
+    output is on the terminal; the pager is turned off (the text is what it would show).
+    """
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+    settings = {"COLUMNS": str(columns), "LINES": str(lines), "SENDPLAN_PAGER": "cat", "NO_COLOR": "1", "TERM": "dumb"}
+    process = subprocess.Popen(
+        ["bash", "-c", script], cwd=cwd, env={**env, **settings}, stdin=subprocess.DEVNULL,
+        stdout=follower, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once the last writer has gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.stderr is not None
+    with process.stderr:
+        error = process.stderr.read().decode("utf-8")
+    process.wait(timeout=30)
+    return shown.decode("utf-8").replace("\r\n", "\n"), error
+
+
 DSG_PLAN = REPO / "tests" / "fixtures" / "portfolio" / "dsg.yaml"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from helpers import changed_lines
+from helpers import changed_lines, run_in_terminal
 
 import sendplan
 from sendplan.errors import PlanError
@@ -441,15 +441,12 @@ def test_readme_progress_session_is_real_output(tmp_path: Path, bundled_plan: Pa
     """docs/progress.md's update/done/status examples, replayed in order on a copy of the plan, print what it shows."""
     shutil.copy(bundled_plan, tmp_path / "plan.yaml")
     source_root = Path(sendplan.__file__).resolve().parent.parent
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "PYTHONPATH": str(source_root)}
+    env = {**os.environ, "PYTHONPATH": str(source_root)}
     env.pop("SENDPLAN_PLAN", None)
     session = readme_session()
     assert len(session) >= 8
     for command, expected in session:
-        line = command
-        if line.startswith("sendplan status") and "|" not in line and "--json" not in line:
-            line += " --format table"  # what a terminal shows; here stdout is a pipe
-        script = f'sendplan() {{ "{sys.executable}" -m sendplan "$@"; }}\n{line}'
-        result = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env, check=False)
-        shown = [text.rstrip() for text in (result.stdout + result.stderr).rstrip("\n").splitlines()]
+        script = f'sendplan() {{ "{sys.executable}" -m sendplan "$@"; }}\n{command}'
+        output, error = run_in_terminal(script, tmp_path, env)  # what a terminal shows
+        shown = [text.rstrip() for text in (output + error).rstrip("\n").splitlines()]
         assert shown == [text.rstrip() for text in expected.rstrip("\n").splitlines()], command

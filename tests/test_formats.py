@@ -286,20 +286,23 @@ def test_neutralised_text_never_starts_a_formula(text: str) -> None:
     assert cell.removeprefix("'") == text or cell == text
 
 
-def read_xlsx(path: Path) -> list[list[Any]]:
+def read_xlsx(path: Path, sheet_name: str | None = None) -> list[list[Any]]:
+    """The cells of a workbook's sheet (the one it opens on, unless named), row by row."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(path).active
+    book = load_workbook(path)
+    sheet = book[sheet_name] if sheet_name else book.active
     assert sheet is not None
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def test_xlsx_keeps_each_cell_its_type(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
-    """-o items.xlsx: ids stay text (4.10 is not 4.1), days are dates, counts are numbers."""
+    """-o items.xlsx: on the data sheet ids stay text (4.10 is not 4.1), days are dates, counts
+    are numbers and overdue is a real TRUE/FALSE."""
     target = tmp_path / "items.xlsx"
     result = run("list", "--plan", str(bundled_plan), "--as-of", AS_OF, "-o", str(target))
     assert result.exit_code == 0
-    rows = read_xlsx(target)
+    rows = read_xlsx(target, "Items")
     header, body = rows[0], rows[1:]
     as_json = json.loads(run("list", "--plan", str(bundled_plan), "--as-of", AS_OF, "--json").stdout)
     assert header == list(as_json[0])
@@ -309,7 +312,7 @@ def test_xlsx_keeps_each_cell_its_type(run: Callable[..., Result], bundled_plan:
     assert item["deadline"].date() == date(2020, 10, 31)  # a real date cell, not text
     assert item["deadline_text"] == "Oct 2020"
     assert item["days_overdue"] == 396 and item["task"] == 4
-    assert item["overdue"] == "TRUE"
+    assert item["overdue"] is True
     recurring = dict(zip(header, body[[row[0] for row in body].index("4.11")], strict=True))
     assert recurring["success_criteria"] == "adequate funding for all EHCPs;\nappropriate cost inflation built in."
 
@@ -323,11 +326,13 @@ def test_xlsx_text_is_never_a_formula(run: Callable[..., Result], write_plan: Ca
     assert run("list", "--plan", str(path), "--as-of", AS_OF, "-o", str(target)).exit_code == 0
     from openpyxl import load_workbook
 
-    sheet = load_workbook(target).active
-    assert sheet is not None
-    action, criteria = sheet["E2"], sheet["F2"]
+    book = load_workbook(target)
+    action, criteria = book["Items"]["E2"], book["Items"]["F2"]
     assert (action.value, action.data_type) == ("=cmd|' /C calc'!A0", "s")
     assert (criteria.value, criteria.data_type) == ("@SUM(1+1)", "s")
+    tracker_action, tracker_criteria = book["Tracker"]["G2"], book["Tracker"]["H2"]
+    assert (tracker_action.value, tracker_action.data_type) == ("=cmd|' /C calc'!A0", "s")
+    assert (tracker_criteria.value, tracker_criteria.data_type) == ("✓ @SUM(1+1)", "s")
 
 
 def test_xlsx_never_goes_to_a_terminal(run: Callable[..., Result], bundled_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from helpers import REPO
 ITEM_KEYS = [
     "id", "task", "task_title", "deliverable", "action", "success_criteria", "lead", "lead_name",
     "deadline", "deadline_text", "precision", "status", "overdue", "days_overdue", "rag",
-    "completed", "revised_deadline", "slip_days", "last_update",
+    "completed", "revised_deadline", "slip_days", "last_update", "rag_reason",
 ]  # fmt: skip
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -38,7 +38,8 @@ def test_item_value_types(run: Callable[..., Result], bundled_plan: Path) -> Non
         assert item["precision"] in ("day", "month", "recurring", None)
         assert isinstance(item["overdue"], bool)
         assert (item["days_overdue"] is None) is (not item["overdue"])
-        assert item["rag"] in ("blue", "green", "amber", "red", None)
+        assert item["rag"] in ("blue", "green", "amber", "red", "grey", None)
+        assert isinstance(item["rag_reason"], str)
 
 
 def test_json_is_utf8_and_alone_on_stdout(run: Callable[..., Result], bundled_plan: Path) -> None:

@@ -175,7 +175,7 @@ def test_dependencies_without_cycle_load() -> None:
         pytest.param("not_started", False, date(2022, 3, 15), "amber", id="not started due within window"),
         pytest.param("not_started", False, date(2022, 3, 31), "amber", id="window edge is amber"),
         pytest.param("not_started", False, date(2022, 4, 1), "green", id="not started beyond window"),
-        pytest.param("not_started", False, None, "green", id="not started without deadline"),
+        pytest.param("not_started", False, None, "grey", id="not started without deadline"),
         pytest.param("on_track", False, date(2022, 3, 5), "green", id="on track and not late"),
     ],
 )
@@ -187,7 +187,10 @@ def test_derive_rag(status: str, overdue_flag: bool, due: date | None, rag: str 
 def test_rag_legend_states_the_rule() -> None:
     """The legend names every colour and the window."""
     legend = RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)
-    for word in ("blue = complete", "red = overdue or off track", "amber = at risk", "within 30 days", "none = dropped"):
+    for word in (
+        "blue = complete", "red = overdue or off track", "amber = at risk", "within 30 days",
+        "grey = no deadline or no lead", "none = dropped",
+    ):  # fmt: skip
         assert word in legend
 
 
@@ -202,7 +205,7 @@ def test_manual_rag_overrides_derived() -> None:
 
 def test_amber_window_is_an_option() -> None:
     """A wider warning window turns a not-started item amber sooner."""
-    items = '- id: "1.1"\n  deadline: Mar 2022'
+    items = '- id: "1.1"\n  deadline: Mar 2022\n  lead: AG'
     assert load_rows(items, date(2022, 1, 1))["1.1"].rag == "green"
     assert load_rows(items, date(2022, 1, 1), amber_window=90)["1.1"].rag == "amber"
 
@@ -219,7 +222,7 @@ def test_finished_items_are_never_overdue(status: str) -> None:
 def test_revised_deadline_moves_item_out_of_overdue_and_shows_slip() -> None:
     """Overdue counts against the revised deadline; slip_days is measured from the baseline."""
     items = (
-        '- id: "1.1"\n  deadline: Mar 2022\n  status: on_track\n'
+        '- id: "1.1"\n  deadline: Mar 2022\n  lead: AG\n  status: on_track\n'
         '  revised_deadline: Sep 2022\n  revision_reason: Board agreed a later start'
     )
     row = load_rows(items, date(2022, 6, 1))["1.1"]
@@ -251,7 +254,7 @@ def test_rows_carry_completion_and_last_update() -> None:
 
 def test_recurring_item_completed_falls_due_next_year() -> None:
     """A yearly item completed for this year is not overdue and falls due again next year."""
-    items = '- id: "1.1"\n  deadline: every January\n  status: complete\n  completed: 2022-01-20'
+    items = '- id: "1.1"\n  deadline: every January\n  lead: AG\n  status: complete\n  completed: 2022-01-20'
     row = load_rows(items, date(2022, 6, 1))["1.1"]
     assert row.deadline == "2023-01-31"
     assert not row.overdue

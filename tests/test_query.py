@@ -60,10 +60,16 @@ def test_overdue_sorted_most_overdue_first() -> None:
 
 
 def test_derived_rag() -> None:
-    """complete → blue, dropped → none, overdue → red, at risk or not started near due → amber."""
+    """complete → blue, dropped → none, overdue → red, at risk or not started near due → amber;
+    no lead (1.4) or no deadline (1.5) → grey, never green, with the reason."""
     _, item_rows = plan_rows(date(2022, 1, 10))
     rag = {row.id: row.rag for row in item_rows}
-    assert rag == {"1.1": "amber", "1.2": "blue", "1.3": "amber", "1.4": "green", "1.5": "green", "2.1": "amber", "2.2": None}
+    assert rag == {"1.1": "amber", "1.2": "blue", "1.3": "amber", "1.4": "grey", "1.5": "grey", "2.1": "amber", "2.2": None}
+    reasons = {row.id: row.rag_reason for row in item_rows}
+    assert reasons == {
+        "1.1": "not started, due within 30 days", "1.2": "complete", "1.3": "at risk", "1.4": "no lead",
+        "1.5": "no deadline", "2.1": "not started, due within 30 days", "2.2": "dropped",
+    }  # fmt: skip
 
 
 def test_filter_by_lead_dates_and_status() -> None:

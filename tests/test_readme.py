@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
-from helpers import REPO
+from helpers import REPO, run_in_terminal
 
 import sendplan
 from sendplan.cli import cli
@@ -26,36 +25,15 @@ EXAMPLES = [
 ]
 
 
-def shows_a_table(command: str) -> bool:
-    """Whether the line's last sendplan command takes --format (a listing), so that a terminal would
-    show it a table (collect, for one, has no --format)."""
-    words = command.split()
-    names = [words[n + 1] for n, word in enumerate(words[:-1]) if word == "sendplan"]
-    found = cli.commands.get(names[-1]) if names else None
-    return found is not None and any("--format" in param.opts for param in found.params)
-
-
 def run_shell(command: str) -> str:
-    """Run a README command line with `sendplan` meaning this package, as on an 80-column terminal."""
-    if (
-        "|" not in command and "--json" not in command and "--format" not in command and " -o " not in command
-        and shows_a_table(command)
-    ):
-        command += " --format table"  # what a terminal shows; the test's stdout is a pipe
+    """Run a docs command line with `sendplan` meaning this package, on an 80-column terminal:
+    what the terminal shows, then standard error."""
     package_root = Path(sendplan.__file__).resolve().parent.parent
-    env = {
-        **os.environ,
-        "COLUMNS": "80",
-        "NO_COLOR": "1",
-        "TERM": "dumb",
-        "PYTHONPATH": str(package_root),
-    }
+    env = {**os.environ, "PYTHONPATH": str(package_root)}
     env.pop("SENDPLAN_PLAN", None)
     script = f'sendplan() {{ "{sys.executable}" -m sendplan "$@"; }}\n{command}'
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=REPO, capture_output=True, text=True, env=env, check=False
-    )
-    return result.stdout + result.stderr
+    shown, error = run_in_terminal(script, REPO, env)
+    return shown + error
 
 
 def tidy(text: str) -> list[str]:

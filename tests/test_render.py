@@ -28,7 +28,7 @@ def row(**changes: object) -> ItemRow:
 
 
 def report(*rows: ItemRow) -> Report:
-    return Report(kind="items", rows=list(rows), title="Overdue as of 2023-05-31", notes=["Late = days overdue."])
+    return Report(kind="items", rows=list(rows), title="Overdue as of 2023-05-31")
 
 
 def test_table_exact_at_80_columns() -> None:
@@ -46,7 +46,11 @@ def test_table_exact_at_80_columns() -> None:
         "                                                      ✓ Banding system fully",
         "                                                      implemented",
         "",
-        "Late = days overdue.",
+        "Late = time overdue: d days, mo months, y years.",
+        "RAG: blue = complete; red = overdue or off track; amber = at risk, or not",
+        "started and due within 30 days; green = on course; grey = no deadline or no",
+        "lead, so not known to be on course; none = dropped. A rating set by hand in the",
+        "plan overrides this.",
     ]
     assert all(len(line) <= 80 for line in out.getvalue().splitlines())
     # rich pads lines to the full width; saved or pasted, a table carries no trailing blanks.

@@ -29,7 +29,7 @@ from sendplan.query import rows
 from sendplan.timeline import grid
 
 AS_OF = date(2021, 12, 1)
-RAG_FILLS = {"RED": "C62828", "AMBER": "EF8F00", "GREEN": "2E7D32", "BLUE": "1565C0", "NONE": "9E9E9E"}
+RAG_FILLS = {"RED": "C62828", "AMBER": "EF8F00", "GREY": "9E9E9E", "GREEN": "2E7D32", "BLUE": "1565C0", "NONE": "9E9E9E"}
 FIELD_TAGS = ("w:fldChar", "w:fldSimple", "w:instrText", "w:hyperlink")
 
 
@@ -133,7 +133,8 @@ def test_header_block_and_headline_figures(document: Any) -> None:
         ["57", "0%", "13", "3"],
     ]
     ratings = table(document, "Items by RAG")
-    assert texts(ratings) == [["RED", "AMBER", "GREEN", "BLUE", "NONE"], ["13", "3", "41", "0", "0"]]
+    # 4.5 and 4.6 (no lead), 7.7 and 7.8 (no lead, no deadline) are grey, not green.
+    assert texts(ratings) == [["RED", "AMBER", "GREY", "GREEN", "BLUE", "NONE"], ["13", "3", "4", "37", "0", "0"]]
     assert [fill(cell) for cell in ratings.rows[0].cells] == list(RAG_FILLS.values())
 
 
@@ -170,6 +171,7 @@ def test_legend_is_a_key_of_shaded_ratings(document: Any) -> None:
         ["RED", "overdue or off track"],
         ["AMBER", "at risk, or not started and due within 30 days"],
         ["GREEN", "on course"],
+        ["GREY", "no deadline or no lead, so not known to be on course"],
         ["NONE", "dropped"],
     ]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
@@ -209,7 +211,7 @@ def test_rag_by_task(document: Any) -> None:
     body = texts(table(document, "RAG by task"))[1:]
     assert [(row[0], row[2]) for row in body] == [
         ("1", "GREEN"), ("2", "GREEN"), ("3", "GREEN"), ("4", "RED"),
-        ("5", "RED"), ("6", "RED"), ("7", "GREEN"), ("8", "GREEN"),
+        ("5", "RED"), ("6", "RED"), ("7", "GREY"), ("8", "GREEN"),
     ]  # fmt: skip
     assert body[4][4] == "7 items overdue, the longest 5.1 by 62 days."
 
@@ -419,7 +421,7 @@ def test_bands_are_even(count: int, per_band: int, sizes: list[int]) -> None:
 
 
 def test_a_rating_this_version_does_not_know_is_counted_and_grey(bundled_plan: Path) -> None:
-    """Items with a newer rating ("grey", say) are counted under it in every format, in a grey cell with the word."""
+    """Items with a newer rating ("purple", say) are counted under it in every format, in a grey cell with the word."""
     from dataclasses import replace
 
     from sendplan.outputs.docx import to_docx
@@ -428,11 +430,13 @@ def test_a_rating_this_version_does_not_know_is_counted_and_grey(bundled_plan: P
     from sendplan.report import board_report
 
     loaded = load_plan(str(bundled_plan))
-    marked = [replace(row, rag="grey") if row.id in ("7.7", "7.8") else row for row in rows(loaded.plan, AS_OF)]
+    marked = [replace(row, rag="purple") if row.id in ("7.7", "7.8") else row for row in rows(loaded.plan, AS_OF)]
     report = board_report(loaded, marked, AS_OF)
-    assert report.figures.by_rag == {"red": 13, "amber": 3, "green": 39, "blue": 0, "none": 0, "grey": 2}
+    assert report.figures.by_rag == {"red": 13, "amber": 3, "grey": 2, "green": 37, "blue": 0, "none": 0, "purple": 2}
     ratings = table(open_docx(to_docx(report)), "Items by RAG")
-    assert texts(ratings) == [["RED", "AMBER", "GREEN", "BLUE", "NONE", "GREY"], ["13", "3", "39", "0", "0", "2"]]
-    assert fill(ratings.rows[0].cells[5]) == "9E9E9E"
-    assert '<span class="chip grey" style="background:#9e9e9e;color:#1a1a1a">grey</span>' in to_html(report)
-    assert "| grey | 2 |" in to_markdown(report)
+    assert texts(ratings) == [
+        ["RED", "AMBER", "GREY", "GREEN", "BLUE", "NONE", "PURPLE"], ["13", "3", "2", "37", "0", "0", "2"],
+    ]  # fmt: skip
+    assert fill(ratings.rows[0].cells[6]) == "9E9E9E"
+    assert '<span class="chip purple" style="background:#9e9e9e;color:#1a1a1a">purple</span>' in to_html(report)
+    assert "| purple | 2 |" in to_markdown(report)

@@ -181,11 +181,13 @@ def test_markdown_report_figures_for_the_seed(run: Callable[..., Result], bundle
     headline, statuses, rags, tasks, exceptions = tables[:5]
     assert headline[1:] == [["Items", "57"], ["Complete", "0%"], ["Overdue", "13"], ["Due by 1 Jan 2022", "3"]]
     assert statuses[1] == ["not started", "57"]
-    assert dict(row for row in rags[1:]) == {"red": "13", "amber": "3", "green": "41", "blue": "0", "none": "0"}
+    # 4.5 and 4.6 have no lead, 7.7 and 7.8 neither lead nor deadline: grey, not green.
+    assert dict(row for row in rags[1:]) == {"red": "13", "amber": "3", "grey": "4", "green": "37", "blue": "0", "none": "0"}
     assert [(row[0], row[2]) for row in tasks[1:]] == [
         ("1", "GREEN"), ("2", "GREEN"), ("3", "GREEN"), ("4", "RED"),
-        ("5", "RED"), ("6", "RED"), ("7", "GREEN"), ("8", "GREEN"),
+        ("5", "RED"), ("6", "RED"), ("7", "GREY"), ("8", "GREEN"),
     ]
+    assert tasks[7][-1] == "Cannot be called on course: 7.7 (no deadline or lead), 7.8 (no deadline or lead)."
     assert tasks[4][-1] == "1 item overdue, the longest 4.2 by 396 days."
     assert exceptions[0] == ["ID", "Lead", "Deadline", "Days late", "Action", "Latest update"]
     assert [row[0] for row in exceptions[1:]] == [
@@ -305,7 +307,7 @@ def test_html_report_is_self_contained(run: Callable[..., Result], bundled_plan:
         "Headline figures", "RAG by task", "Deadlines by task", "Exceptions", "Progress since 1 Nov 2021",
         "Look-ahead to 1 Jan 2022, by lead", "Dependencies", "Legend", "Glossary", "Appendix: plan health",
     ]
-    assert result.stderr == f"Wrote {target} (34 KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
+    assert result.stderr == f"Wrote {target} (35 KB: 57 items, 13 red or overdue, 3 due by 1 Jan 2022)\n"
 
 
 def test_html_timeline_marks_as_of_and_overdue(run: Callable[..., Result], bundled_plan: Path) -> None:

@@ -173,6 +173,6 @@ def test_status_table_through_cli(run: Callable[..., Result], write_plan: Callab
     result = run("status", "--format", "table", "--as-of", "2022-03-01", "--amber-days", "45")
     text = " ".join(result.stdout.split())
     assert "Status as of 2022-03-01 · Dashboard plan" in text
-    assert "B, G, A, R = items rated blue, green, amber, red." in text
+    assert "B, G, A, R, Grey = items rated blue, green, amber, red, grey." in text
     assert "Soon = due by 2022-03-31." in text
     assert "not started and due within 45 days" in text

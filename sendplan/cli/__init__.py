@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from sendplan import __version__
-from sendplan.cli.options import EXIT_PROBLEMS
+from sendplan.cli.options import EXIT_PROBLEMS, group_options
 
 # Every command: its name and its function, as "module:function" in sendplan/cli. A new command
 # is one function in one of those modules and one line here.
@@ -31,8 +31,9 @@ COMMANDS = {
     "done": "editing:done_command",
     "due": "listings:due_command",
     "glossary": "setup:glossary_command",
-    "import": "office:import_command",
+    "help": "setup:help_command",
     "ics": "reports:ics_command",
+    "import": "office:import_command",
     "init": "setup:init_command",
     "leads": "listings:leads_command",
     "list": "listings:list_command",
@@ -40,6 +41,7 @@ COMMANDS = {
     "report": "reports:report_command",
     "request": "office:request_command",
     "schema": "setup:schema_command",
+    "show": "listings:show_command",
     "status": "listings:status_command",
     "tasks": "listings:tasks_command",
     "timeline": "reports:timeline_command",
@@ -86,18 +88,71 @@ class SendplanGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlanError as error:
-            from sendplan.outputs.problems import format_problem
+            from sendplan.cli.messages import tell_problems
 
-            for problem in error.problems:
-                click.echo(format_problem(problem), err=True)
+            tell_problems(error.problems)
             ctx.exit(EXIT_PROBLEMS)
+        except click.NoSuchOption as error:
+            raise wrapped(self._better_guess(error)) from None
+        except click.UsageError as error:
+            raise wrapped(error) from None
+
+    def _better_guess(self, error: click.NoSuchOption) -> click.NoSuchOption:
+        """click suggests any option that looks a little alike (`overdue --lead` got "Did you mean
+        --plan?"); suggest only a close match among the command's own options, and name the
+        commands that do take the option."""
+        import difflib
+
+        command = error.ctx.command if error.ctx is not None else None
+        if command is None or error.ctx is None or error.ctx.parent is None:
+            return error
+        own = [name for param in command.params for name in (*param.opts, *param.secondary_opts)]
+        close = difflib.get_close_matches(error.option_name, own, n=1, cutoff=0.75)
+        others = []
+        for name in self.list_commands(error.ctx.parent):
+            other = self.get_command(error.ctx.parent, name)
+            if other is not None and other is not command and any(
+                error.option_name in (*param.opts, *param.secondary_opts) for param in other.params
+            ):
+                others.append(f"sendplan {name}")
+        message = f"No such option {error.option_name!r} for sendplan {error.ctx.info_name}."
+        if close:
+            message += f" Did you mean {close[0]!r}?"
+        if others:
+            shown = ", ".join(others[:4]) + (", …" if len(others) > 4 else "")
+            message += f" {error.option_name} is an option of {shown}."
+        return click.NoSuchOption(error.option_name, message=message, ctx=error.ctx)
+
+
+class WrappedUsageError(click.UsageError):
+    """A usage error whose message is already wrapped at words for the terminal it goes to."""
+
+    def __init__(self, text: str, ctx: click.Context | None) -> None:
+        super().__init__(text, ctx)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def wrapped(error: click.UsageError) -> click.UsageError:
+    """*error* with its message wrapped at words when stderr is a terminal (click would let the
+    terminal break it mid-word); otherwise as it is, one line for logs and scripts."""
+    from sendplan.cli.pager import is_terminal, terminal_size
+
+    if not is_terminal(sys.stderr):
+        return error
+    import textwrap
+
+    prefix = "Error: "  # what click prints before the message
+    width = max(terminal_size().columns - 1, 40)
+    text = textwrap.fill(prefix + error.format_message(), width, break_on_hyphens=False, break_long_words=False)
+    return WrappedUsageError(text.removeprefix(prefix), error.ctx)  # exit 2, as every usage error
 
 
 @click.group(
     cls=SendplanGroup, commands=LazyCommands(COMMANDS), context_settings={"help_option_names": ["-h", "--help"]}
 )
-
-
+@group_options
 @click.version_option(__version__, "--version", prog_name="sendplan")
 def cli() -> None:
     """Answer questions about an action plan kept in a YAML file.
@@ -106,8 +161,10 @@ def cli() -> None:
     Examples:
       sendplan overdue                 what is past due and not finished
       sendplan by-lead AG              what AG owns
+      sendplan show 4.7                one item in full
       sendplan due --within 30d        what falls due in the next 30 days
       sendplan validate plan.yaml      check the file
+      sendplan help overdue            how a command works
     """
 
 

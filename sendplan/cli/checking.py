@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from sendplan.cli.messages import count, tell, tell_problems
 from sendplan.cli.options import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -41,10 +42,6 @@ def _check_codes(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     return tuple(codes)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _warnings(findings: Any) -> str:
     """ "21 warnings (3 more ignored)", "no warnings (3 ignored)" or "no warnings"."""
     count, ignored = len(findings.shown), len(findings.ignored)
@@ -53,13 +50,9 @@ def _warnings(findings: Any) -> str:
     return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
 
 
-def _warnings_count(count: int) -> str:
-    return f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings"
-
-
 def _across_plans(readable: list[tuple[str, Any]], ignore: tuple[str, ...]) -> list[Any]:
-    """The checks that span plans (a lead code named differently in two of them), less those
-    the command line or the plan the finding is in silences."""
+    """The checks that span plans (a lead code named differently in two of them, SP118), less
+    those the command line, or the plan the finding is in, silences."""
     from sendplan.plan.checks.registry import ignored_codes
     from sendplan.plan.portfolio import Member, Portfolio, lead_name_problems, short_names
 
@@ -73,7 +66,30 @@ def _across_plans(readable: list[tuple[str, Any]], ignore: tuple[str, ...]) -> l
     ]
 
 
-@click.command("validate")
+def _explain(codes: tuple[str, ...]) -> None:
+    """Each check's code, name and kind, what it finds, and how to fix a finding."""
+    from sendplan.plan.checks.registry import CHECKS
+
+    for index, code in enumerate(codes):
+        check = CHECKS[code]
+        if index:
+            click.echo()
+        click.echo(f"{check.code} {check.name} ({check.severity.value})")
+        # The docstrings are Markdown (docs/checks.md is built from them): `code` reads as "code".
+        click.echo(_wrapped(check.meaning.replace("`", '"')))
+        if check.fix:
+            click.echo(_wrapped("Fix: " + check.fix.replace("`", '"')))
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    from sendplan.cli.pager import terminal_size
+
+    return textwrap.fill(text, min(terminal_size().columns - 1, 79), break_on_hyphens=False)
+
+
+@click.command("validate", short_help="Check plan files: errors, and warnings about gaps.")
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=PLAN_PATH)
 @plan_option
 @as_of_option
@@ -95,6 +111,10 @@ def _across_plans(readable: list[tuple[str, Any]], ignore: tuple[str, ...]) -> l
 
 
 @click.option("--summary", is_flag=True, help="Count findings per check and per task instead of listing them.")
+@click.option(
+    "--explain", "explain", metavar="CODE", multiple=True, callback=_check_codes,
+    help="Say what a check (SP101, or its name: no-lead) finds and how to fix it; reads no plan.",
+)  # fmt: skip
 def validate_command(
     files: tuple[str, ...],
     plan_path: tuple[str, ...],
@@ -103,23 +123,29 @@ def validate_command(
     strict: bool,
     ignore: tuple[str, ...],
     summary: bool,
+    explain: tuple[str, ...],
 ) -> None:
     """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
     With no FILE, checks the plan chosen by --plan; several files may be named, as a
-    pre-commit hook does, and a FILE may be a folder of plans (then a lead code with a
-    different name in two plans is a warning too, SP118). Every finding is reported at once as FILE:LINE:COL with a
-    check code (docs/checks.md has the table of plan health checks). Exits 1 on errors,
-    and on warnings only with --strict; otherwise 0. Text goes to stderr; json (one array),
-    github and parsable to stdout. Silence a check with --ignore CODE or the plan's
-    "checks: ignore:" list.
+    pre-commit hook does, and a FILE may be a folder of plans (then a lead code with
+    another name in another plan is a warning too, SP118). Every finding is reported at once as FILE:LINE:COL with a
+    check code such as SP101; `sendplan validate --explain SP101` says what that check
+    finds and how to fix it. Exits 1 on errors, and on warnings only with --strict;
+    otherwise 0. Text goes to stderr (wrapped on a terminal, a line a finding otherwise);
+    json (one array), github and parsable to stdout. Silence a check with --ignore CODE
+    or the plan's "checks: ignore:" list.
 
     \b
     Examples:
       sendplan validate plan.yaml
+      sendplan validate --explain SP101
       sendplan validate --summary --as-of 2021-11-01
       sendplan validate --strict --ignore SP110 --format github
     """
+    if explain:
+        _explain(explain)
+        return
     from sendplan.cli.plans import plan_paths
     from sendplan.errors import PlanError
     from sendplan.outputs.json import to_json
@@ -129,6 +155,7 @@ def validate_command(
     from sendplan.plan.checks.registry import run_checks
     from sendplan.plan.portfolio import is_folder, is_portfolio, meant_as_plan, not_a_plan, plan_files
     from sendplan.plan.read import load_plan
+    from sendplan.plan.source import display_name
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
@@ -152,14 +179,14 @@ def validate_command(
         except PlanError as error:
             if file.found and not meant_as_plan(path):  # a docker-compose.yml in a folder of plans
                 failed = failed or strict
-                reported += [not_a_plan(path)]
+                reported.append(not_a_plan(path))
                 if fmt is ProblemFormat.TEXT:
-                    emit_problems([not_a_plan(path)], fmt)
+                    tell_problems([not_a_plan(path)])
                 continue
             failed = unreadable = True
             reported += error.problems
             if fmt is ProblemFormat.TEXT:
-                emit_problems(error.problems, fmt)
+                tell_problems(error.problems)
             continue
         readable.append((path, loaded))
         # The clock is passed, not read: only a check that needs the day reads it.
@@ -178,21 +205,22 @@ def validate_command(
                 show(Report("checks", by_check, f"Plan health by check · {heading}"), table.value)
                 show(Report("task_findings", by_task, f"Plan health by task · {heading}"), table.value)
         elif fmt is ProblemFormat.TEXT:
-            emit_problems(findings.shown, fmt)
+            tell_problems(findings.shown)
             items = sum(1 for _ in loaded.plan.iter_items())
             # A healthy plan's verdict stays as it was before the checks: "valid (8 tasks, 57 items)".
             healthy = not findings.shown and not findings.ignored
-            click.echo(
-                f"{visible(loaded.source)}: valid ({_count(len(loaded.plan.tasks), 'task')}, {_count(items, 'item')})"
-                + ("" if healthy else f", {_warnings(findings)}")
+            tell(
+                f"{visible(display_name(loaded.source))}: valid ({count(len(loaded.plan.tasks), 'task')}, {count(items, 'item')})"
+                + ("" if healthy else f", {_warnings(findings)}"),
+                err=False,
             )
     if several and len(readable) > 1:
         across = _across_plans(readable, ignore)
         failed = failed or bool(strict and across)
         reported += across
         if fmt is ProblemFormat.TEXT:
-            emit_problems(across, fmt)
-            click.echo(f"across {_count(len(readable), 'plan')}: {_warnings_count(len(across))}")
+            tell_problems(across)
+            tell(f"across {count(len(readable), 'plan')}: {count(len(across), 'warning') if across else 'no warnings'}", err=False)
     # A summary replaces the list of findings, unless a plan could not be read at all.
     if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
         emit_problems(reported, fmt)

@@ -196,7 +196,7 @@ def update_command(
     )
 
 
-@click.command("done")
+@click.command("done", short_help="Mark an item complete, completed on --as-of.")
 @click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
 @note_options
 @dry_run_option

@@ -1,7 +1,9 @@
-"""Listing commands: list, by-lead, overdue, due, leads, tasks and the status dashboard.
+"""Listing commands: list, by-lead, overdue, due, show, leads, tasks and the status dashboard.
 
 Each parses its options, asks sendplan.query (or sendplan.summary) for rows as of the day and
-hands them to `show`, which writes them in the format asked for.
+hands them to `show`, which writes them in the format asked for. A filter value the plan does
+not have (a lead code, a task number) is a usage error naming the ones it does have, never an
+empty answer that looks like good news.
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from sendplan.cli.filters import lead_codes, lead_filter_option, task_numbers
 from sendplan.cli.options import (
     EXIT_PROBLEMS,
     DayParam,
     PeriodParam,
     common_options,
+    complete_item_ids,
     complete_lead_codes,
     complete_statuses,
     complete_task_numbers,
     day_or_today,
-    lead_filter_option,
+    resolve_format,
+    screen,
     show,
+    wrap_option,
 )
-from sendplan.cli.plans import lead_filter, lead_label, open_plans, plan_rows, plans_name, rows_of
+from sendplan.cli.plans import find_item, lead_label, open_plans, plan_rows, plans_name, rows_of
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -32,21 +38,20 @@ if TYPE_CHECKING:
     from sendplan.query import ItemRow
 
 
-def items_report(title: str, rows: list[ItemRow], plans: Portfolio, as_of: date, empty: str) -> Report:
+def items_report(
+    title: str, rows: list[ItemRow], plans: Portfolio, as_of: date, empty: str, hide: frozenset[str] = frozenset()
+) -> Report:
     from sendplan.outputs.rows import Report
-    from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND
 
     count = f"{len(rows)} item{'s' if len(rows) != 1 else ''}"
-    notes = ["Late = days overdue. ↻ = recurs yearly.", RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)]
-    if plans.several:
-        notes.insert(0, "ID = PLAN:ID, the plan's short name and the item's id in it.")
+    # With several plans open the ID column shows PLAN:ID, and the rows carry `plan`.
     return Report(
         kind="items",
         rows=rows,
         title=f"{title} as of {as_of.isoformat()} · {plans_name(plans)} · {count}",
         empty=empty,
-        notes=notes,
         highlight=lambda row: row.overdue,
+        hide=hide,
         row_type=_row_type(plans, "items"),
     )
 
@@ -61,8 +66,9 @@ def _row_type(plans: Portfolio, kind: str) -> type | None:
     return {"items": PlanItemRow, "leads": PortfolioLeadRow, "tasks": PlanTaskRow, "returns": PlanReturnLine}.get(kind)
 
 
-@click.command("list")
+@click.command("list", short_help="List items, filtered by lead, task, status or date.")
 @common_options
+@wrap_option
 @lead_filter_option
 @click.option(
     "--task", "tasks", type=int, metavar="N", multiple=True, shell_complete=complete_task_numbers,
@@ -96,7 +102,6 @@ def list_command(
     Example:
       sendplan list --due-before "Dec 2021" --as-of 2021-11-01
     """
-    from sendplan.plan.codes import normalise_lead_code
     from sendplan.query import ItemFilter, select
 
     wanted_statuses: frozenset[str] = frozenset()
@@ -106,12 +111,12 @@ def list_command(
         try:
             wanted_statuses = frozenset(parse_status(status).value for status in statuses)
         except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--status") from None
+            raise click.BadParameter(str(error), param_hint="'--status'") from None
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
     flt = ItemFilter(
-        leads=frozenset(normalise_lead_code(lead) for lead in leads),
-        tasks=frozenset(tasks),
+        leads=lead_codes(plans, leads),
+        tasks=task_numbers(plans, tasks),
         statuses=wanted_statuses,
         due_before=due_before,
         due_after=due_after,
@@ -124,6 +129,7 @@ def list_command(
 @click.command("by-lead")
 @click.argument("code", shell_complete=complete_lead_codes)
 @common_options
+@wrap_option
 def by_lead_command(code: str, plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """List the items one lead owns (CODE is case-insensitive).
 
@@ -135,17 +141,21 @@ def by_lead_command(code: str, plan_path: tuple[str, ...], as_of: date | None, o
 
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
-    (wanted,) = lead_filter(plans, (code,), hint="CODE")
+    (wanted,) = lead_codes(plans, (code,), hint="CODE")
     chosen = select(plan_rows(plans, day), ItemFilter(leads=frozenset([wanted])))
-    who = lead_label(plans, wanted)
-    show(items_report(f"Items led by {who}", chosen, plans, day, f"{who} owns no items."), output_format)
+    who = lead_label(plans, wanted)  # with each plan's name for them, where the plans differ
+    # The title names the lead, so the table leaves out a column that would repeat it.
+    report = items_report(f"Items led by {who}", chosen, plans, day, f"{who} owns no items.", frozenset({"lead"}))
+    show(report, output_format)
 
 
 @click.command("overdue")
 @common_options
+@wrap_option
+@lead_filter_option
 @click.option("--exit-status", is_flag=True, help="Exit 1 when anything is overdue (for cron and CI).")
 def overdue_command(
-    plan_path: tuple[str, ...], as_of: date | None, output_format: str | None, exit_status: bool
+    plan_path: tuple[str, ...], as_of: date | None, output_format: str | None, leads: tuple[str, ...], exit_status: bool
 ) -> None:
     """List items past due and not finished, most overdue first.
 
@@ -154,22 +164,31 @@ def overdue_command(
     \b
     Example:
       sendplan overdue --as-of 2022-06-01
+      sendplan overdue --lead AG
     """
-    from sendplan.query import overdue
+    from sendplan.query import ItemFilter, overdue, select
 
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
-    late = overdue(plan_rows(plans, day))
-    show(items_report("Overdue", late, plans, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
+    wanted = lead_codes(plans, leads)
+    late = overdue(select(plan_rows(plans, day), ItemFilter(leads=wanted)))
+    title = "Overdue" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
+    show(items_report(title, late, plans, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
     if exit_status and late:
         sys.exit(EXIT_PROBLEMS)
 
 
-@click.command("due")
+@click.command("due", short_help="List unfinished items falling due soon, soonest first.")
 @common_options
+@wrap_option
+@lead_filter_option
 @click.option("--within", type=PeriodParam(), default="30d", show_default=True, help='A period: "30d", "6w", "3m".')
 def due_command(
-    plan_path: tuple[str, ...], as_of: date | None, output_format: str | None, within: tuple[int, str]
+    plan_path: tuple[str, ...],
+    as_of: date | None,
+    output_format: str | None,
+    leads: tuple[str, ...],
+    within: tuple[int, str],
 ) -> None:
     """List unfinished items that fall due in the coming period, soonest first.
 
@@ -178,17 +197,56 @@ def due_command(
       sendplan due --within 3m --as-of 2022-01-01
     """
     from sendplan.plan.dates import period_end
-    from sendplan.query import due_within
+    from sendplan.query import ItemFilter, due_within, select
 
     day = day_or_today(as_of)
     end = period_end(day, within)
     plans = open_plans(plan_path)
-    coming = due_within(plan_rows(plans, day), day, end)
-    title = f"Due by {end.isoformat()}"
+    wanted = lead_codes(plans, leads)
+    coming = due_within(select(plan_rows(plans, day), ItemFilter(leads=wanted)), day, end)
+    title = f"Due by {end.isoformat()}" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, coming, plans, day, f"Nothing falls due from {day} to {end}."), output_format)
 
 
-@click.command("leads")
+@click.command("show", short_help="One item in full: criteria, deadline, rating, updates.")
+@click.argument("item_id", metavar="ID", shell_complete=complete_item_ids)
+@common_options
+def show_command(item_id: str, plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
+    """One item in full: every criterion, the deadline, why it has its rating, every update.
+
+    On a terminal the item is laid out field by field; piped, or with --json or -o, it is
+    the same record as `sendplan list` gives. With several plans open, ID may be PLAN:ID
+    (needed when more than one plan has the id).
+
+    \b
+    Example:
+      sendplan show 4.7 --as-of 2022-06-01
+    """
+    from sendplan.outputs.registry import OutputFormat
+    from sendplan.portfolio import item_ref, rows_of_member
+
+    day = day_or_today(as_of)
+    plans = open_plans(plan_path)
+    member, wanted = find_item(plans, item_id)
+    loaded = member.loaded
+    row = next(row for row in rows_of_member(member, day, plans.several) if row.id == wanted)
+    title = f"Item {item_ref(row)} as of {day.isoformat()} · {plans_name(plans)}"
+    ctx = click.get_current_context()
+    plain = "sendplan.output" not in ctx.meta and "sendplan.fields" not in ctx.meta
+    if plain and resolve_format(output_format) is OutputFormat.TABLE:
+        from sendplan.outputs.detail import item_fields, render_item
+
+        path = loaded.item_path(row.id)
+        assert path is not None  # the row came from this plan
+        _, t, _, d, _, i = path
+        item = loaded.plan.tasks[t].deliverables[d].items[i]
+        with screen() as out:
+            render_item(title, item_fields(row, item, loaded.plan.leads.get(row.lead or "")), out)
+        return
+    show(items_report(f"Item {item_ref(row)}", [row], plans, day, ""), output_format)
+
+
+@click.command("leads", short_help="One row per lead: items, done, overdue, next deadline.")
 @common_options
 def leads_command(plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """One row per lead: items, finished, overdue and the next deadline.
@@ -204,26 +262,20 @@ def leads_command(plan_path: tuple[str, ...], as_of: date | None, output_format:
     plans = open_plans(plan_path)
     title = f"Leads as of {day.isoformat()} · {plans_name(plans)}"
     if plans.several:
+        from sendplan.cli.messages import tell_problems
         from sendplan.plan.portfolio import lead_name_problems
         from sendplan.portfolio import lead_summaries_across
 
         across = lead_summaries_across(plans, plan_rows(plans, day), day)
         notes = ["Next = the next item due, as PLAN:ID. A name differing between plans is shown with each."]
         show(Report("portfolio_leads", across, title, notes=notes, row_type=_row_type(plans, "leads")), output_format)
-        _warn(lead_name_problems(plans))  # after the table, where a reader's eye ends
+        tell_problems(lead_name_problems(plans))  # after the table, where a reader's eye ends
         return
     summary = lead_summaries(plans.only.plan, plan_rows(plans, day), day)
     show(Report("leads", summary, title), output_format)
 
 
-def _warn(problems: list[Any]) -> None:
-    from sendplan.outputs.problems import format_problem
-
-    for problem in problems:
-        click.echo(format_problem(problem), err=True)
-
-
-@click.command("tasks")
+@click.command("tasks", short_help="One row per task: items, done, overdue, next deadline.")
 @common_options
 def tasks_command(plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """One row per task: items, finished, overdue and the next deadline.
@@ -252,7 +304,7 @@ def _plan_of(row: Any) -> str:
     return str(row.plan)
 
 
-@click.command("status")
+@click.command("status", short_help="The dashboard: items by status and RAG, per task and lead.")
 @common_options
 @click.option("--within", type=PeriodParam(), default="30d", show_default=True,
               help='"Soon" means falling due within this period: "30d", "6w", "3m".')
@@ -292,7 +344,7 @@ def status_command(
         _returns(plans, day, returns_since, output_format)
         return
     per_member = rows_of(plans, day, amber_window=amber_days)
-    if plans.several:
+    if plans.several:  # a line per plan, per lead code across them, then all of them
         from sendplan.portfolio import status_across
 
         lines = status_across(per_member, plans, day, end)
@@ -304,7 +356,7 @@ def status_command(
         f"Status as of {day.isoformat()} · {plans_name(plans)}",
         notes=[
             (
-                "B, G, A, R = items rated blue, green, amber, red. Complete = complete items out of those "
+                "B, G, A, R, Grey = items rated blue, green, amber, red, grey. Complete = complete items out of those "
                 f"not dropped. Late = overdue. Soon = due by {end.isoformat()}."
             ),
             RAG_LEGEND.format(window=amber_days),
@@ -328,9 +380,8 @@ def _returns(plans: Portfolio, day: date, since: date, output_format: str | None
     else:
         back = returns_since(plans.only.plan, plan_rows(plans, day), since, day)
         notes = [returns_sentence(back, since)]
-    kind = "plan_returns" if plans.several else "returns"
     report = Report(
-        kind,
+        "plan_returns" if plans.several else "returns",
         back,
         title,
         empty="No lead has an open item.",

@@ -47,7 +47,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-@click.command("request")
+@click.command("request", short_help="Write a return workbook for each lead, and an email to send.")
 @plan_option
 @as_of_option
 @click.option(
@@ -221,7 +221,7 @@ def _say(source: Any, outcomes: list[Any]) -> None:
                 click.echo(f"{lead if n == 0 else pad}{words}{forced if n == 0 else ''}")
 
 
-@click.command("collect")
+@click.command("collect", short_help="Record the answers of returned workbooks in the plan.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE.xlsx...", type=click.Path())
 @edited_plan_option
 @as_of_option
@@ -318,7 +318,7 @@ def _maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -
     return rules
 
 
-@click.command("import")
+@click.command("import", short_help="Make a plan from an Excel, CSV or Word tracker.")
 @click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", metavar="PLAN", type=click.Path(dir_okay=False),
               help="Write the plan to PLAN (e.g. plan.yaml) instead of standard output. An existing file is "

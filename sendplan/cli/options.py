@@ -55,6 +55,10 @@ def day_or_clock(as_of: date | None) -> date | Callable[[], date]:
     return as_of if as_of is not None else today
 
 
+# Days named relative to today, which every date option accepts ("--as-of yesterday").
+DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
 class DayParam(DateType):
     """A day written in any deadline spelling. *bound* says which end of a month it means."""
 
@@ -69,6 +73,11 @@ class DayParam(DateType):
 
         if isinstance(value, date):
             return value
+        word = str(value).strip().lower()
+        if word in DAY_WORDS:
+            from datetime import timedelta
+
+            return today() + timedelta(days=DAY_WORDS[word])
         try:
             if self.bound == "start":
                 return first_day(parse_deadline(value))
@@ -200,6 +209,54 @@ def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: st
     return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
 
+# --plan, --as-of and --no-pager may come before the command too (`sendplan --plan x.yaml
+# overdue`, as hledger takes them): the group keeps them here in ctx.meta, which every nested
+# context shares, and the command's own option takes the group's value unless given itself.
+GROUP_PLAN = "sendplan.group.plan"
+GROUP_AS_OF = "sendplan.group.as_of"
+NO_PAGER = "sendplan.no_pager"
+
+
+def _keep_for_commands(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None and value is not False and value != ():  # () = a repeatable option not given
+            ctx.meta[key] = value
+        return value
+
+    return callback
+
+
+def _or_before_command(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The command's option if given on its command line, else the one given before the command
+    (which beats $SENDPLAN_PLAN, as a command-line option should), else its env or default."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from click.core import ParameterSource
+
+        if param.name and ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+            return value
+        return ctx.meta.get(key, value)
+
+    return callback
+
+
+def group_options(function: F) -> F:
+    """The options `sendplan` itself takes before a command: --plan, --as-of and --no-pager."""
+    function = click.option(
+        "--no-pager", is_flag=True, expose_value=False, callback=_keep_for_commands(NO_PAGER),
+        help="Never page long output (see SENDPLAN_PAGER).",
+    )(function)  # fmt: skip
+    function = click.option(
+        "--as-of", type=DayParam(), expose_value=False, callback=_keep_for_commands(GROUP_AS_OF),
+        help="The day to answer as of, for any command (also accepted after it).",
+    )(function)  # fmt: skip
+    return click.option(
+        "--plan", metavar="PATH", type=PLAN_PATH, multiple=True, expose_value=False,
+        callback=_keep_for_commands(GROUP_PLAN),
+        help="The plan file or folder of plans (repeatable), for any command (also accepted after it).",
+    )(function)  # fmt: skip
+
+
 def _plan_option(help_text: str) -> Callable[[F], F]:
     # Several --plan values, or a folder, open several plans at once; $SENDPLAN_PLAN may hold
     # several paths separated by os.pathsep (click splits a Path's variable there).
@@ -211,6 +268,7 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
         multiple=True,
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
+        callback=_or_before_command(GROUP_PLAN),
         help=help_text,
     )
 
@@ -232,7 +290,8 @@ def as_of_option(function: F) -> F:
         "--as-of",
         "as_of",
         type=DayParam(),
-        help='The day to answer as of, in any deadline spelling ("2022-03-01", "Mar 2022"). Default: today.',
+        callback=_or_before_command(GROUP_AS_OF),
+        help='The day to answer as of: "2022-03-01", "Mar 2022" (its last day), yesterday… Default: today.',
     )(function)
 
 
@@ -288,16 +347,35 @@ def output_options(function: F) -> F:
     )(function)
 
 
-def common_options(function: F) -> F:
-    """--plan, --as-of, --format/--json, -o and --fields, which every listing command takes."""
-    return plan_option(as_of_option(format_options(output_options(function))))
-
-
-def lead_filter_option(function: F) -> F:
+def no_pager_option(function: F) -> F:
     return click.option(
-        "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
-        help="Only this lead's items (repeatable).",
+        "--no-pager", is_flag=True, expose_value=False, callback=_keep_for_commands(NO_PAGER),
+        help="Print long output straight out, never through a pager.",
     )(function)  # fmt: skip
+
+
+def common_options(function: F) -> F:
+    """--plan, --as-of, --format/--json, -o, --fields and --no-pager, which every listing takes."""
+    return plan_option(as_of_option(format_options(output_options(no_pager_option(function)))))
+
+
+WRAP = "sendplan.wrap"
+
+
+def wrap_option(function: F) -> F:
+    """--wrap (or --full): every item in full, wrapped, instead of a line each on a terminal."""
+    return click.option(
+        "--wrap/--no-wrap", "--full", default=None, expose_value=False, callback=_keep(WRAP),
+        help="Each item in full, wrapped (--wrap or --full), not cut to a line each as a terminal "
+        "shows it; --no-wrap gives a line each anywhere.",
+    )(function)  # fmt: skip
+
+
+def to_terminal() -> bool:
+    """Whether standard output is a terminal (a person reading), not a pipe or a file."""
+    from sendplan.cli.pager import is_terminal
+
+    return is_terminal(sys.stdout)
 
 
 def resolve_format(output_format: str | None) -> OutputFormat:
@@ -317,15 +395,20 @@ def resolve_format(output_format: str | None) -> OutputFormat:
                 param_hint="'-o' / '--output'",
             )
         return chosen
-    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.TSV
+    return OutputFormat.TABLE if to_terminal() else OutputFormat.TSV
 
 
 def load(plan_path: tuple[str, ...]) -> LoadedPlan:
-    """The one plan a command reads; a usage error if --plan names several (see cli/plans.py)."""
+    """The one plan a command reads: --plan (before or after the command), $SENDPLAN_PLAN,
+    ./plan.yaml, the nearest one up the git repository, else the bundled example; a usage
+    error if --plan names several (see cli/plans.py)."""
+    from sendplan.cli.messages import announce_example
     from sendplan.cli.plans import command_name, refuse_several
     from sendplan.plan.read import load_plan
 
-    return load_plan(refuse_several(plan_path, command_name()))
+    loaded = load_plan(refuse_several(plan_path, command_name()))
+    announce_example(loaded)
+    return loaded
 
 
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
@@ -335,7 +418,12 @@ def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
 
 
 def show(report: Report, output_format: str | None) -> None:
-    """Hand *report* to the renderer with the format, --fields and -o file the user chose."""
+    """Hand *report* to the renderer with the format, --fields and -o file the user chose.
+
+    On a terminal, a table of items takes a line per item (unless --wrap) and long output goes
+    through the pager; piped or to a file, everything is written in full as it always was.
+    """
+    from sendplan.cli.messages import ROW_NOUNS, confirm_written, count, printed_pages
     from sendplan.outputs.registry import emit
     from sendplan.outputs.rows import FieldError, check_fields, parse_fields
 
@@ -348,29 +436,50 @@ def show(report: Report, output_format: str | None) -> None:
             raise click.BadParameter(str(error), param_hint="'--fields'") from None
     path = ctx.meta.get("sendplan.output")
     if path is None or path == "-":
-        if fmt.binary and sys.stdout.isatty():
+        terminal = to_terminal()
+        if fmt.binary and terminal:
             raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
-        emit(report, fmt)
+        if fmt.binary:  # bytes into a pipe
+            emit(report, fmt)
+            return
+        wrap = ctx.meta.get(WRAP)
+        report.one_line = fmt is OutputFormat.TABLE and (wrap is False or (terminal and wrap is None))
+        with screen() as out:
+            emit(report, fmt, out)
         return
     try:
-        emit(report, fmt, path=path)
+        pages = emit(report, fmt, path=path)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None
+    confirm_written(path, count(len(report.rows), ROW_NOUNS.get(report.kind, "row")), printed_pages(pages))
 
 
-def write_output(path: str | None, text: str) -> None:
-    """Text to stdout, or all at once to the file *path* (replacing it)."""
+def screen() -> Any:
+    """The stream for output to the screen: through the pager when long, unless --no-pager."""
+    from sendplan.cli.pager import paged
+
+    return paged(enabled=not click.get_current_context().meta.get(NO_PAGER))
+
+
+def write_output(path: str | None, text: str, *details: str) -> None:
+    """Text to stdout (paged when long, on a terminal), or all at once to the file *path*
+    (replacing it), then said on stderr with *details*."""
     if path is None or path == "-":
-        click.echo(text, nl=False)
+        with screen() as out:
+            out.write(text)
         return
     try:
         write_text(path, text)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None
+    from sendplan.cli.messages import confirm_written
+
+    confirm_written(path, *details)
 
 
-def write_bytes(path: str | None, data: bytes) -> None:
-    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it)."""
+def write_bytes(path: str | None, data: bytes, *details: str) -> None:
+    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it),
+    then said on stderr with *details*."""
     if path is None or path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -379,3 +488,6 @@ def write_bytes(path: str | None, data: bytes) -> None:
         save_bytes(path, data)
     except OSError as error:
         raise click.FileError(path, hint=error.strerror or str(error)) from None
+    from sendplan.cli.messages import confirm_written
+
+    confirm_written(path, *details)

@@ -29,19 +29,21 @@ def plan_paths(plan_path: tuple[str, ...]) -> list[str]:
 
 
 def tell_notes(portfolio: Portfolio) -> None:
-    from sendplan.outputs.problems import format_problem
+    from sendplan.cli.messages import tell_problems
 
-    for note in portfolio.notes:
-        click.echo(format_problem(note), err=True)
+    tell_problems(portfolio.notes)
 
 
 def open_plans(plan_path: tuple[str, ...]) -> Portfolio:
     """Every plan --plan names (one, or several), each read as one plan is; a broken one stops
     the command with its own FILE:LINE:COL (a PlanError)."""
+    from sendplan.cli.messages import announce_example
     from sendplan.plan.portfolio import open_portfolio
 
     portfolio = open_portfolio(plan_paths(plan_path))
     tell_notes(portfolio)
+    for member in portfolio.members:
+        announce_example(member.loaded)  # says so when it is the bundled example
     return portfolio
 
 
@@ -79,8 +81,18 @@ def plan_rows(portfolio: Portfolio, as_of: date) -> list[ItemRow]:
     return all_rows(rows_of(portfolio, as_of))
 
 
+EXAMPLE_MARK = " (bundled example)"
+
+
 def plan_name(loaded: LoadedPlan) -> str:
-    """What a title calls a plan: its title."""
+    """The plan's title, for a heading; marked when it is the bundled example."""
+    from sendplan.plan.source import is_bundled
+
+    return str(loaded.plan.plan.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
+
+
+def plan_title(loaded: LoadedPlan) -> str:
+    """The plan's title alone, for data (a calendar's name) rather than a heading."""
     return str(loaded.plan.plan.title)
 
 
@@ -90,29 +102,6 @@ def plans_name(portfolio: Portfolio) -> str:
         return plan_name(portfolio.only)
     count = len(portfolio.members)
     return f"{count} plan{'s' if count != 1 else ''}"
-
-
-def known_codes(portfolio: Portfolio) -> list[str]:
-    from sendplan.portfolio import lead_codes
-
-    return lead_codes(portfolio)
-
-
-def lead_filter(portfolio: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'") -> frozenset[str]:
-    """The codes asked for, each a lead in some open plan; otherwise a usage error naming them."""
-    from sendplan.outputs.text import visible
-    from sendplan.plan.codes import normalise_lead_code
-
-    known = known_codes(portfolio)
-    wanted = [normalise_lead_code(code) for code in codes]
-    for code, normal in zip(codes, wanted, strict=True):
-        if normal not in known:
-            where = "this plan" if not portfolio.several else "any of the open plans"
-            raise click.BadParameter(
-                f'"{visible(code)}" is not a lead in {where}. Known leads: {", ".join(known) or "none"}.',
-                param_hint=hint,
-            )
-    return frozenset(wanted)
 
 
 def lead_label(portfolio: Portfolio, code: str) -> str:

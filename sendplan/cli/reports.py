@@ -7,30 +7,31 @@ HTML, the terminal timeline, iCalendar).
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
 import click
 
+from sendplan.cli.filters import lead_codes, lead_filter_option
 from sendplan.cli.options import (
     DayParam,
     PeriodParam,
     as_of_option,
     day_or_today,
-    lead_filter_option,
     plan_option,
+    screen,
+    to_terminal,
     write_bytes,
     write_output,
 )
-from sendplan.cli.plans import lead_filter, open_plans, plan_rows, plans_name, rows_of
+from sendplan.cli.plans import open_plans, plan_rows, plans_name, rows_of
 from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportFormat
 
 if TYPE_CHECKING:
     from sendplan.plan.portfolio import Portfolio
 
 
-@click.command("report")
+@click.command("report", short_help="The monthly highlight report for a board or Schools Forum.")
 @plan_option
 @as_of_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
@@ -57,8 +58,8 @@ def report_command(
     Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
     (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
     legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
-    and the Word document print on A4 with page numbers. On several plans (a folder): a
-    summary with a row per plan, then each plan's exceptions.
+    and the Word document print on A4 with page numbers. On several plans (--plan FOLDER):
+    a summary with a row per plan, then each plan's exceptions.
 
     \b
     Example:
@@ -78,7 +79,7 @@ def report_command(
                 param_hint="'-o' / '--output'",
             )
     fmt = fmt or ReportFormat.MARKDOWN
-    if fmt.binary and not to_file and sys.stdout.isatty():
+    if fmt.binary and not to_file and to_terminal():
         raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
@@ -90,17 +91,18 @@ def report_command(
         loaded, plan_rows(plans, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
     content = writer_of(fmt)(board)
-    if isinstance(content, bytes):
-        write_bytes(output, content)
-    else:
-        write_output(output, content)
-    if output and to_file:
+    detail = ""
+    if to_file:
         from sendplan.outputs.board import written
 
-        click.echo(f"Wrote {output} ({written(board, len(content.encode() if isinstance(content, str) else content))})", err=True)
+        detail = written(board, len(content.encode() if isinstance(content, str) else content))
+    if isinstance(content, bytes):
+        write_bytes(output, content, detail)
+    else:
+        write_output(output, content, detail)
 
 
-@click.command("timeline")
+@click.command("timeline", short_help="Deadlines month by month: a row per task, a column a month.")
 @plan_option
 @as_of_option
 @lead_filter_option
@@ -109,10 +111,14 @@ def report_command(
     "--format", "timeline_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
     help="json: one record per task and month with items due.",
 )
-
-
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. timeline.txt) instead of the screen.")
 def timeline_command(
-    plan_path: tuple[str, ...], as_of: date | None, leads: tuple[str, ...], width: int | None, timeline_format: str
+    plan_path: tuple[str, ...],
+    as_of: date | None,
+    leads: tuple[str, ...],
+    width: int | None,
+    timeline_format: str,
+    output: str | None,
 ) -> None:
     """Deadlines month by month: a row per task, a column per month, overdue marked.
 
@@ -130,12 +136,13 @@ def timeline_command(
 
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
-    wanted = lead_filter(plans, leads)
+    wanted = lead_codes(plans, leads)
     per_member = rows_of(plans, day)
     chosen = select([row for _, found in per_member for row in found], ItemFilter(leads=wanted))
-    terminal = sys.stdout.isatty()
+    to_file = output is not None and output != "-"
+    terminal = not to_file and to_terminal()
     columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
-    if plans.several:
+    if plans.several:  # a row per plan
         from sendplan.portfolio import plan_grid, plan_records
 
         the_grid = plan_grid(per_member, chosen, day)
@@ -148,17 +155,26 @@ def timeline_command(
         cells = records
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
     title = f"Deadlines by month as of {day.isoformat()} · {plans_name(plans)}{who}"
+    months = f"{len(the_grid.months)} month{'' if len(the_grid.months) == 1 else 's'}"
     if timeline_format == "json":
         from sendplan.outputs.json import to_json
 
-        click.echo(to_json(cells(the_grid)))
+        write_output(output, to_json(cells(the_grid)) + "\n", months)
         return
     from sendplan.outputs.timeline import write_timeline
 
-    write_timeline(the_grid, title, columns, terminal=terminal)
+    if to_file:
+        import io
+
+        text = io.StringIO()
+        write_timeline(the_grid, title, columns, terminal=False, out=text)
+        write_output(output, text.getvalue(), months)
+        return
+    with screen() as out:
+        write_timeline(the_grid, title, columns, terminal=terminal, out=out)
 
 
-@click.command("ics")
+@click.command("ics", short_help="Dated items as calendar events (iCalendar), for Outlook.")
 @plan_option
 @as_of_option
 @lead_filter_option
@@ -173,23 +189,28 @@ def ics_command(plan_path: tuple[str, ...], as_of: date | None, leads: tuple[str
     Example:
       sendplan ics --lead AG -o ag-deadlines.ics
     """
+    from sendplan.cli.plans import plan_title
     from sendplan.outputs.ics import plans_calendar
     from sendplan.query import ItemFilter, select
 
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
-    wanted = lead_filter(plans, leads)
+    wanted = lead_codes(plans, leads)
     flt = ItemFilter(leads=wanted)
+    # Each event says its plan (PLAN:ID, a category) when several plans are open.
     parts = [
         (member.name if plans.several else None, member.loaded.plan, select(found, flt))
         for member, found in rows_of(plans, day)
     ]
-    name = plans_name(plans) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
+    name = (plans_name(plans) if plans.several else plan_title(plans.only)) + (
+        f" · {', '.join(sorted(wanted))}" if wanted else ""
+    )
     data = plans_calendar(parts, day, name)
     if output is None or output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
-        write_output(output, data.decode("utf-8"))
+        events = data.count(b"BEGIN:VEVENT")
+        write_output(output, data.decode("utf-8"), f"{events} event{'' if events == 1 else 's'}")
 
 
 def _portfolio_report(
@@ -216,10 +237,8 @@ def _portfolio_report(
         )
     report = portfolio_report(rows_of(plans, day), day, ahead=ahead, author=author, audience=audience)
     content = portfolio_writer_of(fmt)(report)
-    data = content if isinstance(content, bytes) else content.encode()
+    detail = written(report, len(content.encode() if isinstance(content, str) else content)) if output else ""
     if isinstance(content, bytes):
-        write_bytes(output, content)
+        write_bytes(output, content, detail)
     else:
-        write_output(output, content)
-    if output and output != "-":
-        click.echo(f"Wrote {output} ({written(report, len(data))})", err=True)
+        write_output(output, content, detail)

@@ -22,7 +22,7 @@ from sendplan.cli.options import (
 from sendplan.cli.plans import plan_name
 
 
-@click.command("init")
+@click.command("init", short_help="Start a plan file: a starter to fill in, or the example.")
 @click.argument("file", default="plan.yaml", type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Copy the bundled West Northamptonshire plan instead.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
@@ -51,7 +51,7 @@ def init_command(file: str, example: bool, force: bool, as_of: date | None) -> N
     click.echo(f"Wrote {visible(file)}: {what}. Edit it, then check it with: sendplan validate {visible(file)}")
 
 
-@click.command("schema")
+@click.command("schema", short_help="The plan file's JSON Schema, for editors that check YAML.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. plan.schema.json) instead of the screen.")
 def schema_command(output: str | None) -> None:
     """The plan file's JSON Schema, so editors can check plan.yaml as you type.
@@ -67,7 +67,7 @@ def schema_command(output: str | None) -> None:
     write_output(output, json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-@click.command("glossary")
+@click.command("glossary", short_help="The plan's abbreviations and what they mean.")
 @plan_option
 @format_options
 @output_options
@@ -91,7 +91,7 @@ def glossary_command(plan_path: tuple[str, ...], output_format: str | None) -> N
         click.echo(format_problem(problem), err=True)
 
 
-@click.command("completion")
+@click.command("completion", short_help="Print the shell script that completes sendplan's commands.")
 @click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
 def completion_command(shell: str) -> None:
     """Print the script that lets bash, zsh or fish complete sendplan's commands.
@@ -120,3 +120,27 @@ def completion_command(shell: str) -> None:
     root = click.get_current_context().find_root().command
     # The installed command is called sendplan, whatever this process was started as.
     click.echo(complete_class(root, {}, "sendplan", COMPLETE_VAR).source())
+
+
+@click.command("help", short_help="How to use sendplan, or one of its commands.")
+@click.argument("command_name", metavar="[COMMAND]", required=False)
+def help_command(command_name: str | None) -> None:
+    """How to use sendplan, or one of its commands (the same as COMMAND --help).
+
+    \b
+    Example:
+      sendplan help overdue
+    """
+    from sendplan.outputs.text import visible
+
+    root = click.get_current_context().find_root()
+    group = root.command
+    if command_name is None:
+        click.echo(root.get_help())
+        return
+    command = group.get_command(root, command_name) if isinstance(group, click.Group) else None
+    if command is None:
+        names = ", ".join(group.list_commands(root)) if isinstance(group, click.Group) else ""
+        raise click.BadParameter(f'"{visible(command_name)}" is not a command. Commands: {names}.', param_hint="COMMAND")
+    with click.Context(command, info_name=command_name, parent=root) as sub:
+        click.echo(command.get_help(sub))

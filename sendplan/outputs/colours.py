@@ -6,10 +6,12 @@ so colour is never the only signal. A rating this version does not know is grey.
 
 from __future__ import annotations
 
-RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
+RAG_COLOURS = {
+    "red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "blue": "#1565c0", "grey": "#9e9e9e", "none": "#9e9e9e",
+}  # fmt: skip
 INK = "#1a1a1a"
 # Near-black reads better than white on these (and on any grey).
-DARK_INK_ON = frozenset({"amber", "none"})
+DARK_INK_ON = frozenset({"amber", "grey", "none"})
 
 
 def rag_colour(rating: str | None) -> str:

@@ -1,9 +1,15 @@
 """The columns of each kind of report, for the table and the Markdown table: header, accessor,
-wrapping and alignment. JSON, TSV, CSV and the workbook use the row's fields instead."""
+wrapping and alignment, and how each shows in the one-line view a terminal gets. JSON, TSV, CSV
+and the workbook use the row's fields instead.
+
+A column is one entry in TABLE_COLUMNS: adding one (a plan's name, when several plans are
+shown at once) is one line there, with the row field it shows as its *key* so that a command
+can hide it when its title already says it (by-lead hides the lead).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +19,34 @@ from sendplan.outputs.text import one_line
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column: its header and text, and how it wraps; the rest is for the one-line view.
+
+    *key* is the row field it shows, so a report can hide it (Report.hide). *brief* is its text
+    in the one-line view (default: *value*), under *brief_header* if given; the column with a
+    *ratio* takes the width that is left there, cut with "…". *unless_blank* drops the column
+    when no row has anything to show in it (Late, when nothing is late). A *spare* column is
+    the first left out of a one-line view too narrow for every column (the RAG says enough).
+    *note* explains the column under the table, from the rows shown.
+    """
+
     header: str
     value: Callable[[Any], str]
     no_wrap: bool = False
     justify: str = "left"
     ratio: int | None = None
     max_width: int | None = None
+    key: str | None = None
+    brief: Callable[[Any], str] | None = None
+    brief_header: str | None = None
+    unless_blank: bool = False
+    spare: bool = False
+    # What the column's words mean, printed under the table when it is shown ("Late = …"); None
+    # when the rows shown need no explaining.
+    note: Callable[[Sequence[Any]], str | None] | None = None
+
+    def text(self, row: Any, one_line: bool) -> str:
+        """The cell's text: the brief text in the one-line view, else the full one."""
+        return (self.brief or self.value)(row) if one_line else self.value(row)
 
 
 def _text(value: str | None) -> str:
@@ -47,8 +75,43 @@ def _code_counts(counts: dict[str, int]) -> str:
     return ", ".join(code if count == 1 else f"{code} ×{count}" for code, count in counts.items())
 
 
+def lateness(days: int) -> str:
+    """How late, in a unit people read at a glance: "32d" up to three months, then "14 mo",
+    and "6 y" from two years (whole units, rounded down, as an age is)."""
+    if days < 92:
+        return f"{days}d"
+    if days < 730:
+        return f"{days * 12 // 365} mo"
+    return f"{days // 365} y"
+
+
 def _late_text(row: Any) -> str:
-    return f"{row.days_overdue}d" if row.overdue else ""
+    return lateness(row.days_overdue) if row.overdue and row.days_overdue is not None else ""
+
+
+def _headline(row: Any) -> str:
+    return one_line(row.headline) or "—"
+
+
+def _due_note(rows: Sequence[Any]) -> str | None:
+    marks = [
+        *(["↻ = recurs every year"] if any(row.precision == "recurring" for row in rows) else []),
+        *(["(rev.) = a revised deadline"] if any(row.revised_deadline for row in rows) else []),
+    ]
+    return "Due: " + "; ".join(marks) + "." if marks else None
+
+
+def _rag_note(rows: Sequence[Any]) -> str:
+    from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND
+
+    return RAG_LEGEND.format(window=AMBER_WINDOW_DAYS)
+
+
+LATE_NOTE = "Late = time overdue: d days, mo months, y years."
+
+
+def _late_note(rows: Sequence[Any]) -> str:
+    return LATE_NOTE
 
 
 BAR_WIDTH = 6
@@ -100,13 +163,13 @@ def _item_id(row: Any) -> str:
 
 TABLE_COLUMNS: dict[str, list[Column]] = {
     "items": [
-        Column("ID", _item_id, no_wrap=True),
-        Column("Due", _due_text, no_wrap=True),
-        Column("Late", _late_text, no_wrap=True, justify="right"),
-        Column("Lead", lambda row: _text(row.lead), no_wrap=True),
-        Column("Status", lambda row: row.status.replace("_", " ")),
-        Column("RAG", lambda row: _text(row.rag), no_wrap=True),
-        Column("Action / ✓ criteria", _item_text, ratio=1),
+        Column("ID", _item_id, no_wrap=True, key="id"),
+        Column("Due", _due_text, no_wrap=True, key="deadline", note=_due_note),
+        Column("Late", _late_text, no_wrap=True, justify="right", key="days_overdue", unless_blank=True, note=_late_note),
+        Column("Lead", lambda row: _text(row.lead), no_wrap=True, key="lead"),
+        Column("Status", lambda row: row.status.replace("_", " "), key="status", spare=True),
+        Column("RAG", lambda row: _text(row.rag), no_wrap=True, key="rag", note=_rag_note),
+        Column("Action / ✓ criteria", _item_text, ratio=1, key="action", brief=_headline, brief_header="Action"),
     ],
     "leads": [
         Column("Lead", lambda row: row.lead or "(none)", no_wrap=True),
@@ -147,6 +210,7 @@ TABLE_COLUMNS: dict[str, list[Column]] = {
         _count("G", "green"),
         _count("A", "amber"),
         _count("R", "red"),
+        _count("Grey", "grey"),
         _count("Late", "overdue"),
         _count("Soon", "due_soon"),
     ],
@@ -159,6 +223,9 @@ TABLE_COLUMNS["returns"] = [
     Column("Returned", lambda row: row.returned or "not yet", no_wrap=True),
     _count("Items updated", "items_updated"),
 ]
+# Kinds whose columns sit closer together (two spaces apart, not three): the dashboard's nine
+# columns of counts fit 80 columns that way.
+DENSE_KINDS = frozenset({"status"})
 TABLE_COLUMNS["glossary"] = [
     Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
     Column("Meaning", lambda row: row.meaning, ratio=1),
@@ -221,8 +288,23 @@ def _field_column(name: str) -> Column:
     return Column(name, lambda row: flat_text(getattr(row, name)))
 
 
+def report_notes(report: Report, columns: Sequence[Column]) -> list[str]:
+    """What goes under a table: what its columns mean (for those shown), then the report's own
+    notes; nothing with --fields, whose columns are the user's choice."""
+    if report.fields:
+        return []
+    explained = [column.note(report.rows) for column in columns if column.note is not None]
+    return [note for note in explained if note] + list(report.notes)
+
+
 def report_columns(report: Report) -> list[Column]:
-    """The report's column spec; with --fields (or a kind with no spec), one column per field."""
+    """The columns a report shows: its kind's spec less the columns it hides and those that
+    would be blank; with --fields (or a kind with no spec), one column per field, as asked."""
     if report.fields or report.kind not in TABLE_COLUMNS:
         return [_field_column(name) for name in chosen_names(report)]
-    return TABLE_COLUMNS[report.kind]
+    return [
+        column
+        for column in TABLE_COLUMNS[report.kind]
+        if column.key not in report.hide
+        and not (column.unless_blank and not any(column.value(row) for row in report.rows))
+    ]

@@ -30,7 +30,7 @@ from sendplan.outputs.board import (
     show_why,
     without_note,
 )
-from sendplan.outputs.columns import report_columns
+from sendplan.outputs.columns import report_columns, report_notes
 from sendplan.outputs.rows import Report, out_stream
 from sendplan.outputs.text import LINE_BREAKS, clean
 from sendplan.report import RAG_ORDER, BoardReport, ExceptionLine, long_date
@@ -67,7 +67,7 @@ def render_markdown(report: Report, out: IO[str] | None = None) -> None:
             )
         )
         # The notes explain the standard columns; with --fields they may not be there.
-        parts += [f"_{md_escape(note)}_" for note in report.notes if not report.fields]
+        parts += [f"_{md_escape(note)}_" for note in report_notes(report, columns)]
     else:
         parts.append(md_escape(report.empty))
     stream.write("\n\n".join(parts) + "\n")
@@ -92,12 +92,12 @@ def to_markdown(report: BoardReport) -> str:
     )
     rags = md_table(["RAG", "Items"], [[label(name), str(count)] for name, count in f.by_rag.items()], ["left", "right"])
     tasks = md_table(
-        ["Task", "Title", "RAG", "Red", "Amber", "Green", "Blue", "Reason"],
+        ["Task", "Title", "RAG", *(name.capitalize() for name in RAG_ORDER), "Reason"],
         [
             [str(t.task), t.title, label(t.rag).upper(), *(str(t.by_rag[name]) for name in RAG_ORDER), t.reason]
             for t in report.tasks
         ],
-        ["right", "left", "left", "right", "right", "right", "right", "left"],
+        ["right", "left", "left", *(["right"] * len(RAG_ORDER)), "left"],
     )
     parts = [
         title,

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Self
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
 
-Writer = Callable[..., None]
+Writer = Callable[..., Any]  # returns None, or the pages it takes printed
 
 
 class _Format(enum.StrEnum):
@@ -138,15 +138,21 @@ def format_for(path: str) -> OutputFormat | None:
     return EXTENSIONS.get(PurePath(path).suffix.lower())
 
 
-def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path: str | None = None) -> None:
-    """Write *report* in *fmt* to *out* (default stdout), or to the file *path* when given."""
+def emit(report: Report, fmt: OutputFormat, out: IO[Any] | None = None, *, path: str | None = None) -> int | None:
+    """Write *report* in *fmt* to *out* (default stdout), or to the file *path* when given.
+
+    Returns the pages it takes printed, from a writer that lays out its own pages (the
+    workbook), else None.
+    """
     writer = RENDERERS[fmt]
     if path is None or path == "-":
-        writer(report, out)
-        return
+        pages: int | None = writer(report, out)
+        return pages
     from sendplan.files import write_file
 
-    write_file(path, lambda handle: writer(report, handle), binary=fmt.binary)
+    counted: list[int | None] = []
+    write_file(path, lambda handle: counted.append(writer(report, handle)), binary=fmt.binary)
+    return counted[0] if counted else None
 
 
 def write_bytes(path: str, data: bytes) -> None:

@@ -28,6 +28,10 @@ class Report:
     highlight: Callable[[Any], bool] = lambda row: False
     # Rows whose section differs from the next row's end a section (a rule in the table).
     section: Callable[[Any], Any] | None = None
+    # Table columns (by the row field they show) a command leaves out: by-lead's title names the lead.
+    hide: frozenset[str] = frozenset()
+    # A terminal's view: a line per row, the widest column cut to fit ("…"); else wrapped in full.
+    one_line: bool = False
     # The rows' dataclass when it is not the kind's usual one (rows that carry their plan), so
     # an empty report still has its columns (a TSV header, --fields).
     row_type: type | None = None

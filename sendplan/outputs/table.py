@@ -6,11 +6,12 @@ the console never recolours dates or numbers. rich is imported only when a table
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO, Any, cast
 
-from sendplan.outputs.columns import report_columns
+from sendplan.outputs.columns import DENSE_KINDS, Column, report_columns, report_notes
 from sendplan.outputs.rows import Report, out_stream
-from sendplan.outputs.text import clean
+from sendplan.outputs.text import clean, one_line
 
 
 class _TrimmedOutput:
@@ -49,9 +50,30 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
     if not report.rows:
         console.print(Text(clean(report.empty)))
         return
-    table = Table(title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False)
+    table = Table(
+        title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False,
+        collapse_padding=report.kind in DENSE_KINDS,
+    )  # fmt: skip
     columns = report_columns(report)
-    for column in columns:
+    fit = None
+    # A line a row for listings whose rows have a fuller view elsewhere (`sendplan show ID`):
+    # the kinds with a column that says how it shows briefly.
+    if report.one_line and any(column.brief for column in columns):
+        cells = [[one_line(column.text(row, True)) for column in columns] for row in report.rows]
+        fit = _one_line_widths(columns, cells, console.width)
+        spare = [index for index, column in enumerate(columns) if column.spare]
+        if fit is None and spare:  # a narrow terminal: leave out the spare columns first
+            columns = [column for index, column in enumerate(columns) if index not in spare]
+            cells = [[cell for index, cell in enumerate(line) if index not in spare] for line in cells]
+            fit = _one_line_widths(columns, cells, console.width)
+    if fit is None:  # the full view, or a terminal too narrow for a line a row even so
+        columns = report_columns(report)
+        cells = [[clean(column.text(row, False)) for column in columns] for row in report.rows]
+    for index, column in enumerate(columns):
+        if fit is not None:
+            header = column.brief_header or column.header
+            table.add_column(header, no_wrap=True, justify=column.justify, width=fit[index])  # type: ignore[arg-type]
+            continue
         table.add_column(
             column.header,
             no_wrap=column.no_wrap,
@@ -66,9 +88,36 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
         end_section = (
             report.section is not None and following is not None and report.section(row) != report.section(following)
         )
-        table.add_row(
-            *(Text(clean(column.value(row))) for column in columns), style=style, end_section=end_section
-        )
+        line = [Text(cell, no_wrap=True, overflow="ellipsis") if fit else Text(cell) for cell in cells[index]]
+        table.add_row(*line, style=style, end_section=end_section)
     console.print(table)
-    for note in report.notes if not report.fields else ():
+    for note in report_notes(report, columns):
         console.print(Text(clean(note), style="dim"))
+
+
+# The narrowest the cut column may get; a terminal narrower than that for one line a row gets
+# the full, wrapped view instead (never an id cut short).
+_NARROWEST = 12
+
+
+def _one_line_widths(columns: Sequence[Column], cells: list[list[str]], width: int) -> list[int] | None:
+    """Widths for the one-line view: every column as wide as its widest cell, and the column
+    with a ratio (the action) the width that is left, so each row takes one line; None if that
+    leaves it fewer than _NARROWEST characters."""
+    from rich.cells import cell_len
+
+    widest = [
+        max([cell_len(column.brief_header or column.header)] + [cell_len(line[index]) for line in cells])
+        for index, column in enumerate(columns)
+    ]
+    cut = next((index for index, column in enumerate(columns) if column.ratio), None)
+    if cut is None:
+        return widest
+    # SIMPLE_HEAD without edge padding: a blank edge each side, and between two columns a
+    # space of padding either side of a blank divider.
+    gaps = 2 + 3 * (len(columns) - 1)
+    room = width - gaps - sum(size for index, size in enumerate(widest) if index != cut)
+    if room < min(_NARROWEST, widest[cut]):
+        return None
+    widest[cut] = min(widest[cut], room)
+    return widest

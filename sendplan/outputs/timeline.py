@@ -114,7 +114,8 @@ def write_timeline(the_grid: Grid, title: str, width: int, *, terminal: bool, ou
     from sendplan.outputs.table import make_console
 
     console = make_console(out, width=width)
-    console.print(Text(clean(title), style="bold"), "")
+    console.print(Text(clean(title), style="bold"))
+    console.print("")
     for segments in body:
         console.print(Text.assemble(*segments), no_wrap=True, overflow="ignore", crop=False)
     console.print("")
