@@ -280,6 +280,15 @@ class LeadBook:
                     )
             taken.add(code)
             self.leads[code] = Owner(code, text)
+        # A code the tracker writes with no name anywhere is still one of the plan's leads: list it,
+        # so every item's lead is in the key, and say the name is for someone to add.
+        for code in self.as_written:
+            if code not in self.leads:
+                self.leads[code] = Owner(code)
+                self.notes.append(
+                    f"owner {code} is written as a code and the tracker gives no name for it; it is listed "
+                    f'under "leads:" with the code as its name. Write the person\'s name there.'
+                )
 
     def _part_code(self, part: str) -> str:
         key = fold(part)
