@@ -30,7 +30,7 @@ from sendplan.cli.options import (
     show,
     wrap_option,
 )
-from sendplan.cli.plans import find_item, lead_label, open_plans, plan_rows, plans_name, rows_of
+from sendplan.cli.plans import find_item, lead_label, open_plans, plan_name, plan_rows, plans_name, rows_of
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -230,7 +230,7 @@ def show_command(item_id: str, plan_path: tuple[str, ...], as_of: date | None, o
     member, wanted = find_item(plans, item_id)
     loaded = member.loaded
     row = next(row for row in rows_of_member(member, day, plans.several) if row.id == wanted)
-    title = f"Item {item_ref(row)} as of {day.isoformat()} · {plans_name(plans)}"
+    title = f"Item {item_ref(row)} as of {day.isoformat()} · {plan_name(loaded)}"
     ctx = click.get_current_context()
     plain = "sendplan.output" not in ctx.meta and "sendplan.fields" not in ctx.meta
     if plain and resolve_format(output_format) is OutputFormat.TABLE:
@@ -351,7 +351,7 @@ def status_command(
     else:
         lines = status_rows(plans.only.plan, per_member[0][1], day, end)
     report = Report(
-        "status",
+        "portfolio_status" if plans.several else "status",
         lines,
         f"Status as of {day.isoformat()} · {plans_name(plans)}",
         notes=[

@@ -50,7 +50,10 @@ def tell_problems(problems: Any) -> None:
 
 
 # What a report's rows are, for "Wrote tracker.csv (57 items)".
-ROW_NOUNS = {"items": "item", "leads": "lead", "tasks": "task", "glossary": "abbreviation", "changes": "change"}
+ROW_NOUNS = {
+    "items": "item", "leads": "lead", "tasks": "task", "glossary": "abbreviation", "changes": "change",
+    "portfolio_leads": "lead", "plan_tasks": "task",
+}  # fmt: skip
 
 
 def count(number: int, noun: str) -> str:

@@ -161,9 +161,15 @@ def _item_id(row: Any) -> str:
     return f"{plan}:{row.id}" if plan else str(row.id)
 
 
+def _id_note(rows: Sequence[Any]) -> str | None:
+    if not any(getattr(row, "plan", None) for row in rows):
+        return None
+    return "ID = PLAN:ID, the plan's short name and the item's id in it (sendplan show and done take it)."
+
+
 TABLE_COLUMNS: dict[str, list[Column]] = {
     "items": [
-        Column("ID", _item_id, no_wrap=True, key="id"),
+        Column("ID", _item_id, no_wrap=True, key="id", note=_id_note),
         Column("Due", _due_text, no_wrap=True, key="deadline", note=_due_note),
         Column("Late", _late_text, no_wrap=True, justify="right", key="days_overdue", unless_blank=True, note=_late_note),
         Column("Lead", lambda row: _text(row.lead), no_wrap=True, key="lead"),
@@ -225,7 +231,7 @@ TABLE_COLUMNS["returns"] = [
 ]
 # Kinds whose columns sit closer together (two spaces apart, not three): the dashboard's nine
 # columns of counts fit 80 columns that way.
-DENSE_KINDS = frozenset({"status"})
+DENSE_KINDS = frozenset({"status", "portfolio_status"})
 TABLE_COLUMNS["glossary"] = [
     Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
     Column("Meaning", lambda row: row.meaning, ratio=1),
@@ -278,6 +284,10 @@ TABLE_COLUMNS["portfolio_leads"] = [
     Column("Overdue", lambda row: str(row.overdue), justify="right"),
     Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
     Column("Next", lambda row: _text(row.next_item), no_wrap=True),
+]
+TABLE_COLUMNS["portfolio_status"] = [
+    Column("Plan / lead", _status_name, max_width=STATUS_NAME_WIDTH),
+    *TABLE_COLUMNS["status"][1:],
 ]
 TABLE_COLUMNS["plan_tasks"] = [Column("Plan", lambda row: row.plan, no_wrap=True), *TABLE_COLUMNS["tasks"]]
 TABLE_COLUMNS["plan_returns"] = [Column("Plan", lambda row: row.plan, no_wrap=True), *TABLE_COLUMNS["returns"]]
