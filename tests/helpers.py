@@ -85,7 +85,7 @@ def run_in_terminal(script: str, cwd: Path, env: dict[str, str], columns: int = 
     return shown.decode("utf-8").replace("\r\n", "\n"), error
 
 
-DSG_PLAN = REPO / "tests" / "fixtures" / "portfolio" / "dsg.yaml"
+DSG_PLAN = REPO / "examples" / "portfolio" / "dsg.yaml"
 
 
 def make_portfolio(folder: Path) -> Path:
