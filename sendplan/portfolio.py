@@ -109,10 +109,7 @@ def item_ref(row: ItemRow) -> str:
 
 def lead_codes(portfolio: Portfolio) -> list[str]:
     """Every lead code of every plan: each plan's key, then codes its items use, in plan order."""
-    codes: dict[str, None] = {}
-    for member in portfolio.members:
-        codes.update(dict.fromkeys(known_leads(member.loaded.plan)))
-    return list(codes)
+    return list(dict.fromkeys(code for member in portfolio.members for code in known_leads(member.loaded.plan)))
 
 
 def lead_names(portfolio: Portfolio, code: str) -> dict[str, str]:

@@ -30,9 +30,9 @@ def lead_codes(plans: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'")
     a usage error naming the codes they do have."""
     from sendplan.outputs.text import visible
     from sendplan.plan.codes import normalise_lead_code
-    from sendplan.portfolio import lead_codes as known_leads
+    from sendplan.query import known_leads
 
-    known = known_leads(plans)
+    known = list(dict.fromkeys(code for member in plans.members for code in known_leads(member.loaded.plan)))
     for code in codes:
         if normalise_lead_code(code) not in known:
             raise click.BadParameter(

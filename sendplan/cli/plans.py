@@ -29,9 +29,10 @@ def plan_paths(plan_path: tuple[str, ...]) -> list[str]:
 
 
 def tell_notes(portfolio: Portfolio) -> None:
-    from sendplan.cli.messages import tell_problems
+    if portfolio.notes:
+        from sendplan.cli.messages import tell_problems
 
-    tell_problems(portfolio.notes)
+        tell_problems(portfolio.notes)
 
 
 def open_plans(plan_path: tuple[str, ...]) -> Portfolio:
@@ -67,18 +68,23 @@ def command_name() -> str:
 
 
 def rows_of(portfolio: Portfolio, as_of: date, amber_window: int | None = None) -> list[tuple[Member, list[ItemRow]]]:
+    """Each open plan with its rows as of *as_of*, carrying their plan when several are open."""
+    from sendplan.query import AMBER_WINDOW_DAYS
+
+    window = AMBER_WINDOW_DAYS if amber_window is None else amber_window
+    if not portfolio.several:  # one plan: its own rows, without importing what several need
+        from sendplan.query import rows
+
+        member = portfolio.members[0]
+        return [(member, rows(member.loaded.plan, as_of, amber_window=window))]
     from sendplan.portfolio import member_rows
 
-    if amber_window is None:
-        return member_rows(portfolio, as_of)
-    return member_rows(portfolio, as_of, amber_window=amber_window)
+    return member_rows(portfolio, as_of, amber_window=window)
 
 
 def plan_rows(portfolio: Portfolio, as_of: date) -> list[ItemRow]:
     """Every open plan's rows as of *as_of*, carrying their plan when several are open."""
-    from sendplan.portfolio import all_rows
-
-    return all_rows(rows_of(portfolio, as_of))
+    return [row for _, found in rows_of(portfolio, as_of) for row in found]
 
 
 EXAMPLE_MARK = " (bundled example)"
@@ -106,6 +112,9 @@ def plans_name(portfolio: Portfolio) -> str:
 
 def lead_label(portfolio: Portfolio, code: str) -> str:
     """ "AG (Anthony Giles)", with each plan's name when they differ; the code alone if no plan names it."""
+    if not portfolio.several:
+        lead = portfolio.only.plan.leads.get(code)
+        return f"{code} ({lead.name})" if lead else code
     from sendplan.portfolio import lead_names, names_text
 
     names = names_text(lead_names(portfolio, code))

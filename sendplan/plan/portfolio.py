@@ -22,10 +22,8 @@ Nothing here prints: the notes about files left out come back as warnings.
 from __future__ import annotations
 
 import os
-import re
 import typing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from sendplan.errors import Location, PlanError, Problem, Severity, quoted
@@ -36,7 +34,7 @@ PLAN_SUFFIXES = (".yaml", ".yml")
 # Office writes "~$name" beside a file someone has open; nothing else a person keeps starts so.
 _OWNER_FILE = "~$"
 # A top-level "plan:" or "tasks:" key (quoted or not) marks a file as meant to be a plan.
-_PLAN_KEY = re.compile(r"""^(?:plan|tasks|"plan"|"tasks"|'plan'|'tasks')[ \t]*:""", re.MULTILINE)
+_PLAN_KEY = r"""^(?:plan|tasks|"plan"|"tasks"|'plan'|'tasks')[ \t]*:"""
 REF_SEPARATOR = ":"
 
 
@@ -76,10 +74,16 @@ def folder_plans(folder: str) -> list[str]:
     return [os.path.join(folder, name) for name in names]
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes, not dataclasses: this module is imported by every listing, even of one plan,
+# and a dataclass costs a millisecond to make.
 class PlanFile:
-    path: str
-    found: bool  # found in a folder, rather than named on its own
+    """A plan file to read, and whether it was found in a folder rather than named on its own."""
+
+    __slots__ = ("found", "path")
+
+    def __init__(self, path: str, found: bool) -> None:
+        self.path = path
+        self.found = found
 
 
 def plan_files(paths: Sequence[str]) -> list[PlanFile]:
@@ -121,24 +125,31 @@ def short_names(paths: Sequence[str]) -> list[str]:
 
 def looks_like_plan(text: str) -> bool:
     """Whether YAML text that failed to load was meant to be a plan (has a top-level plan:/tasks:)."""
-    return _PLAN_KEY.search(text) is not None
+    import re
+
+    return re.search(_PLAN_KEY, text, re.MULTILINE) is not None
 
 
-@dataclass
 class Member:
     """One open plan: its short name and the plan as loaded."""
 
-    name: str
-    loaded: LoadedPlan
+    __slots__ = ("loaded", "name")
+
+    def __init__(self, name: str, loaded: LoadedPlan) -> None:
+        self.name = name
+        self.loaded = loaded
 
 
-@dataclass
 class Portfolio:
-    """The plans a command works on. *several* says whether rows must carry their plan."""
+    """The plans a command works on. *several* says whether rows must carry their plan;
+    *notes* are the files in a folder left out because they are not plans."""
 
-    members: list[Member]
-    several: bool
-    notes: list[Problem] = field(default_factory=list)  # files in a folder left out: not plans
+    __slots__ = ("members", "notes", "several")
+
+    def __init__(self, members: list[Member], several: bool, notes: list[Problem] | None = None) -> None:
+        self.members = members
+        self.several = several
+        self.notes = notes or []
 
     @property
     def only(self) -> LoadedPlan:
