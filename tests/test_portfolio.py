@@ -195,8 +195,18 @@ def test_a_lead_code_with_two_names_is_a_located_warning(plans: Path) -> None:
     assert problem.code == "SP118"
     assert problem.severity is Severity.WARNING
     assert problem.location == Location(str(plans / "recovery.yaml"), 35, 11)
-    assert f'"C. Kiernan" in {plans / "dsg.yaml"}:15:11 (dsg)' in problem.message
+    assert f'"C. Kiernan" in {plans / "dsg.yaml"}:16:11 (dsg)' in problem.message
     assert problem.message.startswith('lead CK is "Chris Kiernan" here')
+
+
+def test_the_name_most_plans_give_is_the_one_kept(tmp_path: Path) -> None:
+    """Three plans, two naming AG one way: the warning is at the odd one out, pointing at the first
+    of the others."""
+    for name, who in (("a", "A. Giles"), ("b", "Anthony Giles"), ("c", "anthony  giles")):
+        (tmp_path / f"{name}.yaml").write_text(MINIMAL_PLAN.replace("Anthony Giles", who), encoding="utf-8")
+    (problem,) = lead_name_problems(open_portfolio([str(tmp_path)]))
+    assert problem.location == Location(str(tmp_path / "a.yaml"), 6, 11)
+    assert f'"Anthony Giles" in {tmp_path / "b.yaml"}:6:11 (b)' in problem.message
 
 
 def test_names_text() -> None:

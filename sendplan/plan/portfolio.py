@@ -293,22 +293,25 @@ def _same_name(name: str) -> str:
 
 
 def lead_name_problems(portfolio: Portfolio) -> list[Problem]:
-    """A warning for each plan whose key names a lead code differently from the first plan that
-    has it (spacing and case aside), located at this plan's name and pointing at the first's."""
-    first: dict[str, tuple[Member, str]] = {}
-    problems: list[Problem] = []
+    """A warning for each plan whose key names a lead code differently (spacing and case aside)
+    from the name most plans give it (on a tie, the first plan's), located at this plan's
+    name and pointing at where that name is written."""
+    named: dict[str, list[tuple[Member, str]]] = {}
     for member in portfolio.members:
         for code, lead in member.loaded.plan.leads.items():
-            if code not in first:
-                first[code] = (member, lead.name)
+            named.setdefault(code, []).append((member, lead.name))
+    problems: list[Problem] = []
+    for code, holders in named.items():
+        spellings = [_same_name(name) for _, name in holders]
+        usual = max(dict.fromkeys(spellings), key=spellings.count)  # the first of the most common
+        other, name = holders[spellings.index(usual)]
+        there = other.loaded.locate(("leads", code, "name"))
+        for (member, own), spelling in zip(holders, spellings, strict=True):
+            if spelling == usual:
                 continue
-            other, name = first[code]
-            if _same_name(name) == _same_name(lead.name):
-                continue
-            there = other.loaded.locate(("leads", code, "name"))
             problems.append(
                 Problem(
-                    f"lead {code} is {quoted(lead.name)} here but {quoted(name)} in {there} ({other.name}). "
+                    f"lead {code} is {quoted(own)} here but {quoted(name)} in {there} ({other.name}). "
                     "One code should name one person in every plan: use the same name in both, "
                     "or give one of them a code of their own.",
                     member.loaded.locate(("leads", code, "name")),
