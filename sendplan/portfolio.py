@@ -15,9 +15,9 @@ from operator import attrgetter
 from typing import Any
 
 from sendplan.plan.portfolio import Member, Portfolio, ref
-from sendplan.query import AMBER_WINDOW_DAYS, ItemRow, TaskRow, known_leads, rows, task_summaries
+from sendplan.query import AMBER_WINDOW_DAYS, ItemRow, LeadRow, TaskRow, known_leads, rows, task_summaries
 from sendplan.summary import ReturnLine, StatusRow, returns_since, status_line
-from sendplan.timeline import Grid, grid
+from sendplan.timeline import Grid, grid, records
 
 
 # JSON key order is field order: `plan` comes last, after the contract's existing keys, so a
@@ -44,19 +44,11 @@ class PlanReturnLine(ReturnLine):
 
 
 @dataclass(frozen=True, slots=True)
-class PortfolioLeadRow:
+class PortfolioLeadRow(LeadRow):
     """One lead code across every open plan. *name* is the first plan's name for them; *names*
     gives each plan's (they may differ, which `validate` warns about); *plans* lists the plans
     where the code leads items or is in the key. *next_item* is PLAN:ID."""
 
-    lead: str | None
-    name: str | None
-    title: str | None
-    items: int
-    finished: int
-    overdue: int
-    next_deadline: str | None
-    next_item: str | None
     plans: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
 
@@ -236,17 +228,6 @@ def plan_grid(per_member: Sequence[tuple[Member, list[ItemRow]]], chosen: Sequen
     return grid(lanes, chosen, as_of, key=lambda row: index[plan_of(row) or ""], heading="Plan", numbered=False)
 
 
-def plan_records(the_grid: Grid) -> list[dict[str, Any]]:
+def plan_records(the_grid: Grid) -> list[dict[str, object]]:
     """The non-empty cells as JSON records, each naming its plan (not a task number)."""
-    return [
-        {
-            "plan": lane.title,
-            "month": f"{month[0]:04d}-{month[1]:02d}",
-            "items": [row.id for row in cell.items],
-            "overdue": cell.overdue,
-            "finished": cell.finished,
-        }
-        for lane in the_grid.tasks
-        for month, cell in lane.cells.items()
-        if cell.items
-    ]
+    return records(the_grid, lane="plan")

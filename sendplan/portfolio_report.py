@@ -15,14 +15,14 @@ from datetime import date
 from sendplan.plan.dates import period_end
 from sendplan.plan.portfolio import Member
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, ItemRow
+from sendplan.query import ItemRow
 from sendplan.report import (
-    DATE_LEGEND,
-    STATUS_LEGEND,
     ExceptionLine,
     Figures,
     exception_lines,
     figures,
+    legend_lines,
+    rag_key,
     worst_rag,
 )
 
@@ -108,6 +108,6 @@ def portfolio_report(
         plans=lines,
         total=figures(everything, as_of, ahead_end),
         sections=sections,
-        legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
-        rag_key=[(name, meaning.format(window=AMBER_WINDOW_DAYS)) for name, meaning in RAG_MEANINGS],
+        legend=legend_lines(),
+        rag_key=rag_key(),
     )

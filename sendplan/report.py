@@ -36,6 +36,16 @@ DATE_LEGEND = (
 )
 
 
+def legend_lines() -> list[str]:
+    """The legend every report prints: the RAG rule, the statuses, how deadlines are read."""
+    return [RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND]
+
+
+def rag_key() -> list[tuple[str, str]]:
+    """(rating, what it means) for each rating, in the legend's order."""
+    return [(name, meaning.format(window=AMBER_WINDOW_DAYS)) for name, meaning in RAG_MEANINGS]
+
+
 def long_date(day: date | str | None) -> str:
     """"1 Dec 2021": the way a board paper writes a date."""
     if day is None:
@@ -305,7 +315,7 @@ def board_report(
         health=health_findings(loaded, as_of),
         rows=rows,
         glossary=glossary_rows(plan),
-        legend=[RAG_LEGEND.format(window=AMBER_WINDOW_DAYS), STATUS_LEGEND, DATE_LEGEND],
+        legend=legend_lines(),
         returns=returns_sentence(returns_since(plan, rows, since, as_of), since),
-        rag_key=[(name, meaning.format(window=AMBER_WINDOW_DAYS)) for name, meaning in RAG_MEANINGS],
+        rag_key=rag_key(),
     )

@@ -114,17 +114,18 @@ def grid(
     return Grid(months, lines, as_of, heading)
 
 
-def records(the_grid: Grid) -> list[dict[str, object]]:
-    """The non-empty cells as JSON records: task, month ("2021-11"), item ids, overdue count."""
+def records(the_grid: Grid, lane: str = "task") -> list[dict[str, object]]:
+    """The non-empty cells as JSON records: task, month ("2021-11"), item ids, overdue count.
+    With *lane* "plan", each names its lane's plan (its title) instead of a task number."""
     return [
         {
-            "task": lane.task,
+            lane: band.task if lane == "task" else band.title,
             "month": f"{month[0]:04d}-{month[1]:02d}",
             "items": [row.id for row in cell.items],
             "overdue": cell.overdue,
             "finished": cell.finished,
         }
-        for lane in the_grid.tasks
-        for month, cell in lane.cells.items()
+        for band in the_grid.tasks
+        for month, cell in band.cells.items()
         if cell.items
     ]

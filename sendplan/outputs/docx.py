@@ -11,7 +11,7 @@ reads the clock, and the same report gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from docx.shared import Mm, Pt
@@ -71,16 +71,21 @@ def rag_cell(rating: str | None, text: str | None = None) -> Cell:
 def to_docx(report: BoardReport) -> bytes:
     """The whole report as a .docx."""
     title = f"Highlight report: {report.title}"
-    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
-    _properties(document, report, title)
-    paragraph(document, title, "Title")
-    add_table(
+    document = new_paper(
+        title,
+        report.as_of,
+        made_by(report),
+        header_fields(report),
+        "The plan, organisation, as-of day, period covered and look-ahead of this report.",
+    )
+    set_properties(
         document,
-        None,
-        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
-        [38, TEXT_WIDTH_MM - 38],
-        caption="Report details",
-        description="The plan, organisation, as-of day, period covered and look-ahead of this report.",
+        title,
+        ", ".join(part for part in (report.organisation, report.service) if part),
+        report.author,
+        f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}.",
+        "highlight report",
+        report.as_of,
     )
     _headline(document, report)
     paragraph(document, "RAG by task", "Heading 1")
@@ -114,18 +119,36 @@ def _heading(document: Any, title: str, report: BoardReport, section: str) -> bo
     return empty is None
 
 
-def _properties(document: Any, report: BoardReport, title: str) -> None:
+def new_paper(title: str, as_of: date, footer: str, details: Sequence[tuple[str, str]], description: str) -> Any:
+    """A new paper: the A4 page with *title* and the as-of day at its head and *footer* at its
+    foot, then the title and a table of the paper's *details* ((label, value) pairs)."""
+    document = new_document(title, f"As of {long_date(as_of)}", footer, f"sendplan {__version__}")
+    paragraph(document, title, "Title")
+    add_table(
+        document,
+        None,
+        [[Cell(name, bold=True), value] for name, value in details],
+        [38, TEXT_WIDTH_MM - 38],
+        caption="Report details",
+        description=description,
+    )
+    return document
+
+
+def set_properties(
+    document: Any, title: str, subject: str, author: str | None, comments: str, keywords: str, as_of: date
+) -> None:
     """File → Properties: what Word and a records system show about the paper."""
     properties = document.core_properties
     properties.title = title
-    properties.subject = ", ".join(part for part in (report.organisation, report.service) if part)
-    properties.author = report.author or ""
-    properties.last_modified_by = report.author or ""
-    properties.comments = f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}."
-    properties.keywords = "highlight report"
+    properties.subject = subject
+    properties.author = author or ""
+    properties.last_modified_by = author or ""
+    properties.comments = comments
+    properties.keywords = keywords
     properties.language = "en-GB"
     properties.revision = 1
-    properties.created = properties.modified = datetime.combine(report.as_of, time())
+    properties.created = properties.modified = datetime.combine(as_of, time())
 
 
 def one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:

@@ -332,15 +332,21 @@ def to_html(report: BoardReport) -> str:
         _glossary(report),
         f"<h2>{e(HEALTH_TITLE)}</h2>",
         _health(report),
-        f"<footer>{e(made_by(report))}.</footer>",
     ]
-    page = page_css(title, f"As of {long_date(report.as_of)}", made_by(report))
+    return html_page(title, report.as_of, made_by(report), sections)
+
+
+def html_page(title: str, as_of: date, footer: str, sections: Sequence[str], css: str = "") -> str:
+    """A whole HTML document: *sections* (already escaped) under *title*, the foot of every
+    printed page saying *footer*, and the report's style sheet with *css* added."""
+    page = page_css(title, f"As of {long_date(as_of)}", footer)
+    body = "\n".join([*sections, f"<footer>{e(footer)}.</footer>"])
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)} · {e(long_date(report.as_of))}</title>\n"
-        f"<style>{CSS}{page}\n</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
+        f"<title>{e(title)} · {e(long_date(as_of))}</title>\n"
+        f"<style>{CSS}{css}{page}\n</style>\n</head>\n<body>\n" + body + "\n</body>\n</html>\n"
     )
 
 

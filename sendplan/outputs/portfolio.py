@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from sendplan import __version__
 from sendplan.outputs.board import label, size_text
-from sendplan.outputs.html import CSS, chip, e, exceptions_html, legend_html, page_css, rag_bar, table
+from sendplan.outputs.html import chip, e, exceptions_html, html_page, legend_html, rag_bar, table
 from sendplan.outputs.markdown import md_escape, md_exceptions, md_table
 from sendplan.portfolio_report import PlanLine, PortfolioReport
 from sendplan.report import RAG_ORDER, Figures, long_date, plural
@@ -167,13 +167,5 @@ def to_html(report: PortfolioReport) -> str:
     sections += [
         '<div class="legend"><h2>Legend</h2>',
         legend_html(report.rag_key, report.legend) + "</div>",
-        f"<footer>{e(made_by(report))}.</footer>",
     ]
-    page = page_css(title, f"As of {long_date(report.as_of)}", made_by(report))
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)} · {e(long_date(report.as_of))}</title>\n"
-        f"<style>{CSS}{PORTFOLIO_CSS}{page}\n</style>\n</head>\n<body>\n" + "\n".join(sections) + "\n</body>\n</html>\n"
-    )
+    return html_page(title, report.as_of, made_by(report), sections, PORTFOLIO_CSS)

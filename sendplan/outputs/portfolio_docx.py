@@ -10,8 +10,14 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from sendplan import __version__
-from sendplan.outputs.docx import exceptions_section, legend_section, one_row, rag_cell
+from sendplan.outputs.docx import (
+    exceptions_section,
+    legend_section,
+    new_paper,
+    one_row,
+    rag_cell,
+    set_properties,
+)
 from sendplan.outputs.portfolio import (
     SUMMARY_INTRO,
     TOTAL_NAME,
@@ -24,7 +30,7 @@ from sendplan.outputs.portfolio import (
     summary_headers,
     summary_title,
 )
-from sendplan.outputs.wordml import TEXT_WIDTH_MM, Cell, add_table, document_bytes, new_document, paragraph
+from sendplan.outputs.wordml import TEXT_WIDTH_MM, Cell, add_table, document_bytes, paragraph
 from sendplan.portfolio_report import PortfolioReport
 from sendplan.report import long_date
 
@@ -35,17 +41,11 @@ _WIDTHS = [18.0, 38.0, 16.0, 12.0, 18.0, 16.0, 17.0]
 def to_docx(report: PortfolioReport) -> bytes:
     """The whole report as a .docx."""
     title = summary_title(report)
-    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
-    _properties(document, report, title)
-    paragraph(document, title, "Title")
-    add_table(
-        document,
-        None,
-        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
-        [38, TEXT_WIDTH_MM - 38],
-        caption="Report details",
-        description="The as-of day, look-ahead and the plans this report covers.",
+    document = new_paper(
+        title, report.as_of, made_by(report), header_fields(report), "The as-of day, look-ahead and the plans this report covers."
     )
+    comments = f"{made_by(report)}: {', '.join(line.plan for line in report.plans)}."
+    set_properties(document, title, report.title, report.author, comments, "highlight report, portfolio", report.as_of)
     paragraph(document, "Summary", "Heading 1")
     total = report.total
     pairs = [
@@ -88,17 +88,3 @@ def _summary(document: Any, report: PortfolioReport) -> None:
         "items by rating, then the totals across the plans.",
         align=["left", "left", "center", "right", "right", "right", "right"],
     )
-
-
-def _properties(document: Any, report: PortfolioReport, title: str) -> None:
-    """File → Properties: what Word and a records system show about the paper."""
-    properties = document.core_properties
-    properties.title = title
-    properties.subject = report.title
-    properties.author = report.author or ""
-    properties.last_modified_by = report.author or ""
-    properties.comments = f"{made_by(report)}: {', '.join(line.plan for line in report.plans)}."
-    properties.keywords = "highlight report, portfolio"
-    properties.language = "en-GB"
-    properties.revision = 1
-    properties.created = properties.modified = datetime.combine(report.as_of, time())
