@@ -323,3 +323,22 @@ def test_the_bundled_example_in_a_portfolio_is_announced(run: Callable[..., Resu
     result = run("overdue", "--plan", str(plans), "--plan", str(REPO / "sendplan" / "data" / "plan.yaml"), "--as-of", AS_OF, "--json")
     assert result.exit_code == 0
     assert "Using the example plan bundled with sendplan" in result.stderr
+
+
+def test_the_workbook_names_each_item_s_plan(run: Callable[..., Result], plans: Path, tmp_path: Path) -> None:
+    """-o FILE.xlsx: the Tracker sheet's ID column reads PLAN:ID, the data sheet has the plan
+    column, and leads' names by plan are a line each in one cell."""
+    import openpyxl
+
+    run("overdue", "--plan", str(plans), "--as-of", AS_OF, "-o", str(tmp_path / "late.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "late.xlsx")
+    assert [row[0] for row in book["Tracker"].iter_rows(min_row=2, values_only=True)] == [
+        f"{plan}:{item}" for plan, item, _ in OVERDUE
+    ]
+    data = book.worksheets[1]
+    assert [cell.value for cell in data[1]][-1] == "plan"
+    run("leads", "--plan", str(plans), "--as-of", AS_OF, "-o", str(tmp_path / "leads.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "leads.xlsx").worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    ck = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "CK")
+    assert (sheet.title, ck[header.index("names")]) == ("Leads", "dsg: C. Kiernan\nrecovery: Chris Kiernan")
