@@ -20,6 +20,7 @@ from sendplan.cli.options import (
     as_of_option,
     day_or_clock,
     format_options,
+    one_plan_option,
     plan_option,
     set_json,
     show,
@@ -235,7 +236,7 @@ def validate_command(
 )  # fmt: skip
 
 
-@plan_option
+@one_plan_option
 @format_options
 def diff_command(
     files: tuple[str, ...], rev: str | None, plan_path: tuple[str, ...], output_format: str | None

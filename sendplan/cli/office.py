@@ -23,9 +23,9 @@ from sendplan.cli.options import (
     complete_item_ids,
     complete_lead_codes,
     day_or_today,
-    edited_plan_option,
     load,
-    plan_option,
+    one_edited_plan_option,
+    one_plan_option,
 )
 
 
@@ -48,7 +48,7 @@ def _count(number: int, noun: str) -> str:
 
 
 @click.command("request", short_help="Write a return workbook for each lead, and an email to send.")
-@plan_option
+@one_plan_option
 @as_of_option
 @click.option(
     "--lead", "leads", metavar="CODE", multiple=True, shell_complete=complete_lead_codes,
@@ -223,7 +223,7 @@ def _say(source: Any, outcomes: list[Any]) -> None:
 
 @click.command("collect", short_help="Record the answers of returned workbooks in the plan.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE.xlsx...", type=click.Path())
-@edited_plan_option
+@one_edited_plan_option
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Say what would change; do not write the plan.")
 @click.option("--force", "forced", metavar="ID", multiple=True, shell_complete=complete_item_ids,

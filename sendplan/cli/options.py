@@ -278,6 +278,16 @@ plan_option = _plan_option(
     "input. Default: ./plan.yaml, else the nearest one in the folders above within the git "
     "repository, else the bundled plan."
 )
+# diff, glossary and request work on one plan (given several, they say so).
+one_plan_option = _plan_option(
+    "The plan file; '-' reads standard input. Default: ./plan.yaml, else the nearest one in the "
+    "folders above within the git repository, else the bundled plan."
+)
+# collect records returns in one plan file.
+one_edited_plan_option = _plan_option(
+    "The plan file to edit. Default: ./plan.yaml, else the nearest one in the folders above "
+    "within the git repository."
+)
 # An edit needs a file to write back to, so standard input is not offered.
 edited_plan_option = _plan_option(
     "The plan file to edit, or a folder of plans (then name the item PLAN:ID if several have its "

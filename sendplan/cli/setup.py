@@ -14,8 +14,8 @@ from sendplan.cli.options import (
     day_or_today,
     format_options,
     load,
+    one_plan_option,
     output_options,
-    plan_option,
     show,
     write_output,
 )
@@ -68,7 +68,7 @@ def schema_command(output: str | None) -> None:
 
 
 @click.command("glossary", short_help="The plan's abbreviations and what they mean.")
-@plan_option
+@one_plan_option
 @format_options
 @output_options
 def glossary_command(plan_path: tuple[str, ...], output_format: str | None) -> None:
