@@ -84,7 +84,8 @@ def rows_of(portfolio: Portfolio, as_of: date, amber_window: int | None = None) 
 
 def plan_rows(portfolio: Portfolio, as_of: date) -> list[ItemRow]:
     """Every open plan's rows as of *as_of*, carrying their plan when several are open."""
-    return [row for _, found in rows_of(portfolio, as_of) for row in found]
+    per_member = rows_of(portfolio, as_of)
+    return per_member[0][1] if len(per_member) == 1 else [row for _, found in per_member for row in found]
 
 
 EXAMPLE_MARK = " (bundled example)"
