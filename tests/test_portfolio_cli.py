@@ -342,3 +342,17 @@ def test_the_workbook_names_each_item_s_plan(run: Callable[..., Result], plans: 
     header = [cell.value for cell in sheet[1]]
     ck = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "CK")
     assert (sheet.title, ck[header.index("names")]) == ("Leads", "dsg: C. Kiernan\nrecovery: Chris Kiernan")
+
+
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [("zz:1.1", 'no open plan is called "zz". The plans are: dsg, recovery.'), ("dsg:9.9", 'there is no item "9.9" in')],
+    ids=["no such plan", "no such item in that plan"],
+)
+def test_edits_of_what_is_not_there(run: Callable[..., Result], plans: Path, ref: str, words: str) -> None:
+    """done PLAN:ID with a plan or an id the folder does not have: exit 2, and nothing written."""
+    before = (plans / "dsg.yaml").read_bytes()
+    result = run("done", ref, "--plan", str(plans), "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert words in " ".join(result.stderr.split())
+    assert (plans / "dsg.yaml").read_bytes() == before

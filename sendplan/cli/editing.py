@@ -58,9 +58,15 @@ def _report_update(result: Any, dry_run: bool) -> None:
 
 def _apply_update(plan_path: tuple[str, ...], item_ref: str, dry_run: bool, **values: Any) -> None:
     from sendplan.cli.plans import edit_target
-    from sendplan.plan.edit import ItemEdit, update_item
+    from sendplan.plan.edit import ItemEdit, unknown_item_message, update_item
+    from sendplan.plan.read import load_plan
+    from sendplan.plan.write import writable_path
 
-    path, item_id = edit_target(plan_path, item_ref)
+    path, item_id = edit_target(plan_path, item_ref)  # PLAN:ID names the plan among several
+    writable_path(path)
+    loaded = load_plan(path)
+    if loaded.item_path(item_id) is None:
+        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
     result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
     _report_update(result, dry_run)
 

@@ -136,11 +136,12 @@ def find_item(portfolio: Portfolio, text: str) -> tuple[Member, str]:
 
 
 def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
-    """(plan file, item id) of the item *text* names, for an edit: the file checked writable
-    before it is read, as one plan's always was; PLAN:ID or an id one open plan has."""
-    from sendplan.plan.portfolio import is_portfolio
+    """(plan file, item id) for an edit of the item *text* names: PLAN:ID, or an id that one
+    open plan has. A plan is found by its short name without reading any plan; only an id
+    without one, with several plans open, reads them all to find which plan has it. Whether
+    the id is in the plan is the edit's to check."""
+    from sendplan.plan.portfolio import is_portfolio, plan_files, short_names, split_ref
     from sendplan.plan.source import STDIN
-    from sendplan.plan.write import writable_path
 
     paths = plan_paths(plan_path)
     if STDIN in paths:
@@ -148,8 +149,17 @@ def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
             "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
             param_hint="--plan",
         )
-    if not is_portfolio(paths):
-        writable_path(paths[0])
-    member, item_id = find_item(open_plans(plan_path), text)
-    writable_path(member.loaded.source)
-    return member.loaded.source, item_id
+    plan, item_id = split_ref(text)
+    if plan is None and not is_portfolio(paths):
+        return paths[0], item_id
+    if plan is None:
+        member, item_id = find_item(open_plans(plan_path), text)
+        return member.loaded.source, item_id
+    files = [file.path for file in plan_files(paths)]
+    names = short_names(files)
+    for path, name in zip(files, names, strict=True):
+        if name.casefold() == plan.casefold():
+            return path, item_id
+    raise click.BadParameter(
+        f'no open plan is called "{plan}". The plans are: {", ".join(names)}.', param_hint="ID"
+    )
