@@ -32,6 +32,8 @@ def lead_codes(plans: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'")
     from sendplan.plan.codes import normalise_lead_code
     from sendplan.query import known_leads
 
+    if not codes:  # nothing to check: the plans' codes are not even read
+        return frozenset()
     known = list(dict.fromkeys(code for member in plans.members for code in known_leads(member.loaded.plan)))
     for code in codes:
         if normalise_lead_code(code) not in known:
@@ -44,6 +46,8 @@ def lead_codes(plans: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'")
 
 def task_numbers(plans: Portfolio, numbers: tuple[int, ...]) -> frozenset[int]:
     """The task numbers asked for, each one an open plan has; otherwise a usage error naming them."""
+    if not numbers:
+        return frozenset()
     known = list(dict.fromkeys(task.number for member in plans.members for task in member.loaded.plan.tasks))
     for number in numbers:
         if number not in known:
