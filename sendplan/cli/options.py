@@ -126,27 +126,6 @@ COMPLETE_VAR = "_SENDPLAN_COMPLETE"
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
 
-def completion_plans(ctx: click.Context) -> Any:
-    """The plans chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled (a Portfolio), or
-    None if any is unusable."""
-    try:
-        from sendplan.cli.plans import plan_paths
-        from sendplan.plan.portfolio import open_portfolio
-        from sendplan.plan.source import STDIN
-
-        chosen: tuple[str, ...] = ()
-        node: click.Context | None = ctx
-        while node is not None and not chosen:
-            chosen = tuple(node.params.get("plan_path") or ())
-            node = node.parent
-        paths = plan_paths(chosen)
-        if STDIN in paths:  # completing must never wait on standard input
-            return None
-        return open_portfolio(paths)
-    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
-        return None
-
-
 def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
     from click.shell_completion import CompletionItem
 
@@ -163,43 +142,27 @@ def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
 
 def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Lead codes from the plans (each key, then codes only items use), for CODE and --lead."""
-    plans = completion_plans(ctx)
-    if plans is None:
-        return []
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.portfolio import lead_codes, lead_names, names_text
+    from sendplan.cli.plans import completion_plans, offered_lead_codes
 
-    prefix = normalise_lead_code(incomplete)
-    return _offer([(code, names_text(lead_names(plans, code))) for code in lead_codes(plans) if code.startswith(prefix)])
+    plans = completion_plans(ctx)
+    return _offer(offered_lead_codes(plans, incomplete)) if plans is not None else []
 
 
 def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Item ids from the plan (PLAN:ID when several are open), each with its action as the
+    """Item ids from the plans (PLAN:ID when several are open), each with its action as the
     description (zsh and fish show it)."""
-    plans = completion_plans(ctx)
-    if plans is None:
-        return []
-    from sendplan.plan.portfolio import ref
+    from sendplan.cli.plans import completion_plans, offered_item_ids
 
-    wanted = incomplete.lower()
-    offered = [
-        (ref(member.name, item.id) if plans.several else item.id, item.action)
-        for member in plans.members
-        for _, _, item in member.loaded.plan.iter_items()
-    ]
-    return _offer([(value, action) for value, action in offered if value.lower().startswith(wanted)])
+    plans = completion_plans(ctx)
+    return _offer(offered_item_ids(plans, incomplete)) if plans is not None else []
 
 
 def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Task numbers from the plans, with each task's title (the first plan's, where several have one)."""
+    from sendplan.cli.plans import completion_plans, offered_task_numbers
+
     plans = completion_plans(ctx)
-    if plans is None:
-        return []
-    titles: dict[int, str] = {}
-    for member in plans.members:
-        for task in member.loaded.plan.tasks:
-            titles.setdefault(task.number, task.title)
-    return _offer([(str(number), title) for number, title in titles.items() if str(number).startswith(incomplete)])
+    return _offer(offered_task_numbers(plans, incomplete)) if plans is not None else []
 
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -10,7 +10,7 @@ a folder go to stderr here; nothing else prints.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -163,3 +163,54 @@ def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
     raise click.BadParameter(
         f'no open plan is called "{plan}". The plans are: {", ".join(names)}.', param_hint="ID"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Shell completion: what --plan (or $SENDPLAN_PLAN, ./plan.yaml, the bundled plan) holds
+
+
+def completion_plans(ctx: click.Context) -> Portfolio | None:
+    """The plans the command being completed would read, or None if any is unusable."""
+    try:
+        from sendplan.plan.portfolio import open_portfolio
+        from sendplan.plan.source import STDIN
+
+        chosen: tuple[str, ...] = ()
+        node: click.Context | None = ctx
+        while node is not None and not chosen:
+            chosen = tuple(node.params.get("plan_path") or ())
+            node = node.parent
+        paths = plan_paths(chosen)
+        if STDIN in paths:  # completing must never wait on standard input
+            return None
+        return open_portfolio(paths)
+    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
+        return None
+
+
+def offered_lead_codes(plans: Portfolio, incomplete: str) -> list[tuple[str, str | None]]:
+    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.portfolio import lead_codes, lead_names, names_text
+
+    prefix = normalise_lead_code(incomplete)
+    return [(code, names_text(lead_names(plans, code))) for code in lead_codes(plans) if code.startswith(prefix)]
+
+
+def offered_item_ids(plans: Portfolio, incomplete: str) -> list[tuple[str, Any]]:
+    from sendplan.plan.portfolio import ref
+
+    wanted = incomplete.lower()
+    offered = [
+        (ref(member.name, item.id) if plans.several else item.id, item.action)
+        for member in plans.members
+        for _, _, item in member.loaded.plan.iter_items()
+    ]
+    return [(value, action) for value, action in offered if value.lower().startswith(wanted)]
+
+
+def offered_task_numbers(plans: Portfolio, incomplete: str) -> list[tuple[str, Any]]:
+    titles: dict[int, str] = {}
+    for member in plans.members:
+        for task in member.loaded.plan.tasks:
+            titles.setdefault(task.number, task.title)
+    return [(str(number), title) for number, title in titles.items() if str(number).startswith(incomplete)]
