@@ -129,10 +129,12 @@ def find_item(portfolio: Portfolio, text: str) -> tuple[Member, str]:
     from sendplan.plan.portfolio import ItemRefError
     from sendplan.plan.portfolio import find_item as find
 
+    from sendplan.outputs.text import visible
+
     try:
         return find(portfolio, text, unknown_item_message)
-    except ItemRefError as error:
-        raise click.BadParameter(str(error), param_hint="ID") from None
+    except ItemRefError as error:  # file names in it are shown, never sent to the terminal
+        raise click.BadParameter(visible(str(error)), param_hint="ID") from None
 
 
 def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
@@ -160,8 +162,10 @@ def edit_target(plan_path: tuple[str, ...], text: str) -> tuple[str, str]:
     for path, name in zip(files, names, strict=True):
         if name.casefold() == plan.casefold():
             return path, item_id
+    from sendplan.outputs.text import visible
+
     raise click.BadParameter(
-        f'no open plan is called "{plan}". The plans are: {", ".join(names)}.', param_hint="ID"
+        visible(f'no open plan is called "{plan}". The plans are: {", ".join(names)}.'), param_hint="ID"
     )
 
 
