@@ -125,11 +125,10 @@ def lead_label(portfolio: Portfolio, code: str) -> str:
 def find_item(portfolio: Portfolio, text: str) -> tuple[Member, str]:
     """The plan and id of the item *text* names (PLAN:ID, or an id one open plan has), or a
     usage error saying which plans have it."""
+    from sendplan.outputs.text import visible
     from sendplan.plan.edit import unknown_item_message
     from sendplan.plan.portfolio import ItemRefError
     from sendplan.plan.portfolio import find_item as find
-
-    from sendplan.outputs.text import visible
 
     try:
         return find(portfolio, text, unknown_item_message)
