@@ -46,6 +46,18 @@ def header_fields(report: PortfolioReport) -> list[tuple[str, str]]:
     return [(name, value) for name, value in pairs if value]
 
 
+def headline_pairs(report: PortfolioReport) -> list[tuple[str, str]]:
+    """The headline figures across the plans, (name, value): plans, items, complete, overdue, due."""
+    total = report.total
+    return [
+        ("Plans", str(len(report.plans))),
+        ("Items", str(total.total)),
+        ("Complete", f"{total.percent_complete}%"),
+        ("Overdue", str(total.overdue)),
+        (f"Due by {long_date(report.ahead_end)}", str(total.due_ahead)),
+    ]
+
+
 def rag_mix(figures: Figures) -> str:
     """ "13 red · 3 amber · 41 green": the items of each rating, the worst first, none left out
     but the ratings no item has."""
@@ -135,14 +147,7 @@ def to_html(report: PortfolioReport) -> str:
     """The whole report as one self-contained HTML document."""
     title = summary_title(report)
     meta = "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>" for name, value in header_fields(report))
-    total = report.total
-    cards = [
-        ("Plans", str(len(report.plans))),
-        ("Items", str(total.total)),
-        ("Complete", f"{total.percent_complete}%"),
-        ("Overdue", str(total.overdue)),
-        (f"Due by {long_date(report.ahead_end)}", str(total.due_ahead)),
-    ]
+    cards = headline_pairs(report)
     card_html = "".join(
         f'<div class="card{" alert" if name == "Overdue" and value != "0" else ""}">'
         f'<div class="value">{e(value)}</div><div class="name">{e(name)}</div></div>'

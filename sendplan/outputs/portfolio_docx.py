@@ -24,6 +24,7 @@ from sendplan.outputs.portfolio import (
     exceptions_count,
     figure_cells,
     header_fields,
+    headline_pairs,
     made_by,
     rag_mix,
     section_title,
@@ -32,7 +33,6 @@ from sendplan.outputs.portfolio import (
 )
 from sendplan.outputs.wordml import TEXT_WIDTH_MM, Cell, add_table, document_bytes, paragraph
 from sendplan.portfolio_report import PortfolioReport
-from sendplan.report import long_date
 
 # Plan, title, RAG, items, complete, overdue, due ahead; the RAG mix takes what is left.
 _WIDTHS = [18.0, 38.0, 16.0, 12.0, 18.0, 16.0, 17.0]
@@ -48,13 +48,7 @@ def to_docx(report: PortfolioReport) -> bytes:
     set_properties(document, title, report.title, report.author, comments, "highlight report, portfolio", report.as_of)
     paragraph(document, "Summary", "Heading 1")
     total = report.total
-    pairs = [
-        ("Plans", str(len(report.plans))),
-        ("Items", str(total.total)),
-        ("Complete", f"{total.percent_complete}%"),
-        ("Overdue", str(total.overdue)),
-        (f"Due by {long_date(report.ahead_end)}", str(total.due_ahead)),
-    ]
+    pairs = headline_pairs(report)
     one_row(
         document,
         "Across the plans",
