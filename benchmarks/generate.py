@@ -142,6 +142,18 @@ def item_lines(rng: random.Random, item_id: str, earlier: list[str]) -> list[str
     return lines
 
 
+def lean(items: int) -> str:
+    """A plan of *items* items with only an id and a status each (48 bytes an item): the most
+    items a file of a given size can hold, to test the item limit."""
+    out = ["# Lean plan made by benchmarks/generate.py --lean.", "plan:", f"  title: Lean plan ({items} items)", "tasks:"]
+    per_task = 1000
+    for task in range(1, (items + per_task - 1) // per_task + 1):
+        out += [f"  - number: {task}", f"    title: Task {task}", "    deliverables:", "      - title: All", "        items:"]
+        for number in range(1, min(per_task, items - (task - 1) * per_task) + 1):
+            out += [f'          - id: "{task}.{number}"', "            status: on_track"]
+    return "\n".join(out) + "\n"
+
+
 def generate(items: int, seed: int = 7) -> str:
     """A plan of exactly *items* items as YAML text."""
     rng = random.Random(f"{seed}-{items}")
@@ -189,6 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, help="write here instead of standard output (a folder with --plans)")
     parser.add_argument("--plans", type=int, help="write this many plans of ITEMS items each into the folder --out")
+    parser.add_argument("--lean", action="store_true", help="items with only an id and a status")
     args = parser.parse_args(argv)
     if args.plans:
         if not args.out:
@@ -198,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
             text = generate(args.items, args.seed + number)
             (args.out / f"plan-{number + 1:03d}.yaml").write_text(text, encoding="utf-8")
         return
-    text = generate(args.items, args.seed)
+    text = lean(args.items) if args.lean else generate(args.items, args.seed)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")

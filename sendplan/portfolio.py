@@ -76,7 +76,7 @@ def member_rows(
 
 def rows_of_member(member: Member, as_of: date, several: bool, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
     """One open plan's rows as of *as_of*, carrying its name when *several* plans are open."""
-    found = rows(member.loaded.plan, as_of, amber_window=amber_window)
+    found = rows(member.loaded.flat, as_of, amber_window=amber_window)
     return list(tagged(found, member.name)) if several else found
 
 

@@ -5,12 +5,15 @@ Pure: the reference day arrives as `as_of`, never from the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sendplan.plan.dates import Deadline, Precision, days_overdue, recurring_due_date
+from sendplan.plan.dates import Deadline, Precision, recurring_due_date
+
+if TYPE_CHECKING:
+    from sendplan.plan.flat import FlatPlan
 
 # An item not started within this many days of falling due is amber (see the RAG legend).
 AMBER_WINDOW_DAYS = 30
@@ -90,15 +93,6 @@ class ItemRow:
         return self.status in ("complete", "dropped")
 
 
-def _due(deadline: Deadline | None, plan_date: date | None, as_of: date, completed: date | None) -> date | None:
-    if deadline is None:
-        return None
-    if deadline.due_date is not None:
-        return deadline.due_date
-    start = plan_date or as_of
-    return recurring_due_date(deadline, plan_date=start, as_of=as_of, completed=completed)
-
-
 def rate(
     status: str, overdue: bool, due: date | None, as_of: date, window: int, *, has_lead: bool = True
 ) -> tuple[str | None, str]:
@@ -108,6 +102,11 @@ def rate(
     never fall due) or no lead (nobody answers for it): those are grey, saying which is missing.
     What is known to be wrong still shows: an overdue, off-track or at-risk item keeps its colour.
     """
+    return _rating(status, overdue, (due - as_of).days if due is not None else None, window, has_lead)
+
+
+def _rating(status: str, overdue: bool, days_left: int | None, window: int, has_lead: bool) -> tuple[str | None, str]:
+    """rate() on the days left until the item falls due (None: no deadline)."""
     if status == "complete":
         return "blue", "complete"
     if status == "dropped":
@@ -118,9 +117,9 @@ def rate(
         return "red", "off track"
     if status == "at_risk":
         return "amber", "at risk"
-    if status == "not_started" and due is not None and (due - as_of).days <= window:
+    if status == "not_started" and days_left is not None and days_left <= window:
         return "amber", f"not started, due within {window} days"
-    missing = [what for what, gone in (("deadline", due is None), ("lead", not has_lead)) if gone]
+    missing = [what for what, gone in (("deadline", days_left is None), ("lead", not has_lead)) if gone]
     if missing:
         return "grey", "no " + " or ".join(missing)
     return "green", "on course"
@@ -134,53 +133,53 @@ def derive_rag(
 
 
 def rows(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
-    """Every item of *plan* flattened into an ItemRow as of *as_of*, in plan order."""
-    plan_date = plan.plan_date
-    leads = plan.leads
-    result = []
-    for task, deliverable, item in plan.iter_items():
-        status = item.status
-        recurring = item.deadline is not None and item.deadline.precision is Precision.RECURRING
+    """Every item of *plan* (a Plan, or its FlatPlan) flattened into an ItemRow as of *as_of*, in plan order."""
+    from sendplan.plan.flat import FlatPlan, flatten
+
+    flat = plan if isinstance(plan, FlatPlan) else flatten(plan)
+    return [ItemRow(*values) for values in row_values(flat, as_of, amber_window=amber_window)]
+
+
+def _yearly(month: int, plan_day: int | None, as_of: date, completed: int | None) -> date:
+    deadline = Deadline(f"every {month}", Precision.RECURRING, None, month)
+    start = date.fromordinal(plan_day) if plan_day is not None else as_of
+    done = date.fromordinal(completed) if completed is not None else None
+    return recurring_due_date(deadline, plan_date=start, as_of=as_of, completed=done)
+
+
+def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> Iterator[tuple[Any, ...]]:
+    """ItemRow's fields, in its order, for every item as of *as_of* (the rule of each is beside it).
+
+    The loop works on day numbers: the day of a fixed deadline was worked out once, when the
+    table was made; only a yearly deadline's occurrence depends on the day asked about.
+    """
+    today = as_of.toordinal()
+    plan_day = flat.plan_day
+    for row in flat.items:
+        (item_id, task, task_title, deliverable, action, criteria, lead, lead_name, deadline_text, precision,
+         status, rag, completed, latest, base, base_iso, revised, revised_iso, base_yearly, revised_yearly,
+         completed_day, finished_status, recurring, why) = row  # fmt: skip
+        if base_yearly is not None:
+            base_date = _yearly(base_yearly, plan_day, as_of, completed_day)
+            base, base_iso = base_date.toordinal(), base_date.isoformat()
+        if revised_yearly is not None:
+            revised_date = _yearly(revised_yearly, plan_day, as_of, completed_day)
+            revised, revised_iso = revised_date.toordinal(), revised_date.isoformat()
         # A recurring item stays live after completion: its next occurrence falls due.
-        finished = status.finished and not (recurring and status == "complete" and item.completed)
-        baseline = _due(item.deadline, plan_date, as_of, item.completed)
-        revised = _due(item.revised_deadline, plan_date, as_of, item.completed)
-        due = revised or baseline
-        late = days_overdue(due, as_of, finished=finished)
-        overdue = late is not None
-        slip = (revised - baseline).days if revised and baseline else None
-        lead = leads.get(item.lead) if item.lead else None
-        latest = item.updates[-1] if item.updates else None
-        row_status = "on_track" if recurring and not finished and status == "complete" else status.value
-        if item.rag:
-            rag, why = item.rag.value, item.rag_reason
-        else:
-            rag, why = rate(row_status, overdue, due, as_of, amber_window, has_lead=item.lead is not None)
-        result.append(
-            ItemRow(
-                id=item.id,
-                task=task.number,
-                task_title=task.title,
-                deliverable=deliverable.title,
-                action=item.action,
-                success_criteria=list(item.success_criteria),
-                lead=item.lead,
-                lead_name=lead.name if lead else None,
-                deadline=baseline.isoformat() if baseline else None,
-                deadline_text=item.deadline.text if item.deadline else item.deadline_note,
-                precision=item.deadline.precision.value if item.deadline else None,
-                status=status.value,
-                overdue=overdue,
-                days_overdue=late,
-                rag=rag,
-                completed=item.completed.isoformat() if item.completed else None,
-                revised_deadline=revised.isoformat() if revised else None,
-                slip_days=slip,
-                last_update=LastUpdate(latest.date.isoformat(), latest.by, latest.text) if latest else None,
-                rag_reason=why,
-            )
-        )
-    return result
+        live_again = recurring and status == "complete" and completed is not None
+        finished = finished_status and not live_again
+        due = revised if revised is not None else base
+        late = today - due if due is not None and not finished and today > due else None
+        row_status = "on_track" if recurring and not finished and status == "complete" else status
+        if rag is None:  # not set by hand: the rule (with the plan's reason, when set by hand)
+            rag, why = _rating(row_status, late is not None, due - today if due is not None else None,
+                               amber_window, lead is not None)  # fmt: skip
+        yield (
+            item_id, task, task_title, deliverable, action, list(criteria), lead, lead_name, base_iso, deadline_text,
+            precision, status, late is not None, late, rag, completed, revised_iso,
+            revised - base if revised is not None and base is not None else None,
+            LastUpdate(*latest) if latest is not None else None, why,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +210,17 @@ class ItemFilter:
 
 def select(item_rows: Iterable[ItemRow], flt: ItemFilter) -> list[ItemRow]:
     return [row for row in item_rows if flt.matches(row)]
+
+
+def matching(item_rows: Iterable[ItemRow], flt: ItemFilter) -> Iterator[ItemRow]:
+    """select(), one row at a time: with rows made as they are asked for, only the kept ones are
+    alive at once (at 100,000 items, the rows of a whole plan are 30 MB)."""
+    return (row for row in item_rows if flt.matches(row))
+
+
+def each_row(plan: Any, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> Iterator[ItemRow]:
+    """rows(), one row at a time."""
+    return (ItemRow(*values) for values in row_values(as_flat(plan), as_of, amber_window=amber_window))
 
 
 def overdue(item_rows: Iterable[ItemRow]) -> list[ItemRow]:
@@ -270,25 +280,43 @@ def _counts(group: Sequence[ItemRow], as_of: date) -> dict[str, Any]:
     }
 
 
+def as_flat(plan: Any) -> FlatPlan:
+    """*plan* as its flat table: a FlatPlan as it is, a Plan (or its records) flattened."""
+    from sendplan.plan.flat import FlatPlan, flatten
+
+    return plan if isinstance(plan, FlatPlan) else flatten(plan)
+
+
 def known_leads(plan: Any) -> list[str]:
     """Codes in the leads registry, then codes used by items but missing from it."""
-    codes = list(plan.leads)
+    from sendplan.plan.flat import FlatPlan
+
+    if isinstance(plan, FlatPlan):
+        return plan.known_leads()
+    codes = dict.fromkeys(plan.leads)
     for _, _, item in plan.iter_items():
         if item.lead and item.lead not in codes:
-            codes.append(item.lead)
-    return codes
+            codes[item.lead] = None
+    return list(codes)
+
+
+def group_by(item_rows: Iterable[ItemRow], key: Callable[[ItemRow], Any]) -> dict[Any, list[ItemRow]]:
+    """The rows in one pass, by *key*, each group in plan order."""
+    groups: dict[Any, list[ItemRow]] = {}
+    for row in item_rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
 
 
 def lead_summaries(plan: Any, item_rows: Sequence[ItemRow], as_of: date) -> list[LeadRow]:
     """A row per lead (registry order, then unregistered codes), and one for items with no lead."""
+    flat = as_flat(plan)
+    by_lead = group_by(item_rows, lambda row: row.lead)
     result = []
-    for code in known_leads(plan):
-        lead = plan.leads.get(code)
-        group = [row for row in item_rows if row.lead == code]
-        result.append(
-            LeadRow(code, lead.name if lead else None, lead.title if lead else None, **_counts(group, as_of))
-        )
-    unowned = [row for row in item_rows if row.lead is None]
+    for code in flat.known_leads():
+        name, title = flat.leads.get(code, (None, None))
+        result.append(LeadRow(code, name, title, **_counts(by_lead.get(code, []), as_of)))
+    unowned = by_lead.get(None)
     if unowned:
         result.append(LeadRow(None, None, None, **_counts(unowned, as_of)))
     return result
@@ -296,7 +324,5 @@ def lead_summaries(plan: Any, item_rows: Sequence[ItemRow], as_of: date) -> list
 
 def task_summaries(plan: Any, item_rows: Sequence[ItemRow], as_of: date) -> list[TaskRow]:
     """A row per task, in plan order."""
-    return [
-        TaskRow(task.number, task.title, **_counts([row for row in item_rows if row.task == task.number], as_of))
-        for task in plan.tasks
-    ]
+    by_task = group_by(item_rows, lambda row: row.task)
+    return [TaskRow(number, title, **_counts(by_task.get(number, []), as_of)) for number, title in as_flat(plan).tasks]

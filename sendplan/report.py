@@ -18,7 +18,7 @@ from sendplan.errors import Problem
 from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, RAGS, ItemRow, due_within
+from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, RAGS, ItemRow, due_within, group_by
 from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
@@ -196,22 +196,28 @@ def task_reason(group: Sequence[ItemRow], rag: str | None, as_of: date) -> str:
 
 
 def task_lines(plan: Any, rows: Sequence[ItemRow], as_of: date) -> list[TaskLine]:
+    """A line per task in plan order (the rows grouped once, not scanned again for each task)."""
+    by_task = group_by(rows, lambda row: row.task)
     result = []
     for task in plan.tasks:
-        group = [row for row in rows if row.task == task.number]
+        group = by_task.get(task.number, [])
         rag = worst_rag([row.rag for row in group])
         counts = {name: sum(row.rag == name for row in group) for name in RAG_ORDER}
         result.append(TaskLine(task.number, task.title, rag, counts, len(group), task_reason(group, rag, as_of)))
     return result
 
 
-def _items_by_id(plan: Any) -> dict[str, Any]:
-    return {item.id: item for _, _, item in plan.iter_items()}
+def items_by_id(plan: Any) -> dict[str, Any]:
+    """Each item of *plan* by its id (the first, if an id repeats)."""
+    found: dict[str, Any] = {}
+    for _, _, item in plan.iter_items():
+        found.setdefault(item.id, item)
+    return found
 
 
-def exception_lines(plan: Any, rows: Sequence[ItemRow]) -> list[ExceptionLine]:
+def exception_lines(plan: Any, rows: Sequence[ItemRow], items: dict[str, Any] | None = None) -> list[ExceptionLine]:
     """Every red or overdue item, most overdue first, then the other red ones in plan order."""
-    items = _items_by_id(plan)
+    items = items if items is not None else items_by_id(plan)
     chosen = [row for row in rows if row.overdue or row.rag == "red"]
     chosen.sort(key=lambda row: -(row.days_overdue or 0))
     lines = []
@@ -223,9 +229,11 @@ def exception_lines(plan: Any, rows: Sequence[ItemRow]) -> list[ExceptionLine]:
     return lines
 
 
-def progress_since(plan: Any, rows: Sequence[ItemRow], since: date, as_of: date) -> list[Progress]:
+def progress_since(
+    plan: Any, rows: Sequence[ItemRow], since: date, as_of: date, items: dict[str, Any] | None = None
+) -> list[Progress]:
     """Items completed, or given a dated update, from *since* to *as_of* inclusive."""
-    items = _items_by_id(plan)
+    items = items if items is not None else items_by_id(plan)
     result = []
     for row in rows:
         item = items[row.id]
@@ -239,22 +247,23 @@ def progress_since(plan: Any, rows: Sequence[ItemRow], since: date, as_of: date)
 def look_ahead(plan: Any, rows: Sequence[ItemRow], as_of: date, end: date) -> list[tuple[str, list[ItemRow]]]:
     """Unfinished items due from *as_of* to *end*, grouped by lead in the order of the leads key."""
     coming = due_within(rows, as_of, end)
-    order = list(plan.leads)
-    order += [code for code in dict.fromkeys(row.lead for row in coming) if code and code not in order]
+    by_lead = group_by(coming, lambda row: row.lead)
+    order = dict.fromkeys(plan.leads)
+    order.update(dict.fromkeys(code for code in by_lead if code))
     groups = []
     for code in order:
-        group = [row for row in coming if row.lead == code]
+        group = by_lead.get(code)
         if group:
             lead = plan.leads.get(code)
             groups.append((f"{code} ({lead.name})" if lead else f"{code} (not in the leads key)", group))
-    unowned = [row for row in coming if row.lead is None]
+    unowned = by_lead.get(None)
     if unowned:
         groups.append(("No lead named", unowned))
     return groups
 
 
-def waiting_on_others(plan: Any, rows: Sequence[ItemRow]) -> list[Waiting]:
-    items = _items_by_id(plan)
+def waiting_on_others(plan: Any, rows: Sequence[ItemRow], items: dict[str, Any] | None = None) -> list[Waiting]:
+    items = items if items is not None else items_by_id(plan)
     by_id = {row.id: row for row in rows}
     result = []
     for row in rows:
@@ -292,6 +301,7 @@ def board_report(
     for the period *ahead* (count, unit) from *as_of*.
     """
     plan = loaded.plan
+    items = items_by_id(plan)
     since = since if since is not None else add_months(as_of, -1)
     ahead_end = period_end(as_of, ahead)
     info = plan.plan
@@ -308,10 +318,10 @@ def board_report(
         audience=audience,
         figures=figures(rows, as_of, ahead_end),
         tasks=task_lines(plan, rows, as_of),
-        exceptions=exception_lines(plan, rows),
-        progress=progress_since(plan, rows, since, as_of),
+        exceptions=exception_lines(plan, rows, items),
+        progress=progress_since(plan, rows, since, as_of, items),
         ahead=look_ahead(plan, rows, as_of, ahead_end),
-        waiting=waiting_on_others(plan, rows),
+        waiting=waiting_on_others(plan, rows, items),
         health=health_findings(loaded, as_of),
         rows=rows,
         glossary=glossary_rows(plan),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sendplan.query import ItemRow, known_leads
+from sendplan.query import ItemRow, as_flat, group_by, known_leads
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
 # The dashboard's order of ratings (its B, G, A, R and Grey columns).
@@ -82,20 +82,20 @@ def status_line(
 def status_rows(plan: Any, item_rows: Sequence[ItemRow], as_of: date, end: date) -> list[StatusRow]:
     """A line per task (plan order), per lead (registry order, then no lead), then the plan's total.
 
-    "Due soon" counts unfinished items falling due from *as_of* to *end* inclusive.
+    "Due soon" counts unfinished items falling due from *as_of* to *end* inclusive. *plan* is a
+    Plan or its FlatPlan; the rows are grouped once.
     """
-    lines = [
-        status_line("task", str(task.number), task.title, [row for row in item_rows if row.task == task.number], as_of, end)
-        for task in plan.tasks
-    ]
-    for code in known_leads(plan):
-        lead = plan.leads.get(code)
-        group = [row for row in item_rows if row.lead == code]
-        lines.append(status_line("lead", code, lead.name if lead else None, group, as_of, end))
-    unowned = [row for row in item_rows if row.lead is None]
+    flat = as_flat(plan)
+    by_task = group_by(item_rows, lambda row: row.task)
+    by_lead = group_by(item_rows, lambda row: row.lead)
+    lines = [status_line("task", str(number), title, by_task.get(number, []), as_of, end) for number, title in flat.tasks]
+    for code in flat.known_leads():
+        lead = flat.leads.get(code)
+        lines.append(status_line("lead", code, lead[0] if lead else None, by_lead.get(code, []), as_of, end))
+    unowned = by_lead.get(None)
     if unowned:
         lines.append(status_line("lead", None, None, unowned, as_of, end))
-    lines.append(status_line("plan", None, plan.plan.title, list(item_rows), as_of, end))
+    lines.append(status_line("plan", None, flat.title, list(item_rows), as_of, end))
     return lines
 
 
@@ -118,9 +118,10 @@ class ReturnLine:
 def returns_since(plan: Any, item_rows: Sequence[ItemRow], since: date, as_of: date) -> list[ReturnLine]:
     """A line per lead with open items (the plan's key order, then codes not in it)."""
     items = {item.id: item for _, _, item in plan.iter_items()}
+    by_lead = group_by(item_rows, lambda row: row.lead)
     result = []
     for code in known_leads(plan):
-        own = [row for row in item_rows if row.lead == code]
+        own = by_lead.get(code, [])
         open_items = sum(not row.finished for row in own)
         if not open_items:
             continue

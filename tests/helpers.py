@@ -4,7 +4,9 @@ so the tests exercise the installed package)."""
 from __future__ import annotations
 
 import difflib
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,3 +97,12 @@ def make_portfolio(folder: Path) -> Path:
     (folder / "recovery.yaml").write_bytes((REPO / "plan.yaml").read_bytes())
     (folder / "dsg.yaml").write_bytes(DSG_PLAN.read_bytes())
     return folder
+
+
+def generate_module() -> Any:
+    """benchmarks/generate.py, imported from the checkout (it is not part of the package)."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -33,7 +33,7 @@ CLOCK_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("
 REPLACERS = {
     "sendplan.plan.write": "the plan file itself, edited under its lock (update, done)",
     "sendplan.files": "whole files written at once: -o outputs, and a new plan through plan/write.py (init)",
-    "sendplan.plan.cache": "snapshots in the cache folder, never beside the plan",
+    "sendplan.plan.cachefile": "snapshots in the cache folder, never beside the plan",
 }
 RENAME_CALLS = {("os", "replace"), ("os", "rename"), ("os", "renames"), ("shutil", "move")}
 

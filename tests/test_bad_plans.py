@@ -207,10 +207,10 @@ def test_errors_opening_the_file(
     """Failures when opening (even as root, where chmod 000 does not stop a read) become messages."""
     path = write_plan(MINIMAL_PLAN)
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+    def refuse(name: str) -> int:
         raise error
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(source, "open_plan_file", refuse)
     result = run("validate", str(path))
     assert_clean_failure(result)
     assert result.stderr.startswith(f"{path}: {message}")
@@ -258,14 +258,14 @@ def test_big_file_is_refused_before_it_is_read(
     path = tmp_path / "huge.yaml"
     with path.open("wb") as stream:
         stream.truncate(100_000_000)
-    opened: list[Path] = []
-    real_open = Path.open
+    opened: list[str] = []
+    real_open = source.open_plan_file
 
-    def spy(self: Path, *args: object, **kwargs: object) -> object:
-        opened.append(self)
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+    def spy(name: str) -> int:
+        opened.append(name)
+        return real_open(name)
 
-    monkeypatch.setattr(Path, "open", spy)
+    monkeypatch.setattr(source, "open_plan_file", spy)
     result = run("validate", "huge.yaml")
     assert_clean_failure(result)
     assert result.stderr.startswith("huge.yaml: the file is 100,000,000 bytes, larger than the 67,108,864")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import importlib.util
 import inspect
 import os
 from collections.abc import Callable
@@ -13,10 +12,10 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL_PLAN, REPO
+from helpers import MINIMAL_PLAN, generate_module
 from pydantic import BaseModel
 
-from sendplan.plan import cache, load, model
+from sendplan.plan import cache, load, model, snapshot
 
 AS_OF = "2022-06-01"
 
@@ -46,16 +45,8 @@ BAD_PLANS = {
 }
 
 
-def generate_module() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def cache_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.plan"))
+    return sorted(directory.glob("*.snapshot"))
 
 
 @pytest.fixture
@@ -139,7 +130,7 @@ def test_one_changed_letter_changes_the_answer(run: Callable[..., Result], write
         lambda data: b"",
         lambda data: data[: len(data) // 2],
         lambda data: b"garbage" * 100,
-        lambda data: data.replace(b"sendplan-cache", b"sendplan-kache"),
+        lambda data: data.replace(b"sendplan snapshot", b"sendplan snapshop"),
         lambda data: data[:-40] + b"\x00" * 40,
     ],
     ids=["empty", "truncated", "garbage", "wrong magic", "zeroed tail"],
@@ -204,14 +195,14 @@ def same(real: Any, record: Any, where: str = "plan") -> None:
         assert type(record).__name__ == type(real).__name__, where
         for name in type(real).model_fields:
             same(getattr(real, name), getattr(record, name), f"{where}.{name}")
-        for name in cache._public_properties(type(real)):
+        for name in snapshot._public_properties(type(real)):
             same(getattr(real, name), getattr(record, name), f"{where}.{name}")
     elif isinstance(real, enum.Enum):
         assert type(record).__name__ == type(real).__name__, where
         assert record == real, where
         assert record.value == real.value, where
         assert str(record) == str(real), where
-        for name in cache._public_properties(type(real)):
+        for name in snapshot._public_properties(type(real)):
             assert getattr(record, name) == getattr(real, name), f"{where}.{name}"
     elif isinstance(real, list):
         assert isinstance(record, list) and len(record) == len(real), where
@@ -229,8 +220,8 @@ def same(real: Any, record: Any, where: str = "plan") -> None:
 def test_records_match_models_on_the_bundled_plan(bundled_plan: Path) -> None:
     """Every field, property and enum of the real plan survives the snapshot unchanged."""
     loaded = load.parse_plan(bundled_plan.read_text(encoding="utf-8"), "plan.yaml")
-    schema, data = cache.snapshot(loaded.plan)
-    same(loaded.plan, cache.restore(schema, data))
+    schema, data = snapshot.snapshot(loaded.plan)
+    same(loaded.plan, snapshot.restore(schema, data))
 
 
 def test_records_match_models_on_a_synthetic_plan() -> None:
@@ -240,13 +231,13 @@ def test_records_match_models_on_a_synthetic_plan() -> None:
     assert sum(1 for _ in loaded.plan.iter_items()) == 1000
     statuses = {item.status for _, _, item in loaded.plan.iter_items()}
     assert statuses == set(model.Status)
-    restored = cache.restore(*cache.snapshot(loaded.plan))
+    restored = snapshot.restore(*snapshot.snapshot(loaded.plan))
     same(loaded.plan, restored)
     assert [item.id for _, _, item in restored.iter_items()] == [item.id for _, _, item in loaded.plan.iter_items()]
 
 
 def test_every_model_method_has_a_record_counterpart() -> None:
-    """A method added to a model must be added to cache.MIXINS too (properties are kept as data)."""
+    """A method added to a model must be added to snapshot.MIXINS too (properties are kept as data)."""
     for name, cls in inspect.getmembers(model, inspect.isclass):
         if not (issubclass(cls, BaseModel) and cls.__module__ == model.__name__):
             continue
@@ -255,21 +246,25 @@ def test_every_model_method_has_a_record_counterpart() -> None:
             for attr, member in vars(cls).items()
             if inspect.isfunction(member) and not attr.startswith("_")
         ]
-        mixin = cache.MIXINS.get(name, cache.Record)
+        mixin = snapshot.MIXINS.get(name, snapshot.Record)
         assert [attr for attr in methods if not hasattr(mixin, attr)] == [], name
 
 
-def test_cached_plan_locates_lazily(bundled_plan: Path) -> None:
-    """Positions from a cached plan match a fresh load; the YAML is composed only when asked."""
+@pytest.mark.parametrize("kept", [True, False], ids=["positions kept", "positions from the text"])
+def test_cached_plan_locates_lazily(bundled_plan: Path, kept: bool) -> None:
+    """Positions from a cached plan match a fresh load, kept in the snapshot or (after an edit
+    stored none) read from the text when first asked for, and then kept."""
     text = bundled_plan.read_text(encoding="utf-8")
     fresh = load.parse_plan(text, "plan.yaml")
-    cache.store(text, fresh.plan)
+    cache.store(text, fresh.plan, positions=fresh.positions if kept else None)
     cached = cache.load(text, "plan.yaml")
     assert cached is not None
-    assert cached.root is None
+    assert cached._positions is None
     for item_id, field in [("1.1", "deadline"), ("4.7", None), ("8.6", "lead"), ("1.1", "no_such_field")]:
         assert cached.where(item_id, field) == fresh.where(item_id, field)
-    assert cached.root is not None
+    assert cached._positions is not None
+    again = cache.load(text, "plan.yaml")
+    assert again is not None and "positions" in again._snapshot.sections
 
 
 def test_records_are_read_only(bundled_plan: Path) -> None:
@@ -292,7 +287,7 @@ def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPat
         text = MINIMAL_PLAN + f"# edit {number}\n"
         cache.store(text, plan)
         # File times can be coarser than this loop: give each snapshot its own, in order.
-        os.utime(cache_dir / f"{cache.cache_key(text)}.plan", ns=(number * 10**9, number * 10**9))
+        os.utime(cache_dir / f"{cache.cache_key(text)}.snapshot", ns=(number * 10**9, number * 10**9))
     assert len(cache_files(cache_dir)) == 3
     assert cache.load(MINIMAL_PLAN + "# edit 5\n", "plan.yaml") is not None
     assert cache.load(MINIMAL_PLAN + "# edit 0\n", "plan.yaml") is None

@@ -693,3 +693,20 @@ def test_starter_plan_is_healthy_on_any_day(day: date) -> None:
     """What `sendplan init` writes on any day loads and passes every check, glossary included."""
     loaded = parse_plan(starter_text(day), "plan.yaml")
     assert run_checks(loaded, day).shown == ()
+
+
+def test_two_texts_sharing_a_hash_are_not_a_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SP110 keeps hashes of folded texts; texts that only share a hash are told apart."""
+    from sendplan.plan.checks import words
+
+    class Ctx:
+        plan = None
+
+    seen = words._Repeats(Ctx(), across_deliverables_only=False)  # type: ignore[arg-type]
+    monkeypatch.setattr(words, "fold", lambda text: text)
+    monkeypatch.setattr(words, "_text_at", lambda ctx, where: {("deliverable", 0, 0, 0, 0, None): "first"}[where])
+    monkeypatch.setattr("builtins.hash", lambda value: 1)  # every text collides
+    first = ("deliverable", 0, 0, 0, 0, None)
+    assert seen.repeat_of("first", first) is None
+    assert seen.repeat_of("second", ("deliverable", 0, 1, 0, 0, None)) is None
+    assert seen.repeat_of("first", ("deliverable", 0, 2, 0, 0, None)) is first

@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendplan.plan.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
     DeadlineError,
     Precision,
     add_months,
@@ -171,7 +173,7 @@ def test_parse_day_and_first_day() -> None:
         parse_day("every June")
 
 
-days = st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31))
+days = st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31))
 
 
 @given(days)
@@ -179,7 +181,7 @@ def test_month_year_always_falls_due_at_month_end(day: date) -> None:
     """For any day d, "Mon YYYY" falls due on the last day of d's month."""
     deadline = parse_deadline(f"{day:%b %Y}")
     assert deadline.due_date == month_end(day.year, day.month)
-    assert deadline.due_date == date(9999, 12, 31) or (deadline.due_date + timedelta(days=1)).day == 1
+    assert (deadline.due_date + timedelta(days=1)).day == 1
 
 
 @given(days)
@@ -208,3 +210,38 @@ def test_add_months_stays_in_target_month(day: date, months: int) -> None:
         return  # beyond year 9999 or before year 1
     assert (moved.year * 12 + moved.month) - (day.year * 12 + day.month) == months
     assert moved.day <= day.day
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0001-01-01", "Jan 0001", "1 Jan 1899", "Dec 1899", "9999-12-31", "Dec 9999", "2201-01-01", "31/12/9999", "2022-00-10"],
+)
+def test_years_outside_the_range_are_refused(text: str) -> None:
+    """A day or month outside 1900–2200 is a DeadlineError saying so (never an overflow later)."""
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline(text)
+    assert "1900–2200" in str(caught.value) or "no month" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["1 Jan 1900", "Dec 2200", "2200-12-31"])
+def test_the_edges_of_the_range_are_accepted(text: str) -> None:
+    """The first and last days of the range are ordinary days."""
+    assert parse_deadline(text).due_date is not None
+
+
+@pytest.mark.parametrize("text", ["99999999m", "36501d", "5201w", "1201 months", "9" * 5000 + "d"])
+def test_periods_longer_than_a_hundred_years_are_refused(text: str) -> None:
+    """A period beyond a hundred years is a DeadlineError naming the limit, never an overflow."""
+    with pytest.raises(DeadlineError) as caught:
+        parse_period(text)
+    assert "at most a hundred years" in str(caught.value)
+
+
+@given(days, st.sampled_from(["days", "weeks", "months"]), st.integers(min_value=0, max_value=5200))
+def test_every_period_from_every_day_has_an_end(day: date, unit: str, count: int) -> None:
+    """Any period parse_period accepts, from any day in the range, ends on a real day."""
+    try:
+        period = parse_period(f"{count}{unit[0]}")
+    except DeadlineError:
+        return
+    assert period_end(day, period) >= day

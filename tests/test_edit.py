@@ -64,6 +64,17 @@ def test_done_when(run: Callable[..., Result], seed_copy: Path) -> None:
     assert records(run, "list", "--as-of", "2022-06-01")["1.1"]["rag"] == "blue"
 
 
+def test_done_with_a_note_writes_the_day_twice(run: Callable[..., Result], seed_copy: Path) -> None:
+    """`done --note` dates the completion and the note the same day, written out both times
+    (never as a YAML anchor and alias, which a plan may not use)."""
+    result = run("done", "1.1", "--note", "Signed off", "--by", "AG", "--as-of", "2022-03-20")
+    assert result.exit_code == 0, result.stderr
+    text = seed_copy.read_text(encoding="utf-8")
+    assert "            completed: 2022-03-20\n" in text
+    assert "              - date: 2022-03-20\n" in text
+    assert "&" not in text.split('id: "1.1"')[1].split('id: "1.2"')[0]
+
+
 def test_revised_deadline_via_update(run: Callable[..., Result], seed_copy: Path) -> None:
     """`update --revise` takes an item off `overdue` while slip_days shows the slip."""
     assert "1.2" in records(run, "overdue", "--as-of", "2022-06-01")
@@ -235,7 +246,7 @@ def test_failed_validation_leaves_file_byte_identical(seed_copy: Path) -> None:
     assert messages[0].startswith("item 1.1 was not changed: the result would not be a valid plan.")
     assert any('needs a "rag_reason"' in message for message in messages)
     assert seed_copy.read_bytes() == before
-    assert sorted(path.name for path in seed_copy.parent.iterdir()) == [".plan.yaml.lock", "plan.yaml"]
+    assert sorted(path.name for path in seed_copy.parent.iterdir()) == ["plan.yaml"]
 
 
 def test_failed_write_leaves_file_and_no_temp(seed_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,7 +260,7 @@ def test_failed_write_leaves_file_and_no_temp(seed_copy: Path, monkeypatch: pyte
     with pytest.raises(PlanError, match=r"No space left on device\. The plan was not changed\."):
         update_item(str(seed_copy), ItemEdit("1.1", status="complete"))
     assert seed_copy.read_bytes() == before
-    assert sorted(path.name for path in seed_copy.parent.iterdir()) == [".plan.yaml.lock", "plan.yaml"]
+    assert sorted(path.name for path in seed_copy.parent.iterdir()) == ["plan.yaml"]
 
 
 def test_permissions_are_kept(seed_copy: Path) -> None:
@@ -260,12 +271,12 @@ def test_permissions_are_kept(seed_copy: Path) -> None:
     assert stat.S_IMODE(seed_copy.stat().st_mode) == 0o640
 
 
-def test_read_only_plan_is_refused(seed_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plan file we may not write is not replaced behind its owner's back."""
+def test_plan_we_may_not_write_is_refused(seed_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan file this user may not write is not replaced behind its owner's back."""
     before = seed_copy.read_bytes()
     # Tests may run as root, who may write anything: ask os.access for the answer a user gets.
     monkeypatch.setattr(write.os, "access", lambda path, mode: False)
-    with pytest.raises(PlanError, match="the plan file is read-only, so it was not changed"):
+    with pytest.raises(PlanError, match=r"the plan file is read-only for you \(you may not write it\), so it was not changed"):
         update_item(str(seed_copy), ItemEdit("1.1", status="on_track"))
     assert seed_copy.read_bytes() == before
 
@@ -373,11 +384,10 @@ def test_windows_line_endings_and_bom_are_kept(tmp_path: Path) -> None:
     assert path.read_bytes() == b"\xef\xbb\xbf" + (text + "            completed: 2022-03-20\r\n").encode()
 
 
-def test_lock_file_sits_beside_the_plan(seed_copy: Path) -> None:
-    """The lock is a hidden sidecar file next to the plan, named after it."""
-    assert write.lock_path(str(seed_copy)) == str(seed_copy.parent / ".plan.yaml.lock")
+def test_no_lock_file_is_left_beside_the_plan(seed_copy: Path) -> None:
+    """The lock is taken on the plan file itself: an edit leaves nothing else in the folder."""
     update_item(str(seed_copy), ItemEdit("1.1", status="on_track"))
-    assert (seed_copy.parent / ".plan.yaml.lock").exists()
+    assert sorted(path.name for path in seed_copy.parent.iterdir()) == ["plan.yaml"]
 
 
 def test_nearest_ids() -> None:
@@ -415,7 +425,7 @@ def test_twenty_concurrent_updates_all_land(seed_copy: Path) -> None:
     for item_id in ids:
         assert [update.text for update in items[item_id].updates] == [f"note for {item_id}"]
     assert COMMENT in seed_copy.read_text(encoding="utf-8")
-    assert sorted(path.name for path in seed_copy.parent.iterdir()) == [".plan.yaml.lock", "plan.yaml"]
+    assert sorted(path.name for path in seed_copy.parent.iterdir()) == ["plan.yaml"]
 
 
 def test_edit_works_on_a_copy_of_the_bundled_plan(tmp_path: Path) -> None:

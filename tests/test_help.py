@@ -58,3 +58,28 @@ def test_group_help_shows_examples_and_version() -> None:
     """`sendplan --help` itself gives examples, and --version is available."""
     assert cli.cli.help is not None and "Examples:" in cli.cli.help
     assert any("--version" in param.opts for param in cli.cli.params)
+
+
+def test_every_command_has_its_summary_for_the_list() -> None:
+    """SUMMARIES (what `sendplan --help` lists without importing a command) is each command's
+    own short help, or first paragraph: a new command adds its line, an edited one its words."""
+    assert set(cli.SUMMARIES) == set(cli.COMMANDS)
+    for name in cli.COMMANDS:
+        command = cli.cli.commands[name]
+        own = ("short", command.short_help) if command.short_help else ("help", (command.help or "").partition("\n\n")[0])
+        assert cli.SUMMARIES[name] == own, name
+
+
+@pytest.mark.parametrize("width", ["80", "60", "200"])
+def test_the_list_reads_the_same_from_the_summaries(width: str) -> None:
+    """`sendplan --help` from the summaries is exactly the help click writes from the commands."""
+    from click.testing import CliRunner
+
+    group = cli.SendplanGroup(name="sendplan", commands=cli.LazyCommands(dict(cli.COMMANDS)), help=cli.cli.help)
+    group.params = cli.cli.params
+    from_summaries = CliRunner().invoke(group, ["--help"], env={"COLUMNS": width}).output
+    for name in cli.COMMANDS:
+        group.commands[name]  # load every command: the list then comes from them
+    from_commands = CliRunner().invoke(group, ["--help"], env={"COLUMNS": width}).output
+    assert from_summaries == from_commands
+    assert re.search(r"\n  overdue +List items past due", from_summaries)

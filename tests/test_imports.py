@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import MINIMAL_PLAN
 
 import sendplan
 
@@ -83,8 +84,16 @@ def test_help_imports_only_the_cli_and_the_format_names(tmp_path: Path) -> None:
 
 
 def test_overdue_json_never_imports_rich(tmp_path: Path, plan: str) -> None:
-    """JSON output of a freshly parsed plan needs yaml and pydantic, but not rich or dateutil."""
+    """JSON output of a freshly parsed plan needs pydantic, but not rich or dateutil; the bundled
+    plan is in the block style scan.py reads, so not even yaml."""
     loaded = loaded_modules(["overdue", "--json", "--as-of", AS_OF, "--plan", plan], tmp_path)
+    assert loaded == {"pydantic"}
+
+
+def test_a_plan_in_another_style_is_read_by_yaml(tmp_path: Path, write_plan: Callable[..., Path]) -> None:
+    """A plan the fast reader declines (here a block scalar) is read through libyaml."""
+    path = write_plan(MINIMAL_PLAN.replace("action: Do the thing", "action: >\n              Do the thing"))
+    loaded = loaded_modules(["overdue", "--json", "--as-of", AS_OF, "--plan", str(path)], tmp_path)
     assert loaded == {"pydantic", "yaml"}
 
 

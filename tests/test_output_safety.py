@@ -196,3 +196,76 @@ def test_diff_shows_hostile_text_safely(
         assert (change["change"], change["new"]) == ("added", ACTION)
     else:
         assert "[bold red]x[/] [31mred[0m bell csi31m" in " ".join(result.stdout.split())
+
+
+# Bidirectional controls and zero-width characters: escaped where a terminal draws them,
+# kept as text in documents for other programs (see sendplan/outputs/text.py).
+INVISIBLE = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+             "\u200e", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # fmt: skip
+TRICKY_ACTION = "Pay \u202eetelpmoc\u202c the \u2066invoice\u2069 zero\u200bwidth \u200f\u061c\u2060\ufeff"
+
+
+@pytest.fixture
+def tricky(write_plan: Callable[..., Path]) -> Path:
+    text = HOSTILE_PLAN.replace(
+        '"[bold red]x[/] \\e[31mred\\e[0m bell\\a csi\\x9b31m"',
+        '"' + TRICKY_ACTION.encode("unicode_escape").decode() + '"',
+    )
+    return write_plan(text)
+
+
+def raw_invisible(text: str) -> list[str]:
+    return [char for char in INVISIBLE if char in text]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[command[0] for command in COMMANDS])
+@pytest.mark.parametrize("fmt", ["table", "tsv"])
+def test_terminal_and_tsv_escape_bidi_and_zero_width(
+    command: list[str], fmt: str, tricky: Path, run: Callable[..., Result]
+) -> None:
+    """Table and TSV never carry a raw bidirectional control or zero-width character."""
+    result = run(*command, "--plan", str(tricky), "--format", fmt)
+    assert result.exit_code == 0
+    assert raw_invisible(result.stdout) == []
+
+
+def test_tsv_shows_the_escapes(tricky: Path, run: Callable[..., Result]) -> None:
+    """In TSV each one reads as its escape, so the reader sees that something is there."""
+    result = run("list", "--plan", str(tricky), "--as-of", AS_OF, "--format", "tsv")
+    header, row = result.stdout.splitlines()
+    cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
+    assert cells["action"] == (
+        "Pay \\u202eetelpmoc\\u202c the \\u2066invoice\\u2069 zero\\u200bwidth \\u200f\\u061c\\u2060\\ufeff"
+    )
+
+
+def test_json_escapes_them_and_round_trips(tricky: Path, run: Callable[..., Result]) -> None:
+    """JSON writes them as \\u escapes: nothing raw on a terminal, the exact text for a JSON reader."""
+    for fmt in ("json", "jsonl"):
+        result = run("list", "--plan", str(tricky), "--as-of", AS_OF, "--format", fmt)
+        assert raw_invisible(result.stdout) == []
+        assert "\\u202e" in result.stdout
+        assert json.loads(result.stdout.splitlines()[0] if fmt == "jsonl" else result.stdout)
+        record = json.loads(result.stdout) if fmt == "json" else [json.loads(result.stdout)]
+        assert record[0]["action"] == TRICKY_ACTION
+
+
+def test_documents_keep_them_as_text(tricky: Path, run: Callable[..., Result], tmp_path: Path) -> None:
+    """CSV, the workbook and the calendar keep the text exactly: those programs lay it out themselves."""
+    import csv
+    import io
+
+    import openpyxl
+    from icalendar import Calendar
+
+    result = run("list", "--plan", str(tricky), "--as-of", AS_OF, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows[0]["action"] == TRICKY_ACTION
+    workbook = tmp_path / "items.xlsx"
+    assert run("list", "--plan", str(tricky), "--as-of", AS_OF, "-o", str(workbook)).exit_code == 0
+    sheet = openpyxl.load_workbook(workbook).active
+    assert sheet is not None
+    assert TRICKY_ACTION in [cell.value for row in sheet.iter_rows() for cell in row]
+    result = run("ics", "--plan", str(tricky), "--as-of", AS_OF)
+    [event] = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    assert TRICKY_ACTION in str(event["DESCRIPTION"])

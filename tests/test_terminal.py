@@ -201,9 +201,11 @@ def test_pager_choice(environ: dict[str, str], chosen: str | None) -> None:
 
 def test_default_pager_is_less_that_quits_on_one_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     """With nothing set, less -FRX (quit at once if it fits, colours, text left on screen)."""
-    monkeypatch.setattr(pager.shutil, "which", lambda name: f"/usr/bin/{name}")
+    import shutil  # the pager imports it when it looks for less
+
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     assert pager.pager_command({"TERM": "xterm"}) == "less -FRX"
-    monkeypatch.setattr(pager.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert pager.pager_command({"TERM": "xterm"}) is None
 
 

@@ -11,6 +11,7 @@ starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from sendplan import __version__
-from sendplan.cli.options import EXIT_PROBLEMS, group_options
+from sendplan.cli.options import EXIT_INTERRUPTED, EXIT_PROBLEMS, group_options
 
 # Every command: its name and its function, as "module:function" in sendplan/cli. A new command
 # is one function in one of those modules and one line here.
@@ -47,6 +48,37 @@ COMMANDS = {
     "timeline": "reports:timeline_command",
     "update": "editing:update_command",
     "validate": "checking:validate_command",
+}
+
+
+# What `sendplan --help` lists for each command: its short help ("short"), or else the first
+# paragraph of its help ("help"), which click shortens to fit. Listing from here imports no
+# command module (they are a third of --help's time); tests/test_help.py keeps each the
+# command's own.
+SUMMARIES: dict[str, tuple[str, str]] = {
+    "by-lead": ("help", 'List the items one lead owns (CODE is case-insensitive).'),
+    "collect": ("short", 'Record the answers of returned workbooks in the plan.'),
+    "completion": ("short", "Print the shell script that completes sendplan's commands."),
+    "diff": ("help", 'What changed between two versions of a plan, item by item.'),
+    "done": ("short", 'Mark an item complete, completed on --as-of.'),
+    "due": ("short", 'List unfinished items falling due soon, soonest first.'),
+    "glossary": ("short", "The plan's abbreviations and what they mean."),
+    "help": ("short", 'How to use sendplan, or one of its commands.'),
+    "ics": ("short", 'Dated items as calendar events (iCalendar), for Outlook.'),
+    "import": ("short", 'Make a plan from an Excel, CSV or Word tracker.'),
+    "init": ("short", 'Start a plan file: a starter to fill in, or the example.'),
+    "leads": ("short", 'One row per lead: items, done, overdue, next deadline.'),
+    "list": ("short", 'List items, filtered by lead, task, status or date.'),
+    "overdue": ("help", 'List items past due and not finished, most overdue first.'),
+    "report": ("short", 'The monthly highlight report for a board or Schools Forum.'),
+    "request": ("short", 'Write a return workbook for each lead, and an email to send.'),
+    "schema": ("short", "The plan file's JSON Schema, for editors that check YAML."),
+    "show": ("short", 'One item in full: criteria, deadline, rating, updates.'),
+    "status": ("short", 'The dashboard: items by status and RAG, per task and lead.'),
+    "tasks": ("short", 'One row per task: items, done, overdue, next deadline.'),
+    "timeline": ("short", 'Deadlines month by month: a row per task, a column a month.'),
+    "update": ("help", 'Record progress on one item, editing the plan file in place.'),
+    "validate": ("short", 'Check plan files: errors, and warnings about gaps.'),
 }
 
 
@@ -78,9 +110,45 @@ class LazyCommands(MutableMapping[str, click.Command]):
     def __len__(self) -> int:
         return len({**self._where, **self._loaded})
 
+    def for_listing(self, name: str) -> click.Command:
+        """The command, or, if its module is not imported yet, a stand-in with its summary."""
+        if name not in self._loaded and name in SUMMARIES:
+            kind, text = SUMMARIES[name]
+            return click.Command(name, short_help=text) if kind == "short" else click.Command(name, help=text)
+        return self[name]
+
+
+def interrupted() -> None:
+    """One line for Ctrl-C, never a traceback; then exit 130, as shells expect of an interrupt."""
+    # On a terminal the line starts after the "^C" the terminal has echoed.
+    start = "\n" if sys.stderr is not None and sys.stderr.isatty() else ""
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"{start}sendplan: interrupted.\n")
+        sys.stderr.flush()
+    sys.exit(EXIT_INTERRUPTED)
+
 
 class SendplanGroup(click.Group):
-    """Turns a PlanError into located messages on stderr and exit 1: the only such place."""
+    """Turns a PlanError into located messages on stderr and exit 1, and Ctrl-C into one line
+    and exit 130: the only such place."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, as click writes it, from SUMMARIES where it can."""
+        found = self.commands
+        lister = found.for_listing if isinstance(found, LazyCommands) else found.__getitem__
+        commands = [(name, lister(name)) for name in self.list_commands(ctx)]
+        commands = [(name, command) for name, command in commands if not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupted()
+            raise  # pragma: no cover - interrupted() exits
 
     def invoke(self, ctx: click.Context) -> Any:
         from sendplan.errors import PlanError
@@ -92,6 +160,8 @@ class SendplanGroup(click.Group):
 
             tell_problems(error.problems)
             ctx.exit(EXIT_PROBLEMS)
+        except KeyboardInterrupt:
+            interrupted()
         except click.NoSuchOption as error:
             raise wrapped(self._better_guess(error)) from None
         except click.UsageError as error:
@@ -172,6 +242,8 @@ def main() -> None:
     """Entry point: run the CLI, and stay quiet when a pipe such as `| head` closes early."""
     try:
         cli(prog_name="sendplan")
+    except KeyboardInterrupt:  # outside a command: while click starts or Python flushes output
+        interrupted()
     except BrokenPipeError:
         # Python would print a traceback while flushing stdout at exit; point it at devnull.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -58,23 +58,19 @@ def _report_update(result: Any, dry_run: bool) -> None:
 
 def _apply_update(plan_path: tuple[str, ...], item_ref: str, dry_run: bool, **values: Any) -> None:
     from sendplan.cli.plans import edit_target
-    from sendplan.plan.edit import ItemEdit, unknown_item_message, update_item
-    from sendplan.plan.read import load_plan
-    from sendplan.plan.write import writable_path
+    from sendplan.plan.edit import ItemEdit, UnknownItem, update_item
 
     path, item_id = edit_target(plan_path, item_ref)  # PLAN:ID names the plan among several
-    writable_path(path)
-    loaded = load_plan(path)
-    if loaded.item_path(item_id) is None:
-        raise click.BadParameter(unknown_item_message(item_id, loaded), param_hint="ID")
-    result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    try:
+        result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
+    except UnknownItem as error:  # a mistake in the command line, not in the plan
+        raise click.BadParameter(error.message, param_hint="ID") from None
     _report_update(result, dry_run)
 
 
 def _note(note: str | None, by: str | None, day: date) -> Any:
-    from sendplan.plan.codes import normalise_lead_code
+    from sendplan.plan.codes import LEAD_CODE, normalise_lead_code
     from sendplan.plan.edit import Note
-    from sendplan.plan.model import LEAD_CODE
 
     if note is None and by is None:
         return None
@@ -155,7 +151,7 @@ def update_command(
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
       sendplan update 5.1 --recovery "Briefings booked" --impact "Vote delayed"
     """
-    from sendplan.plan.model import Status, parse_status
+    from sendplan.plan.codes import Status, parse_status
 
     day = day_or_today(as_of)
     wanted = None

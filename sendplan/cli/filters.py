@@ -34,7 +34,7 @@ def lead_codes(plans: Portfolio, codes: tuple[str, ...], hint: str = "'--lead'")
 
     if not codes:  # nothing to check: the plans' codes are not even read
         return frozenset()
-    known = list(dict.fromkeys(code for member in plans.members for code in known_leads(member.loaded.plan)))
+    known = list(dict.fromkeys(code for member in plans.members for code in known_leads(member.loaded.flat)))
     for code in codes:
         if normalise_lead_code(code) not in known:
             raise click.BadParameter(
@@ -48,7 +48,7 @@ def task_numbers(plans: Portfolio, numbers: tuple[int, ...]) -> frozenset[int]:
     """The task numbers asked for, each one an open plan has; otherwise a usage error naming them."""
     if not numbers:
         return frozenset()
-    known = list(dict.fromkeys(task.number for member in plans.members for task in member.loaded.plan.tasks))
+    known = list(dict.fromkeys(number for member in plans.members for number, _title in member.loaded.flat.tasks))
     for number in numbers:
         if number not in known:
             raise click.BadParameter(

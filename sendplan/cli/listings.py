@@ -30,7 +30,16 @@ from sendplan.cli.options import (
     show,
     wrap_option,
 )
-from sendplan.cli.plans import find_item, lead_label, open_plans, plan_name, plan_rows, plans_name, rows_of
+from sendplan.cli.plans import (
+    each_plan_row,
+    find_item,
+    lead_label,
+    open_plans,
+    plan_name,
+    plan_rows,
+    plans_name,
+    rows_of,
+)
 
 if TYPE_CHECKING:
     from sendplan.outputs.rows import Report
@@ -106,7 +115,7 @@ def list_command(
 
     wanted_statuses: frozenset[str] = frozenset()
     if statuses:  # the models (and pydantic) only when a status must be read
-        from sendplan.plan.model import parse_status
+        from sendplan.plan.codes import parse_status
 
         try:
             wanted_statuses = frozenset(parse_status(status).value for status in statuses)
@@ -166,12 +175,12 @@ def overdue_command(
       sendplan overdue --as-of 2022-06-01
       sendplan overdue --lead AG
     """
-    from sendplan.query import ItemFilter, overdue, select
+    from sendplan.query import ItemFilter, matching, overdue
 
     day = day_or_today(as_of)
     plans = open_plans(plan_path)
     wanted = lead_codes(plans, leads)
-    late = overdue(select(plan_rows(plans, day), ItemFilter(leads=wanted)))
+    late = overdue(matching(each_plan_row(plans, day), ItemFilter(leads=wanted)))
     title = "Overdue" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, late, plans, day, f"Nothing is overdue as of {day.isoformat()}."), output_format)
     if exit_status and late:
@@ -197,13 +206,13 @@ def due_command(
       sendplan due --within 3m --as-of 2022-01-01
     """
     from sendplan.plan.dates import period_end
-    from sendplan.query import ItemFilter, due_within, select
+    from sendplan.query import ItemFilter, due_within, matching
 
     day = day_or_today(as_of)
     end = period_end(day, within)
     plans = open_plans(plan_path)
     wanted = lead_codes(plans, leads)
-    coming = due_within(select(plan_rows(plans, day), ItemFilter(leads=wanted)), day, end)
+    coming = due_within(matching(each_plan_row(plans, day), ItemFilter(leads=wanted)), day, end)
     title = f"Due by {end.isoformat()}" + (f" for {', '.join(sorted(wanted))}" if wanted else "")
     show(items_report(title, coming, plans, day, f"Nothing falls due from {day} to {end}."), output_format)
 
@@ -271,7 +280,7 @@ def leads_command(plan_path: tuple[str, ...], as_of: date | None, output_format:
         show(Report("portfolio_leads", across, title, notes=notes, row_type=_row_type(plans, "leads")), output_format)
         tell_problems(lead_name_problems(plans))  # after the table, where a reader's eye ends
         return
-    summary = lead_summaries(plans.only.plan, plan_rows(plans, day), day)
+    summary = lead_summaries(plans.only.flat, plan_rows(plans, day), day)
     show(Report("leads", summary, title), output_format)
 
 
@@ -296,7 +305,7 @@ def tasks_command(plan_path: tuple[str, ...], as_of: date | None, output_format:
         across = task_summaries_across(rows_of(plans, day), day)
         show(Report("plan_tasks", across, title, row_type=_row_type(plans, "tasks"), section=_plan_of), output_format)
         return
-    summary = task_summaries(plans.only.plan, plan_rows(plans, day), day)
+    summary = task_summaries(plans.only.flat, plan_rows(plans, day), day)
     show(Report("tasks", summary, title), output_format)
 
 
@@ -349,7 +358,7 @@ def status_command(
 
         lines = status_across(per_member, plans, day, end)
     else:
-        lines = status_rows(plans.only.plan, per_member[0][1], day, end)
+        lines = status_rows(plans.only.flat, per_member[0][1], day, end)
     report = Report(
         "portfolio_status" if plans.several else "status",
         lines,

@@ -22,8 +22,8 @@ def announce_example(loaded: LoadedPlan) -> None:
 
     if not is_bundled(loaded.source):
         return
-    info = loaded.plan.plan
-    what = ", ".join(part for part in (info.organisation, info.date.text if info.date else None) if part)
+    flat = loaded.flat  # the listings read only this: the plan's own records are not needed
+    what = ", ".join(part for part in (flat.organisation, flat.date_text) if part)
     tell(f"Using the example plan bundled with sendplan{f' ({what})' if what else ''}. Start your own with: sendplan init")
 
 

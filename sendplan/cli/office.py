@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from sendplan.cli.inputs import refuse_inputs
 from sendplan.cli.options import (
     EXIT_PROBLEMS,
     DayParam,
@@ -369,6 +370,7 @@ def import_command(
         raise click.BadParameter("--sheet chooses a sheet of an Excel workbook (.xlsx).", param_hint="--sheet")
     if table_number is not None and extension != ".docx":
         raise click.BadParameter("--table chooses a table of a Word document (.docx).", param_hint="--table")
+    refuse_inputs(output, [file, rules_path or ""])
     if output is not None and not dry_run and os.path.exists(output) and not force:
         raise PlanError.single(
             "this file already exists, so nothing was written. Give another name, or add --force to replace it.",

@@ -18,6 +18,7 @@ import click
 
 # Only the format names at start-up: dates, errors and the writers are imported where they
 # are used, so `sendplan --help` imports little beyond click.
+from sendplan.cli.inputs import reads, refuse_inputs
 from sendplan.outputs.registry import EXTENSIONS, OutputFormat, format_for, format_named, write_text
 from sendplan.outputs.registry import write_bytes as save_bytes
 
@@ -36,6 +37,7 @@ else:
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,7 +169,7 @@ def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """The six statuses (the aliases are accepted too, but not offered)."""
-    from sendplan.plan.model import Status
+    from sendplan.plan.codes import Status
 
     return _offer([(status.value, None) for status in Status if status.value.startswith(incomplete.lower())])
 
@@ -379,7 +381,7 @@ def load(plan_path: tuple[str, ...]) -> LoadedPlan:
     from sendplan.cli.plans import command_name, refuse_several
     from sendplan.plan.read import load_plan
 
-    loaded = load_plan(refuse_several(plan_path, command_name()))
+    loaded = load_plan(reads(refuse_several(plan_path, command_name())))  # noted, so -o may not name it
     announce_example(loaded)
     return loaded
 
@@ -387,7 +389,7 @@ def load(plan_path: tuple[str, ...]) -> LoadedPlan:
 def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
     from sendplan.query import rows
 
-    return rows(loaded.plan, as_of)
+    return rows(loaded.flat, as_of)
 
 
 def show(report: Report, output_format: str | None) -> None:
@@ -408,6 +410,7 @@ def show(report: Report, output_format: str | None) -> None:
         except FieldError as error:
             raise click.BadParameter(str(error), param_hint="'--fields'") from None
     path = ctx.meta.get("sendplan.output")
+    refuse_inputs(path)
     if path is None or path == "-":
         terminal = to_terminal()
         if fmt.binary and terminal:
@@ -436,7 +439,8 @@ def screen() -> Any:
 
 def write_output(path: str | None, text: str, *details: str) -> None:
     """Text to stdout (paged when long, on a terminal), or all at once to the file *path*
-    (replacing it), then said on stderr with *details*."""
+    (replacing it, unless the command reads it), then said on stderr with *details*."""
+    refuse_inputs(path)
     if path is None or path == "-":
         with screen() as out:
             out.write(text)
@@ -451,8 +455,9 @@ def write_output(path: str | None, text: str, *details: str) -> None:
 
 
 def write_bytes(path: str | None, data: bytes, *details: str) -> None:
-    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it),
-    then said on stderr with *details*."""
+    """Bytes (a Word document) to stdout, or all at once to the file *path* (replacing it,
+    unless the command reads it), then said on stderr with *details*."""
+    refuse_inputs(path)
     if path is None or path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -35,6 +33,8 @@ def is_terminal(stream: Any) -> bool:
 
 def terminal_size() -> os.terminal_size:
     """Columns and lines of the terminal ($COLUMNS and $LINES first, as shutil reads them)."""
+    import shutil  # here, not at the top: a listing into a pipe never asks (shutil costs 4 ms)
+
     return shutil.get_terminal_size((80, 24))
 
 
@@ -47,6 +47,8 @@ def pager_command(environ: dict[str, str] | None = None) -> str | None:
             return None if chosen in ("", "cat") else chosen
     if env.get("TERM") in ("dumb", "emacs"):  # a terminal that cannot run less: print
         return None
+    import shutil
+
     return DEFAULT_PAGER if shutil.which("less") else None
 
 
@@ -96,10 +98,14 @@ def run_pager(command: str, text: str) -> None:
         program = shlex.split(command)[0]
     except (ValueError, IndexError):  # unbalanced quotes: let the shell say what is wrong
         program = ""
+    import shutil
+
     if program and "/" not in program and "=" not in program and shutil.which(program) is None:
         sys.stdout.write(text)  # no such pager: the text is not lost for want of one
         return
     try:  # by the shell: the user's own setting, which may hold options or a pipe, as git runs it
+        import subprocess  # only to page: a listing into a pipe never starts a process
+
         process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
         sys.stdout.write(text)

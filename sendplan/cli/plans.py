@@ -9,6 +9,7 @@ a folder go to stderr here; nothing else prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,12 +39,14 @@ def tell_notes(portfolio: Portfolio) -> None:
 def open_plans(plan_path: tuple[str, ...]) -> Portfolio:
     """Every plan --plan names (one, or several), each read as one plan is; a broken one stops
     the command with its own FILE:LINE:COL (a PlanError)."""
+    from sendplan.cli.inputs import reads
     from sendplan.cli.messages import announce_example
     from sendplan.plan.portfolio import open_portfolio
 
     portfolio = open_portfolio(plan_paths(plan_path))
     tell_notes(portfolio)
     for member in portfolio.members:
+        reads(member.loaded.source)  # noted, so -o may not name it
         announce_example(member.loaded)  # says so when it is the bundled example
     return portfolio
 
@@ -76,10 +79,20 @@ def rows_of(portfolio: Portfolio, as_of: date, amber_window: int | None = None) 
         from sendplan.query import rows
 
         member = portfolio.members[0]
-        return [(member, rows(member.loaded.plan, as_of, amber_window=window))]
+        return [(member, rows(member.loaded.flat, as_of, amber_window=window))]
     from sendplan.portfolio import member_rows
 
     return member_rows(portfolio, as_of, amber_window=window)
+
+
+def each_plan_row(portfolio: Portfolio, as_of: date) -> Iterable[ItemRow]:
+    """plan_rows(); for one plan, a row at a time, so a filter keeps only the rows it wants alive
+    (at 100,000 items, the rows of a whole plan are 30 MB)."""
+    if not portfolio.several:
+        from sendplan.query import each_row
+
+        return each_row(portfolio.only.flat, as_of)
+    return plan_rows(portfolio, as_of)
 
 
 def plan_rows(portfolio: Portfolio, as_of: date) -> list[ItemRow]:
@@ -95,12 +108,12 @@ def plan_name(loaded: LoadedPlan) -> str:
     """The plan's title, for a heading; marked when it is the bundled example."""
     from sendplan.plan.source import is_bundled
 
-    return str(loaded.plan.plan.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
+    return str(loaded.flat.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
 
 
 def plan_title(loaded: LoadedPlan) -> str:
     """The plan's title alone, for data (a calendar's name) rather than a heading."""
-    return str(loaded.plan.plan.title)
+    return str(loaded.flat.title)
 
 
 def plans_name(portfolio: Portfolio) -> str:
@@ -114,8 +127,8 @@ def plans_name(portfolio: Portfolio) -> str:
 def lead_label(portfolio: Portfolio, code: str) -> str:
     """ "AG (Anthony Giles)", with each plan's name when they differ; the code alone if no plan names it."""
     if not portfolio.several:
-        lead = portfolio.only.plan.leads.get(code)
-        return f"{code} ({lead.name})" if lead else code
+        lead = portfolio.only.flat.leads.get(code)
+        return f"{code} ({lead[0]})" if lead else code
     from sendplan.portfolio import lead_names, names_text
 
     names = names_text(lead_names(portfolio, code))

@@ -86,7 +86,7 @@ def report_command(
     if plans.several:
         _portfolio_report(plans, day, fmt, output, since=since, ahead=ahead, author=author, audience=audience)
         return
-    loaded = plans.only
+    loaded = plans.only.with_records()  # first: the rows are then made from them, sharing their text
     board = board_report(
         loaded, plan_rows(plans, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
@@ -149,8 +149,8 @@ def timeline_command(
         cells = plan_records
     else:
         # With --lead, only the tasks where that lead has items.
-        tasks = plans.only.plan.tasks
-        lanes = [(task.number, task.title) for task in tasks if not wanted or any(row.task == task.number for row in chosen)]
+        used = {row.task for row in chosen}
+        lanes = [(number, title) for number, title in plans.only.flat.tasks if not wanted or number in used]
         the_grid = grid(lanes, chosen, day)
         cells = records
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""

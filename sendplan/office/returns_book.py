@@ -53,6 +53,13 @@ class _StampedZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # openpyxl writes each worksheet to a temporary file and adds it with write(), which
+        # would stamp the entry with that file's time: the same request made a second later
+        # gave different bytes. The file's bytes go through writestr instead.
+        with open(filename, "rb") as source:
+            self.writestr(str(arcname if arcname is not None else filename), source.read())
+
 
 def _lines(text: str, width: int) -> int:
     # About 1.3 characters of 10-point Arial fit in one unit of column width (LibreOffice fits

@@ -52,18 +52,20 @@ class Rules:
 
 def read_rules(text: str, name: str) -> Rules:
     """Parse the text of a rules file, or raise PlanError with every problem located."""
-    from sendplan.plan.locate import locate
-    from sendplan.plan.model import LEAD_CODE
+    from sendplan.plan.codes import LEAD_CODE
+    from sendplan.plan.locate import PositionsBuilder
     from sendplan.plan.parse import compose, to_data
 
     root = compose(text, name)
     if root is None:
         return Rules()
-    data, problems = to_data(root, name, text=text)
+    builder = PositionsBuilder(name)
+    data, problems = to_data(root, name, text=text, positions=builder)
+    positions = builder.done()
     rules = Rules()
 
     def problem(path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
-        problems.append(Problem(message, locate(name, root, path, key=key)))
+        problems.append(Problem(message, positions.locate(path, key=key)))
 
     if not isinstance(data, dict):
         raise PlanError.single("a rules file is a mapping with sections such as columns:, statuses: and owners:.",

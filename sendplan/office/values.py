@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 def read_status(text: str, extra: dict[str, str]) -> str | None:
     """A status word as a plan status ("In progress" → on_track), or None if it is not one."""
-    from sendplan.plan.model import parse_status
+    from sendplan.plan.codes import parse_status
 
     key = fold(text)
     if key in extra:
@@ -282,8 +282,9 @@ class LeadBook:
             self.leads[code] = Owner(code, text)
         # A code the tracker writes with no name anywhere is still one of the plan's leads: list it,
         # so every item's lead is in the key, and say the name is for someone to add.
-        for code in self.as_written:
-            if code not in self.leads:
+        for value in self.owners.values():
+            code = value.code
+            if not value.joint and code not in self.leads:
                 self.leads[code] = Owner(code)
                 self.notes.append(
                     f"owner {code} is written as a code and the tracker gives no name for it; it is listed "

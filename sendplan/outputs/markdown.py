@@ -39,10 +39,17 @@ from sendplan.report import RAG_ORDER, BoardReport, ExceptionLine, long_date
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 
 
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match[1]
+
+
 def md_escape(text: str) -> str:
     """Plan text as literal Markdown on one line (newlines become <br>)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text).strip())
-    return LINE_BREAKS.sub("<br>", escaped)
+    text = clean(text).strip()
+    # Most cells need nothing: a search is cheaper than a substitution that finds nothing.
+    if _MARKDOWN_SPECIAL.search(text):
+        text = _MARKDOWN_SPECIAL.sub(_backslashed, text)
+    return LINE_BREAKS.sub("<br>", text) if LINE_BREAKS.search(text) else text
 
 
 def md_table(headers: Sequence[str], body: Sequence[Sequence[str]], align: Sequence[str] = ()) -> str:

@@ -1,17 +1,18 @@
 """The table for people on a terminal (rich), from the report's column spec.
 
-Plan text is data: it goes through clean() and into rich Text objects, never into markup, and
+Plan text is data: it goes through shown() and into rich Text objects, never into markup, and
 the console never recolours dates or numbers. rich is imported only when a table is drawn.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import IO, Any, cast
 
 from sendplan.outputs.columns import DENSE_KINDS, Column, report_columns, report_notes
 from sendplan.outputs.rows import Report, out_stream
-from sendplan.outputs.text import clean, one_line
+from sendplan.outputs.text import one_line, shown
 
 
 class _TrimmedOutput:
@@ -32,13 +33,29 @@ class _TrimmedOutput:
         return getattr(self._stream, name)
 
 
+# rich takes $COLUMNS as it is: COLUMNS=0 would draw nothing at all and exit 0, and below
+# about 40 columns it drops whole columns (the ids first).
+MIN_WIDTH, MAX_WIDTH = 40, 10_000
+
+
+def console_width(width: int | None) -> int | None:
+    """*width*, else $COLUMNS kept within MIN_WIDTH–MAX_WIDTH, else None (rich asks the terminal)."""
+    if width is not None:
+        return width
+    raw = os.environ.get("COLUMNS", "").strip()
+    if not raw.isdecimal():
+        return None  # rich ignores a setting that is not a number, and so do we
+    columns = int(raw) if len(raw) < 7 else MAX_WIDTH
+    return min(max(columns, MIN_WIDTH), MAX_WIDTH)
+
+
 def make_console(out: IO[str] | None = None, width: int | None = None) -> Any:
     from rich.console import Console
 
     # highlight=False: dates and numbers in plan text are not recoloured; rich honours NO_COLOR.
     # _TrimmedOutput passes everything but write() through to the real stream.
     trimmed = cast("IO[str]", _TrimmedOutput(out_stream(out)))
-    return Console(file=trimmed, width=width, highlight=False, emoji=False, soft_wrap=False)
+    return Console(file=trimmed, width=console_width(width), highlight=False, emoji=False, soft_wrap=False)
 
 
 def render_table(report: Report, out: IO[str] | None = None, *, width: int | None = None) -> None:
@@ -48,10 +65,10 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
 
     console = make_console(out, width)
     if not report.rows:
-        console.print(Text(clean(report.empty)))
+        console.print(Text(shown(report.empty)))
         return
     table = Table(
-        title=Text(clean(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False,
+        title=Text(shown(report.title)), box=box.SIMPLE_HEAD, expand=False, title_justify="left", pad_edge=False,
         collapse_padding=report.kind in DENSE_KINDS,
     )  # fmt: skip
     columns = report_columns(report)
@@ -68,7 +85,7 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
             fit = _one_line_widths(columns, cells, console.width)
     if fit is None:  # the full view, or a terminal too narrow for a line a row even so
         columns = report_columns(report)
-        cells = [[clean(column.text(row, False)) for column in columns] for row in report.rows]
+        cells = [[shown(column.text(row, False)) for column in columns] for row in report.rows]
     for index, column in enumerate(columns):
         if fit is not None:
             header = column.brief_header or column.header
@@ -92,7 +109,7 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
         table.add_row(*line, style=style, end_section=end_section)
     console.print(table)
     for note in report_notes(report, columns):
-        console.print(Text(clean(note), style="dim"))
+        console.print(Text(shown(note), style="dim"))
 
 
 # The narrowest the cut column may get; a terminal narrower than that for one line a row gets

@@ -1,5 +1,17 @@
-"""Plan text made safe to show: control characters removed (`clean`), put on one line
-(`one_line`), or shown as escapes in a message (`visible`). Every output passes plan text here."""
+"""Plan text made safe to show: control characters removed (`clean`), also invisible format
+characters shown as escapes for a terminal or a TSV line (`shown`, `one_line`), or everything
+unprintable shown as escapes in a message (`visible`). Every output passes plan text here.
+
+Where each is used, and why:
+- terminal tables, the timeline, TSV and messages: `shown`/`one_line`/`visible`. Bidirectional
+  controls (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) can make a terminal draw text in an
+  order that misleads ("4.2 complete" drawn from "etelpmoc 2.4"), and zero-width characters
+  make two different codes look the same, so they are shown as \\u202e-style escapes there.
+- JSON escapes them as \\u202e (outputs/json.py): a JSON reader gets the text back exactly.
+- CSV, workbooks, calendars, Markdown and HTML reports keep them as text (`clean`): those are
+  documents for other programs, which lay out right-to-left text properly, and a name in
+  Arabic or Hebrew needs its direction marks.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +21,37 @@ import re
 # reach a terminal from plan text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile(r"[\t\r\n]+")
-# Invisible format characters (zero-width, bidirectional overrides) are escaped in messages too.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# Invisible format characters: bidirectional marks, embeddings, overrides and isolates;
+# zero-width spaces and joiners, the word joiner and invisible operators, the byte-order mark;
+# the line and paragraph separators, which some terminals break lines at.
+INVISIBLE_CHARACTERS = "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+_UNPRINTABLE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{INVISIBLE_CHARACTERS}]")
+
+
+def escape(character: str) -> str:
+    """One character as Python writes it in a string: \\x1b, \\u202e."""
+    return repr(character)[1:-1]
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return escape(match[0])
 
 
 def clean(text: str) -> str:
-    """Plan text with control characters removed (newline and tab kept)."""
-    return _CONTROL.sub("", text)
+    """Plan text with control characters removed (newline and tab kept), for documents."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def shown(text: str) -> str:
+    """Clean text for a terminal: invisible format characters shown as escapes such as \\u202e."""
+    text = clean(text)
+    return _INVISIBLE.sub(_escaped, text) if _INVISIBLE.search(text) else text
 
 
 def one_line(text: str) -> str:
-    """Clean text on one line, for TSV cells and messages."""
-    return LINE_BREAKS.sub(" ", clean(text)).strip()
+    """Text for a terminal on one line, for TSV cells and messages."""
+    return LINE_BREAKS.sub(" ", shown(text)).strip()
 
 
 def visible(text: str) -> str:
@@ -30,4 +61,4 @@ def visible(text: str) -> str:
     terminal and visible as the reason a deadline or code was not understood.
     """
     flat = LINE_BREAKS.sub(" ", text).strip()
-    return _INVISIBLE.sub(lambda match: repr(match[0])[1:-1], flat)
+    return _UNPRINTABLE.sub(_escaped, flat)

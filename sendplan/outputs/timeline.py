@@ -10,7 +10,7 @@ from datetime import date
 from typing import IO
 
 from sendplan.outputs.rows import out_stream
-from sendplan.outputs.text import clean
+from sendplan.outputs.text import shown
 from sendplan.timeline import MARK_AS_OF, MARK_DONE, MARK_OVERDUE, Grid, Month, month_of
 
 LABEL_WIDTH = 20  # at 80 columns; wider terminals get more of each task's title
@@ -30,7 +30,7 @@ def bands(months: Sequence[Month], width: int) -> list[list[Month]]:
 
 
 def _short(text: str, width: int) -> str:
-    text = " ".join(clean(text).split())
+    text = " ".join(shown(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -114,7 +114,7 @@ def write_timeline(the_grid: Grid, title: str, width: int, *, terminal: bool, ou
     from sendplan.outputs.table import make_console
 
     console = make_console(out, width=width)
-    console.print(Text(clean(title), style="bold"))
+    console.print(Text(shown(title), style="bold"))
     console.print("")
     for segments in body:
         console.print(Text.assemble(*segments), no_wrap=True, overflow="ignore", crop=False)

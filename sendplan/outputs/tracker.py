@@ -225,7 +225,8 @@ def print_setup(sheet: Any, *, pages_wide: int, heading: str) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
     sheet.print_title_cols = "A:A"
-    sheet.oddHeader.left.text = heading.replace("&", "&&")  # "&" starts a field code in a header
+    # Plan text is data: no control character (XML cannot hold them), and "&" starts a field code.
+    sheet.oddHeader.left.text = spreadsheet_text(heading).replace("&", "&&")
     sheet.oddHeader.left.size = 9
     sheet.oddFooter.right.text = "Page &P of &N"
     sheet.oddFooter.right.size = 9

@@ -2,18 +2,24 @@
 
 Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 items, and
 importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
-So after a plan loads without problems, read.py hands it here and we keep a *snapshot*: each
-model as a tuple of its field values, dates as day numbers, written with marshal (core types
-only: nothing in the file can run code when read). Loading a snapshot builds light read-only
-records with the same attribute names and values as the models, without yaml or pydantic.
+So after a plan loads without problems, read.py hands it here and we keep a *snapshot* file
+of three sections, each read only when a command needs it:
+- "flat": the items as one table of plain values (flat.py), all the listings read;
+- "plan": the models as tuples (snapshot.py), for reports, checks and edits;
+- "positions": where every value sits in the file (locate.py), for warnings.
 
-What makes a cached plan trustworthy:
-- the key is a SHA-256 of the plan text, the sendplan version, the Python version and the size
-  and time stamp of every module in the package, so any change to the plan or the code misses;
+A cache must never change an answer. So:
+- the key is a SHA-256 of the plan text, the snapshot format, the sendplan and Python versions
+  and the size and time stamp of every module in the package: any change to the plan or the
+  code misses;
+- every part of a snapshot file is verified by its SHA-256 before use, and only our own
+  regular files are opened, never waiting on a FIFO or following a symlink (cachefile.py);
+  a damaged file is a miss, never a wrong answer;
 - only plans that loaded with no problem are stored, so every error message still comes from
   the one loading path in load.py, never from here;
-- anything wrong with a cache file (missing, corrupt, another user's, another format) is a
-  miss, never an error; writing is best effort and atomic.
+- a miss of any kind is replaced by the next store; writing is best effort and atomic;
+- pruning deletes only files this cache named and wrote (cachefile.py): anything else in the
+  folder, such as a user's own notes.plan, is left alone.
 
 The cache lives in $SENDPLAN_CACHE_DIR, else $XDG_CACHE_HOME/sendplan, else ~/.cache/sendplan,
 never beside the plan. SENDPLAN_NO_CACHE=1 turns it off.
@@ -22,38 +28,44 @@ never beside the plan. SENDPLAN_NO_CACHE=1 turns it off.
 from __future__ import annotations
 
 import contextlib
-import enum
 import gc
 import hashlib
-import marshal
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sendplan import __version__
-from sendplan.plan.dates import Deadline, Precision
-from sendplan.plan.load import LoadedPlan
-from sendplan.plan.locate import Path_
-from sendplan.plan.parse import compose
+from sendplan.plan.cachefile import (
+    FORMAT,
+    MAGIC,
+    SUFFIX,
+    Made,
+    Section,
+    Snapshot,
+    open_own_file,
+    prune,
+    write_snapshot,
+)
+from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
+from sendplan.plan.load import LoadedPlan, read_data
+from sendplan.plan.locate import Positions
+
+__all__ = ["MAGIC", "SUFFIX", "CachedPlan", "cache_dir", "cache_key", "gc_paused", "keep", "load", "restore", "store", "stored"]
+
+_Named = SimpleNamespace
+_MARSHAL_VERSION = 4
 
 CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
 NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
-# Bump when the snapshot layout below changes.
-FORMAT = 1
 # Every edit of a plan makes a new snapshot; keep only the most recently used ones: at least
 # KEEP_SNAPSHOTS, and more while they fit in KEEP_BYTES, so that every plan of a folder of
 # plans stays warm (150 plans of 60 items take about 4 MB).
 KEEP_SNAPSHOTS = 16
 KEEP_BYTES = 64 * 1024 * 1024
-_MAGIC = b"sendplan-cache\n"
-_MARSHAL_VERSION = 4
-
-# Tags of the tuples that stand for values marshal cannot hold.
-_MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
+SECTIONS = ("flat", "plan", "positions")
 
 
 @contextlib.contextmanager
@@ -111,8 +123,8 @@ def _fingerprint_folder(folder: str, prefix: str, parts: list[str]) -> None:
     with os.scandir(folder) as entries:
         for entry in sorted(entries, key=lambda found: found.name):
             if entry.name.endswith(".py"):
-                stat = entry.stat()
-                parts.append(f"{prefix}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}")
+                info = entry.stat()
+                parts.append(f"{prefix}{entry.name}:{info.st_size}:{info.st_mtime_ns}")
             elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
                 _fingerprint_folder(entry.path, f"{prefix}{entry.name}/", parts)
 
@@ -120,7 +132,7 @@ def _fingerprint_folder(folder: str, prefix: str, parts: list[str]) -> None:
 def cache_key(text: str) -> str:
     digest = hashlib.sha256()
     for part in (
-        f"format {FORMAT}".encode(),
+        f"format {FORMAT} layout {LAYOUT}".encode(),
         f"sendplan {__version__}".encode(),
         f"python {sys.version}".encode(),
         _code_fingerprint(),
@@ -130,291 +142,243 @@ def cache_key(text: str) -> str:
     return digest.hexdigest()
 
 
-# ---------------------------------------------------------------------------------------
-# Plan → snapshot (runs after a full load, so pydantic is already imported)
-
-
-def snapshot(plan: Any) -> tuple[dict[str, Any], Any]:
-    """(schema, data): the schema names each model's fields and each enum's members."""
-    from pydantic import BaseModel
-
-    schema: dict[str, Any] = {}
-
-    def encode(value: Any) -> Any:
-        if value is None or isinstance(value, str | int | float):
-            if isinstance(value, enum.Enum):
-                return (_ENUM, _enum_schema(type(value), schema), value.value)
-            return value
-        if isinstance(value, BaseModel):
-            name = _model_schema(type(value), schema)
-            fields = schema[name]["fields"]
-            properties = schema[name]["properties"]
-            return (
-                _MODEL,
-                name,
-                tuple(encode(getattr(value, field)) for field in fields),
-                tuple(encode(getattr(value, prop)) for prop in properties),
-            )
-        if isinstance(value, Deadline):
-            due = value.due_date.toordinal() if value.due_date else None
-            return (_DEADLINE, value.text, value.precision.value, due, value.month)
-        if isinstance(value, date):
-            return (_DAY, value.toordinal())
-        if isinstance(value, list):
-            return [encode(part) for part in value]
-        if isinstance(value, dict):
-            return {key: encode(part) for key, part in value.items()}
-        raise TypeError(f"cannot keep a {type(value).__name__} in the plan cache")
-
-    return schema, encode(plan)
-
-
-def _public_properties(cls: type) -> list[str]:
-    names: list[str] = []
-    for klass in cls.__mro__:
-        if klass.__module__ != cls.__module__:
-            continue
-        names += [
-            name
-            for name, member in vars(klass).items()
-            if isinstance(member, property) and not name.startswith("_") and name not in names
-        ]
-    return names
-
-
-def _model_schema(cls: Any, schema: dict[str, Any]) -> str:
-    name: str = cls.__name__
-    if name not in schema:
-        # Properties are pure functions of the plan, so their values are kept as data.
-        schema[name] = {"kind": "model", "fields": list(cls.model_fields), "properties": _public_properties(cls)}
-    return name
-
-
-def _enum_schema(cls: type[enum.Enum], schema: dict[str, Any]) -> str:
-    name = cls.__name__
-    if name not in schema:
-        properties = _public_properties(cls)
-        schema[name] = {
-            "kind": "enum",
-            "members": [(member.name, member.value) for member in cls],
-            "properties": {prop: [getattr(member, prop) for member in cls] for prop in properties},
-        }
-    return name
-
-
-# ---------------------------------------------------------------------------------------
-# Snapshot → records (no yaml, no pydantic)
-
-
-class Record:
-    """A read-only stand-in for one pydantic model, with the same attribute names and values.
-
-    Fields and the values of the model's properties sit in the instance dict, which is set
-    once when the record is built; after that nothing can be assigned.
-    """
-
-    _fields: tuple[str, ...] = ()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"a cached {type(self).__name__} is read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a cached {type(self).__name__} is read-only")
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
-
-    __hash__ = None  # type: ignore[assignment]  # like the models: mutable containers inside
-
-
-class PlanRecord(Record):
-    """The cached Plan: the methods of sendplan.plan.model.Plan that are not plain data."""
-
-    def iter_items(self) -> Iterator[tuple[Any, Any, Any]]:
-        for task in self.tasks:  # type: ignore[attr-defined]
-            for deliverable in task.deliverables:
-                for item in deliverable.items:
-                    yield task, deliverable, item
-
-
-# Methods (not properties) of model classes, by class name; a test checks none is missing.
-MIXINS: dict[str, type[Record]] = {"Plan": PlanRecord}
-
-
-def _record_class(name: str, fields: list[str], properties: list[str]) -> type[Record]:
-    base = MIXINS.get(name, Record)
-    names = (*fields, *properties)
-    return type(name, (base,), {"_fields": tuple(fields), "_names": names, "__qualname__": name, "__module__": __name__})
-
-
-def _enum_class(name: str, members: list[tuple[str, Any]], properties: dict[str, list[Any]]) -> Any:
-    values = [value for _, value in members]
-    base: Any = enum.StrEnum if all(isinstance(value, str) for value in values) else enum.Enum
-    cls = base(name, members, module=__name__)
-    for prop, per_member in properties.items():
-        table = dict(zip(values, per_member, strict=True))
-        setattr(cls, prop, property(lambda self, _t=table: _t[self.value]))  # type: ignore[misc]  # self is the member
-    return cls
-
-
-# The record and enum classes of each schema, built once a process: every plan of a folder has
-# the same schema, and building an enum class costs half a millisecond.
-_CLASSES: dict[bytes, dict[str, Any]] = {}
-
-
-def _classes(schema: dict[str, Any]) -> dict[str, Any]:
-    key = marshal.dumps(schema, _MARSHAL_VERSION)
-    classes = _CLASSES.get(key)
-    if classes is None:
-        classes = _CLASSES[key] = {}
-        for name, spec in schema.items():
-            if spec["kind"] == "model":
-                classes[name] = _record_class(name, spec["fields"], spec["properties"])
-            else:
-                classes[name] = _enum_class(name, spec["members"], spec["properties"])
-    return classes
-
-
-def restore(schema: dict[str, Any], data: Any) -> Any:
-    """Records built from a snapshot; raises on anything malformed (the caller treats it as a miss)."""
-    classes = _classes(schema)
-    new = object.__new__
-    set_dict = object.__setattr__
-    from_ordinal = date.fromordinal
-    precisions = {precision.value: precision for precision in Precision}
-    # Deadlines, days and enum members are immutable and repeat a lot: build each once.
-    shared: dict[tuple[Any, ...], Any] = {}
-
-    def value_of(value: tuple[Any, ...]) -> Any:
-        tag = value[0]
-        if tag == _DEADLINE:
-            due = from_ordinal(value[3]) if value[3] is not None else None
-            return Deadline(value[1], precisions[value[2]], due, value[4])
-        if tag == _DAY:
-            return from_ordinal(value[1])
-        if tag == _ENUM:
-            return classes[value[1]](value[2])
-        raise ValueError(f"unknown tag {tag!r} in the plan cache")
-
-    def decode(value: Any) -> Any:
-        kind = type(value)
-        if kind is tuple:
-            if value[0] == _MODEL:
-                cls = classes[value[1]]
-                # Most values are text or empty: skip the call for them.
-                parts = [part if part is None or type(part) is str else decode(part) for part in value[2]]
-                parts += [decode(part) for part in value[3]]
-                if len(parts) != len(cls._names):
-                    raise ValueError(f"a cached {value[1]} has the wrong number of fields")
-                record = new(cls)
-                set_dict(record, "__dict__", dict(zip(cls._names, parts, strict=True)))
-                return record
-            found = shared.get(value)
-            if found is None:
-                found = shared[value] = value_of(value)
-            return found
-        if kind is list:
-            return [part if type(part) is str else decode(part) for part in value]
-        if kind is dict:
-            return {key: decode(part) for key, part in value.items()}
-        return value
-
-    return decode(data)
-
-
-# ---------------------------------------------------------------------------------------
-# Reading and writing cache files
-
-
-@dataclass
-class CachedPlan(LoadedPlan):
-    """A plan from the cache. It has no YAML node tree until a position is asked for."""
-
-    text: str = ""
-
-    def locate(self, path: Path_, *, key: bool = False) -> Any:
-        if self.root is None and self.text:
-            # Warnings need FILE:LINE:COL; compose only now, and only once (a node tree is
-            # as much a burst of containers as a fresh load).
-            with gc_paused():
-                self.root = compose(self.text, self.source)
-        return super().locate(path, key=key)
-
-
 def _file_for(text: str) -> tuple[Path, str] | None:
     directory = cache_dir()
     if directory is None:
         return None
     key = cache_key(text)
-    return directory / f"{key}.plan", key
+    return directory / f"{key}{SUFFIX}", key
+
+
+# ---------------------------------------------------------------------------------------
+# A plan from the cache
+
+
+class CachedPlan(LoadedPlan):
+    """A plan from the cache. Each part is read from the snapshot when first asked for: the flat
+    table for listings, the records for reports and checks, the positions for warnings. A
+    section that fails its digest is never used: the plan is then read from its text."""
+
+    def __init__(self, snapshot_file: Snapshot, source: str, text: str) -> None:
+        super().__init__(None, source)
+        self._snapshot = snapshot_file
+        self._text = text
+        self._loaded: LoadedPlan | None = None
+
+    def _section(self, name: str) -> Any:
+        """A section's data; None when the file lacks it, or when it is damaged: the plan is then
+        read from its text (self._loaded) and the snapshot replaced."""
+        try:
+            return self._snapshot.section(name)
+        except Exception:  # noqa: BLE001 - damaged: never used
+            self._fresh()
+            return None
+
+    def _fresh(self) -> LoadedPlan:
+        """The plan read from its text, as if there were no cache, and the snapshot replaced."""
+        if self._loaded is None:
+            from sendplan.plan.load import parse_plan
+
+            with gc_paused():
+                self._loaded = parse_plan(self._text, self.source)
+            store(self._text, self._loaded.plan, positions=self._loaded.positions)
+        return self._loaded
+
+    @property
+    def plan(self) -> Any:
+        if self._plan is None:
+            try:
+                blob = self._snapshot.raw("plan")
+            except Exception:  # noqa: BLE001 - damaged: never used
+                blob = None
+            if blob is not None:
+                from sendplan.plan.snapshot import restore_chunks  # only for commands that need the records
+
+                with gc_paused():
+                    self._plan = restore_chunks(blob)
+            else:
+                self._plan = self._fresh().plan
+        return self._plan
+
+    @property
+    def flat(self) -> FlatPlan:
+        if self._flat is None and self._plan is not None:
+            # The records are read already (a report): made from them, the rows share their
+            # text, where the table's own section would hold a second copy (100 MB at 100,000).
+            self._flat = super().flat
+        if self._flat is None:
+            state = self._section("flat")
+            if state is not None:
+                self._flat = FlatPlan.from_state(state)
+            elif self._loaded is not None:
+                self._flat = self._loaded.flat
+            else:
+                # A snapshot kept without its table (after an edit whose table could not be
+                # kept): made from the records, and kept for the next command.
+                self._flat = super().flat
+                self._keep_section("flat", self._flat.state)
+        return self._flat
+
+    @property
+    def positions(self) -> Positions | None:
+        if self._positions is None:
+            try:
+                blob = self._snapshot.raw("positions")
+            except Exception:  # noqa: BLE001 - damaged: never used; the plan is read from its text
+                self._fresh()
+                blob = None
+            if blob is not None:
+                self._positions = Positions.from_bytes(self.source, blob)
+            elif self._loaded is not None:
+                self._positions = self._loaded.positions
+            else:
+                # Snapshots stored after an edit carry no positions; the text gives them, and
+                # they are kept for the next command.
+                with gc_paused():
+                    self._positions = read_data(self._text, self.source)[1]
+                self._keep_section("positions", self._positions.pieces())
+        return self._positions
+
+    def _keep_section(self, name: str, made: Made) -> None:
+        """The snapshot written again with the section *name* added (best effort)."""
+        with contextlib.suppress(Exception):
+            found = _file_for(self._text)
+            if found is None:
+                return
+            sections: list[Section] = [
+                (other, blob) for other in SECTIONS if other != name and (blob := self._snapshot.raw(other))
+            ]
+            sections.append((name, made))
+            write_snapshot(found[0], found[1], sections)
+
+
+def _open_snapshot(text: str) -> Snapshot | None:
+    """The snapshot file kept for this text, its header verified, or None."""
+    found = _file_for(text)
+    if found is None:
+        return None
+    path, key = found
+    descriptor = open_own_file(path)
+    if descriptor is None:
+        return None
+    try:
+        return Snapshot(descriptor, key)
+    except Exception:  # noqa: BLE001 - damaged, foreign or of another format: a miss
+        os.close(descriptor)
+        return None
+
+
+# The flat table of the snapshot stored() last read, by its text: keep() makes the edited
+# plan's table from it, remaking only the rows of the items an edit changed.
+_read_for_edit: dict[str, Any] = {}
+
+
+def stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
+    """(file, schema, data) of the snapshot kept for this text: the plan's models encoded whole
+    (snapshot.py's layout), for an edit that changes a few items' values in place
+    (snapshot_edit.py) and keeps the result with keep(); None when there is none. Every part
+    is verified before it is read; raises on a damaged snapshot."""
+    snapshot_file = _open_snapshot(text)
+    if snapshot_file is None:
+        return None
+    try:
+        blob, flat = snapshot_file.raw("plan"), snapshot_file.section("flat")
+    finally:
+        snapshot_file.close()
+    if blob is None:
+        return None
+    from sendplan.plan.snapshot import assemble
+
+    schema, data = assemble(blob)
+    _read_for_edit.clear()
+    _read_for_edit[text] = flat
+    found = _file_for(text)
+    assert found is not None  # the snapshot was just opened by that name
+    return found[0], schema, data
+
+
+def restore(schema: dict[str, Any], data: Any) -> Any:
+    """Records from snapshot data (snapshot.py), for the items an edit reads (snapshot_edit.py)."""
+    from sendplan.plan.snapshot import restore as made
+
+    return made(schema, data)
 
 
 def load(text: str, name: str) -> CachedPlan | None:
     """The cached plan for this text, or None (a miss) for any reason at all."""
     try:
-        found = _file_for(text)
-        if found is None:
+        snapshot_file = _open_snapshot(text)
+        if snapshot_file is None:
             return None
-        path, key = found
-        with path.open("rb") as stream:
-            # Only our own files: another user's file in a shared folder is not trusted.
-            if hasattr(os, "getuid") and os.fstat(stream.fileno()).st_uid != os.getuid():
-                return None
-            if stream.read(len(_MAGIC)) != _MAGIC:
-                return None
-            header, schema, data = marshal.loads(stream.read())
-        if header != (FORMAT, key):
-            return None
-        plan = restore(schema, data)
-        with contextlib.suppress(OSError):  # recently used: kept when older snapshots are pruned
-            os.utime(path)
+        snapshot_file.touch()
+        return CachedPlan(snapshot_file, name, text)
     except Exception:  # noqa: BLE001 - a cache must never be the reason a command fails
         return None
-    return CachedPlan(plan, name, None, text=text)
 
 
-def _prune(directory: Path, keep: Path) -> None:
-    """Delete the least recently used snapshots beyond the KEEP_SNAPSHOTS most recent once
-    they pass KEEP_BYTES in all (never *keep*)."""
-    snapshots = []
-    for path in directory.glob("*.plan"):
-        with contextlib.suppress(OSError):
-            stat = path.stat()
-            snapshots.append((stat.st_mtime_ns, stat.st_size, path))
-    snapshots.sort(reverse=True)
-    total = 0
-    for index, (_, size, path) in enumerate(snapshots):
-        total += size
-        if index >= KEEP_SNAPSHOTS and total > KEEP_BYTES and path != keep:
-            path.unlink(missing_ok=True)
+# ---------------------------------------------------------------------------------------
+# Writing and pruning
 
 
-def store(text: str, plan: Any) -> None:
-    """Keep a snapshot of a plan that loaded without problems. Failures are ignored."""
+def store(text: str, plan: Any, *, positions: Positions | None = None, flat: FlatPlan | None = None) -> None:
+    """Keep a snapshot of a plan that loaded without problems. Failures are ignored.
+
+    *positions*, the file's position index, is kept when given; without it the first command
+    that needs a position reads the text for them. *flat* is the plan's flat table if it is
+    already made.
+    """
     try:
         found = _file_for(text)
         if found is None:
             return
         path, key = found
-        schema, data = snapshot(plan)
-        payload = _MAGIC + marshal.dumps(((FORMAT, key), schema, data), _MARSHAL_VERSION)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import tempfile  # only when a snapshot is written, not on every read
+        from sendplan.plan.flat import flatten
+        from sendplan.plan.snapshot import chunks
 
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".plan")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _prune(path.parent, path)
+        sections: list[Section] = [("flat", (flat or flatten(plan)).state), ("plan", chunks(plan))]
+        if positions is not None:
+            sections.append(("positions", positions.pieces()))
+        write_snapshot(path, key, sections)
+        prune(path.parent, path, KEEP_SNAPSHOTS, KEEP_BYTES)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
+
+
+def keep(
+    text: str, schema: dict[str, Any], data: Any, *, edited: Collection[str] = (), old_text: str | None = None
+) -> None:
+    """Keep *data*, a plan's models encoded whole as stored() gives them (some items' values
+    changed by an edit), as the snapshot of *text*. With *edited*, the ids of the items changed,
+    and *old_text*, the text stored() read, the flat table is the old one with only those rows
+    made again; otherwise the snapshot has none, and the first listing makes it (and keeps it).
+    Positions are not carried over (the edit moved lines): the first command that needs one
+    reads the text for them. Raises on anything unexpected (the caller treats it as no cache)."""
+    from sendplan.plan.snapshot import chunks_of, decoder
+
+    found = _file_for(text)
+    if found is None:
+        return
+    path, key = found
+    sections: list[Section] = []
+    flat_state = _read_for_edit.pop(old_text, None) if old_text is not None else None
+    if flat_state is not None and edited:
+        flat = FlatPlan.from_state(flat_state)
+        decode = decoder(schema)
+        fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
+        tasks = data[2][fields["Plan"].index("tasks")]
+        deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
+        rows = {row[ID]: number for number, row in enumerate(flat.items)}
+        leads = {code: _Named(name=name) for code, (name, _title) in flat.leads.items()}
+        for item_id in edited:
+            number = rows[item_id]
+            t, d, i = flat.place_of(number)
+            item = decode(tasks[t][2][deliverables_at][d][2][items_at][i])
+            if item.id != item_id:
+                raise ValueError("the flat table and the plan disagree")
+            old = flat.items[number]
+            task, deliverable = _Named(number=old[TASK], title=old[TASK_TITLE]), _Named(title=old[DELIVERABLE])
+            flat.items[number] = item_row(task, deliverable, item, leads)
+        sections.append(("flat", flat.state))
+    sections.append(("plan", chunks_of(schema, data)))
+    write_snapshot(path, key, sections)
+    prune(path.parent, path, KEEP_SNAPSHOTS, KEEP_BYTES)

@@ -27,6 +27,19 @@ LOOKALIKES = str.maketrans(
     "ABCEHKMOPTXYaeopcyxijstkbmhABEZHIKMNOPTYXov",
 )
 
+# The years a deadline, completion date or --as-of day may fall in. A council plan runs for
+# a few years either side of now, so a year outside these is a typing slip (2202 for 2022,
+# 0022); and sendplan counts on from every date it reads (the day after a deadline, a month
+# ahead, the next January), which at the calendar's own edges (year 1, year 9999) has
+# nowhere to go.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+# The longest period (--within, --ahead) in each unit: a hundred years.
+MAX_PERIOD = {"days": 36_500, "weeks": 5_200, "months": 1_200}
+
+# Any of those letters: one search over a file says whether it holds any at all.
+LOOKALIKE = re.compile("[" + "".join(map(chr, LOOKALIKES)) + "]")
+
 EXAMPLES = 'Write a month and year such as "Mar 2022", a day such as "31 Mar 2022" or "2022-03-31", or "every January" for a yearly deadline.'
 
 
@@ -112,11 +125,18 @@ def _month_number(word: str, text: str) -> int:
     return month
 
 
+def _check_year(text: str, year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DeadlineError(
+            f"{quoted(text)} is not a date sendplan can use: the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, "
+            "so it is most likely a typing slip. Check the year."
+        )
+
+
 def _real_day(text: str, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
         raise DeadlineError(f'{quoted(text)} is not a date: there is no month {month}. {EXAMPLES}')
-    if not 1 <= year <= 9999:
-        raise DeadlineError(f'{quoted(text)} is not a date: the year {year} is out of range.')
+    _check_year(text, year)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DeadlineError(
@@ -128,8 +148,7 @@ def _real_day(text: str, year: int, month: int, day: int) -> date:
 def _month(text: str, year: int, month: int) -> Deadline:
     if not 1 <= month <= 12:
         raise DeadlineError(f'{quoted(text)} is not a date: there is no month {month}. {EXAMPLES}')
-    if not 1 <= year <= 9999:
-        raise DeadlineError(f'{quoted(text)} is not a date: the year {year} is out of range.')
+    _check_year(text, year)
     return Deadline(text, Precision.MONTH, month_end(year, month), month)
 
 
@@ -317,7 +336,14 @@ def parse_period(text: str) -> tuple[int, str]:
             f'{quoted(text)} is not a period. Write a number of days, weeks or months such as "30d", "2w" or "3m".'
         )
     unit = {"d": "days", "w": "weeks", "m": "months"}[match[2][0]]
-    return int(match[1]), unit
+    # int() of thousands of digits is refused by Python itself: anything this long is too long.
+    count = int(match[1]) if len(match[1]) <= 12 else MAX_PERIOD[unit] + 1
+    if count > MAX_PERIOD[unit]:
+        raise DeadlineError(
+            f"{quoted(text)} is longer than sendplan looks ahead: at most a hundred years "
+            f'({MAX_PERIOD[unit]:,} {unit}). Write a shorter period such as "3m".'
+        )
+    return count, unit
 
 
 def period_end(as_of: date, period: tuple[int, str]) -> date:

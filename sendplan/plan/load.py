@@ -9,30 +9,67 @@ the cache of validated plans, sit above this module (read.py); nothing here prin
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
-from sendplan.plan.locate import Path_, locate, node_location
-from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, refuse_merge_conflicts, to_data
+from sendplan.plan.dates import LOOKALIKE
+from sendplan.plan.locate import (
+    Path_,
+    Positions,
+    PositionsBuilder,
+    keep_lookalikes,
+    lookalike_texts,
+    node_location,
+)
 
 if typing.TYPE_CHECKING:
-    import yaml
+    from sendplan.plan.flat import FlatPlan
 
 
-@dataclass
 class LoadedPlan:
-    """A plan and where each part of it sits in the file it came from."""
+    """A plan, where each part of it sits in the file it came from, and its items as one flat
+    table (built when first asked for: the listings read it, see flat.py)."""
 
-    plan: Any  # sendplan.plan.model.Plan; typed loosely so importing this module skips pydantic
-    source: str
-    root: yaml.Node | None = None
-    _item_paths: dict[str, Path_] = field(default_factory=dict, repr=False)
+    def __init__(self, plan: Any, source: str, positions: Positions | None = None) -> None:
+        self._plan = plan  # sendplan.plan.model.Plan; typed loosely so importing this module skips pydantic
+        self.source = source
+        self._positions = positions
+        self._flat: FlatPlan | None = None
+        self._item_paths: dict[str, Path_] = {}
+
+    @property
+    def plan(self) -> Any:
+        return self._plan
+
+    @property
+    def positions(self) -> Positions | None:
+        """The position index of the file, or None when it is not known (never for a file read here)."""
+        return self._positions
+
+    @property
+    def flat(self) -> FlatPlan:
+        if self._flat is None:
+            from sendplan.plan.flat import flatten
+
+            self._flat = flatten(self.plan)
+        return self._flat
+
+    def with_records(self) -> LoadedPlan:
+        """This plan, its records read now if they are not yet (a command that needs both the
+        records and the flat table reads the records first: the table then shares their text)."""
+        self.plan  # noqa: B018 - read for its effect
+        return self
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Where the value at *path* is (or its key, with *key*), as near as the file says."""
-        return locate(self.source, self.root, path, key=key)
+        positions = self.positions
+        return positions.locate(path, key=key) if positions is not None else Location(self.source)
+
+    def located(self, path: Path_, offset: int | None = None) -> Location:
+        """Where the value at *path* is; with *offset*, the column of that character in it if known."""
+        positions = self.positions
+        return positions.located(path, offset) if positions is not None else Location(self.source)
 
     def item_path(self, item_id: str) -> Path_ | None:
         if not self._item_paths:
@@ -70,6 +107,18 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _model_at(root_model: Any, path: Sequence[str | int]) -> Any:
+    """The model that holds the value at *path* (the same for every item: looked up once per shape)."""
+    shape = tuple(part for part in path if not isinstance(part, int))
+    key = (root_model, shape)
+    if key not in _MODELS_AT:
+        _MODELS_AT[key] = _find_model(root_model, shape)
+    return _MODELS_AT[key]
+
+
+_MODELS_AT: dict[tuple[Any, tuple[str | int, ...]], Any] = {}
+
+
+def _find_model(root_model: Any, path: Sequence[str | int]) -> Any:
     model = root_model
     expect_key = False
     for part in path:
@@ -116,6 +165,31 @@ _TYPE_MESSAGES = {
 }
 
 
+# A file with thousands of unknown keys is not a plan with typos: past this many, no key is
+# compared with the allowed ones (difflib costs about 0.1 ms a key), only the list is given.
+MOST_GUESSES = 1000
+
+
+def _close_match(key: str, allowed: tuple[str, ...], guesses: dict[tuple[str, tuple[str, ...]], list[str]]) -> list[str]:
+    """difflib's best match for a misspelt key, once per key and model (*guesses* is the memo of one file)."""
+    found = guesses.get((key, allowed))
+    if found is None:
+        if len(guesses) >= MOST_GUESSES:
+            return []
+        import difflib  # only on a mistake
+
+        found = guesses[(key, allowed)] = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return found
+
+
+_BOUND_MESSAGES = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
+}
+
+
 _SINGULAR = {"tasks": "task", "deliverables": "deliverable", "items": "item", "updates": "update"}
 
 
@@ -141,7 +215,7 @@ def _shown(value: Any) -> str:
     return quoted(value)
 
 
-def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> list[Problem]:
+def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Problem]:
     from sendplan.plan.model import Plan
 
     details = []
@@ -156,6 +230,7 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
         details.append((path, detail))
     # A misspelt required key ("titel") is reported once, as the unknown key with its guess.
     guessed: set[tuple[str | int, ...]] = set()
+    guesses: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     problems = []
     for path, detail in details:
         kind = detail["type"]
@@ -166,55 +241,58 @@ def _pydantic_problems(error: Any, data: Any, name: str, root: yaml.Node) -> lis
             key = str(path[-1])
             model = _model_at(Plan, path[:-1])
             allowed = list(model.model_fields) if model is not None else []
-            import difflib  # only on a mistake
-
-            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            guess = _close_match(key, tuple(allowed), guesses)
             hint = f' — did you mean "{guess[0]}"?' if guess else f". Allowed keys here: {', '.join(allowed)}."
             if guess:
                 guessed.add((*path[:-1], guess[0]))
             message = f'unknown key {quoted(key)}{where}{hint}'
-            location = locate(name, root, path, key=True)
+            location = positions.locate(path, key=True)
         elif kind == "missing":
             continue  # after the loop, once every guess is known
         else:
             text = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
             if kind in _TYPE_MESSAGES:
                 text = f"{_describe(path)}{where} {_TYPE_MESSAGES[kind]}, not {_shown(value)}."
+            elif kind in _BOUND_MESSAGES:
+                bound = next(iter(detail.get("ctx", {}).values()), "")
+                text = f"{_describe(path)}{where} should be {_BOUND_MESSAGES[kind]} {bound}, not {_shown(value)}."
             elif kind == "value_error" and item_id and "item" not in text:
                 text = f"{_describe(path)}{where}: {text}"
             elif kind == "value_error":
                 text = f"{_describe(path)}: {text}"
             message = text
-            location = locate(name, root, path, key=path in key_errors)
+            location = positions.locate(path, key=path in key_errors)
         problems.append(Problem(message, location, item_id))
     for path, detail in details:
         if detail["type"] == "missing" and path not in guessed:
             item_id = _item_id_at(data, path)
             where = f" in item {item_id}" if item_id else _container(path)
-            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", locate(name, root, path[:-1]), item_id))
+            problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", positions.locate(path[:-1]), item_id))
     return problems
 
 
 def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
     """Rules that span items: ids are unique, depends_on names real items and has no cycle."""
     problems: list[Problem] = []
-    first_place: dict[str, Location] = {}
+    # Paths, not positions: an id is located only when a message needs it.
+    first_path: dict[str, Path_] = {}
     depends: dict[str, list[str]] = {}
     for t, task in enumerate(loaded.plan.tasks):
         for d, deliverable in enumerate(task.deliverables):
             for i, item in enumerate(deliverable.items):
                 path = ("tasks", t, "deliverables", d, "items", i)
-                if item.id in first_place:
+                if item.id in first_path:
+                    first = loaded.locate((*first_path[item.id], "id"))
                     problems.append(
                         Problem(
-                            f'item id "{item.id}" is used twice (first at line {first_place[item.id].line}). '
+                            f'item id "{item.id}" is used twice (first at line {first.line}). '
                             "Each item needs its own id; give this one a new id.",
                             loaded.locate((*path, "id")),
                             item.id,
                         )
                     )
                     continue
-                first_place[item.id] = loaded.locate((*path, "id"))
+                first_path[item.id] = path
                 depends[item.id] = item.depends_on
     for item_id, needs in depends.items():
         for position, needed in enumerate(needs):
@@ -265,22 +343,22 @@ def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterat
                 stack.append((child, iter(depends[child])))
 
 
-def parse_plan(text: str, name: str) -> LoadedPlan:
-    """Text of a plan file → LoadedPlan, or PlanError with every problem found."""
+def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
+    """Plain data, its position index and the YAML problems, through libyaml's node tree, which
+    is let go as soon as the data and the index are built."""
     import yaml
-    from pydantic import ValidationError
 
-    from sendplan.plan.model import Plan
+    from sendplan.plan.parse import NULL_TAG, anchor_problems, compose, to_data
 
-    refuse_merge_conflicts(text, name)
     root = compose(text, name)
     if root is None:
         raise PlanError.single(
             "the file is empty. A plan needs at least \"plan:\" with a title, and \"tasks:\".",
             Location(name, 1, 1),
         )
+    builder = PositionsBuilder(name)
     # Nesting and aliases first, so both YAML loaders give the same answer for a deep list.
-    data, problems = to_data(root, name, text=text)
+    data, problems = to_data(root, name, text=text, positions=builder)
     problems.extend(anchor_problems(text, name))
     if not isinstance(root, yaml.MappingNode):
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
@@ -293,12 +371,85 @@ def parse_plan(text: str, name: str) -> LoadedPlan:
             f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\".",
             node_location(name, root),
         )
+    return data, builder.done(), problems
+
+
+def read_data(
+    text: str, name: str, *, fast: bool = True, each_task: Callable[[Any], Any] | None = None
+) -> tuple[Any, Positions, list[Problem], bool]:
+    """The plan's text as plain data (every scalar a string) with its position index, the
+    problems YAML itself found, and whether the fast reader read it. *fast*: try scan.py's
+    reader first (plans in the usual block style); it declines anything it is not sure of,
+    which libyaml then reads. *each_task* goes to the fast reader (see scan.scan)."""
+    from sendplan.plan.parse import refuse_merge_conflicts  # not on import: a cached plan needs none of it
+    from sendplan.plan.source import refuse_too_many_items
+
+    refuse_too_many_items(text, name)
+    refuse_merge_conflicts(text, name)
+    # Look-alike letters are kept with their places (SP111); most files have none at all.
+    lookalikes: list[tuple[Path_, str, bool]] | None = [] if LOOKALIKE.search(text) else None
+    scanned = None
+    if fast:
+        from sendplan.plan.scan import scan
+
+        hook = each_task
+        if each_task is not None and lookalikes is not None:
+            counter = iter(range(1 << 62))
+            found = lookalikes
+
+            def hook(task: Any) -> Any:  # each_task, after noting the task's look-alikes
+                found.extend(lookalike_texts(task, ("tasks", next(counter))))
+                return each_task(task)
+
+        scanned = scan(text, name, hook)
+    if scanned is not None:
+        data, positions = scanned
+        problems: list[Problem] = []
+    else:
+        data, positions, problems = _read_yaml(text, name)
+    if lookalikes is not None:
+        keep_lookalikes(positions, [*lookalikes, *lookalike_texts(data)])
+    return data, positions, problems, scanned is not None
+
+
+def parse_plan(text: str, name: str) -> LoadedPlan:
+    """Text of a plan file → LoadedPlan, or PlanError with every problem found.
+
+    Every problem is found and worded by the one path through libyaml: when the fast reader's
+    data does not make a valid plan, the file is read again that way for the messages.
+    """
     try:
-        plan = Plan.model_validate(data)
+        return _typed(text, name, fast=True)
+    except _Retry:
+        return _typed(text, name, fast=False)
+
+
+class _Retry(Exception):
+    """The fast reader's data had problems: read the file again through libyaml for the messages."""
+
+
+def _typed(text: str, name: str, *, fast: bool) -> LoadedPlan:
+    from pydantic import ValidationError
+
+    from sendplan.plan.model import Plan, Task
+
+    # A ValidationError from a task's model comes from inside the fast reader's scan.
+    scanned = fast
+    try:
+        # The fast reader hands each task over as it is read, and it becomes its model there
+        # and then: the plain data of only one task is alive at a time (at 100,000 items all of
+        # it at once, beside the models, would be 200 MB more).
+        data, positions, problems, scanned = read_data(text, name, fast=fast, each_task=Task.model_validate)
+        plan = Plan.model_validate(data)  # task models are taken as they are, not validated again
     except ValidationError as error:
-        raise PlanError(problems + _pydantic_problems(error, data, name, root)) from None
-    loaded = LoadedPlan(plan, name, root)
+        if scanned:
+            raise _Retry from None
+        raise PlanError(problems + _pydantic_problems(error, data, positions)) from None
+    del data
+    loaded = LoadedPlan(plan, name, positions)
     problems.extend(consistency_problems(loaded))
     if problems:
+        if scanned:
+            raise _Retry
         raise PlanError(problems)
     return loaded

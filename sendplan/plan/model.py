@@ -6,8 +6,6 @@ that the models describe the plan, not the file, and give a clean JSON Schema.
 
 from __future__ import annotations
 
-import enum
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
@@ -25,7 +23,13 @@ from pydantic import (
 )
 
 from sendplan.errors import quoted
-from sendplan.plan.codes import normalise_lead_code
+
+# The vocabulary lives in codes.py (no pydantic there); it can still be imported from here.
+from sendplan.plan.codes import ITEM_ID, LEAD_CODE, normalise_lead_code, parse_rag
+from sendplan.plan.codes import STATUS_ALIASES as STATUS_ALIASES  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import Rag as Rag  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import Status as Status  # noqa: PLC0414 - re-exported
+from sendplan.plan.codes import parse_status as parse_status  # noqa: PLC0414 - re-exported
 from sendplan.plan.dates import Deadline, DeadlineError, first_day, parse_day, parse_deadline
 
 
@@ -79,9 +83,6 @@ Day = Annotated[
     WithJsonSchema({"type": "string", "description": 'One day: "2022-03-31" or "31 Mar 2022".'}),
 ]
 
-LEAD_CODE = re.compile(r"[A-Z][A-Z0-9]{0,11}")
-
-
 def _lead_code(value: Any) -> str:
     value = normalise_lead_code(value)
     if not isinstance(value, str):
@@ -99,9 +100,6 @@ LeadCode = Annotated[
     BeforeValidator(_lead_code),
     WithJsonSchema({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9]{0,11}$"}),
 ]
-
-ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
 
 def _item_id(value: Any) -> str:
     if not isinstance(value, str) or not ITEM_ID.fullmatch(value.strip()):
@@ -131,58 +129,6 @@ TextList = Annotated[
 ]
 
 
-class Status(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
-    COMPLETE = "complete"
-    DROPPED = "dropped"
-
-    @property
-    def finished(self) -> bool:
-        """Complete and dropped items are never overdue."""
-        return self in (Status.COMPLETE, Status.DROPPED)
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-STATUS_ALIASES: dict[str, Status] = {
-    **{status.value: status for status in Status},
-    "todo": Status.NOT_STARTED,
-    "open": Status.NOT_STARTED,
-    "in_progress": Status.ON_TRACK,
-    "started": Status.ON_TRACK,
-    "pending": Status.AT_RISK,
-    "blocked": Status.AT_RISK,
-    "behind": Status.OFF_TRACK,
-    "behind_schedule": Status.OFF_TRACK,
-    "slipped": Status.OFF_TRACK,
-    "late": Status.OFF_TRACK,
-    "done": Status.COMPLETE,
-    "completed": Status.COMPLETE,
-    "achieved": Status.COMPLETE,
-    "finished": Status.COMPLETE,
-    "cancelled": Status.DROPPED,
-    "canceled": Status.DROPPED,
-    "withdrawn": Status.DROPPED,
-}
-
-
-def parse_status(value: Any) -> Status:
-    """A status as people write it: "done", "In progress", "behind schedule", "on-track"…"""
-    if isinstance(value, Status):
-        return value
-    if isinstance(value, str):
-        key = re.sub(r"[\s-]+", "_", value.strip().lower())
-        if key in STATUS_ALIASES:
-            return STATUS_ALIASES[key]
-    allowed = ", ".join(status.value for status in Status)
-    raise ValueError(f'{quoted(value)} is not a status. Use one of: {allowed}.')
-
-
 StatusField = Annotated[
     Status,
     PlainValidator(parse_status),
@@ -197,22 +143,9 @@ StatusField = Annotated[
 ]
 
 
-class Rag(enum.StrEnum):
-    BLUE = "blue"
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-
-
-def _rag(value: Any) -> Rag:
-    if isinstance(value, str) and value.strip().lower() in Rag.__members__.values():
-        return Rag(value.strip().lower())
-    raise ValueError(f'{quoted(value)} is not a RAG rating. Use blue, green, amber or red.')
-
-
 RagField = Annotated[
     Rag,
-    PlainValidator(_rag),
+    PlainValidator(parse_rag),
     PlainSerializer(lambda rag: rag.value, return_type=str),
     WithJsonSchema({"type": "string", "enum": [rag.value for rag in Rag]}),
 ]
@@ -254,11 +187,12 @@ class CheckSettings(Strict):
     """Plan health check settings kept in the plan itself."""
 
     ignore: list[str] = Field(default_factory=list, description="Check codes to silence, e.g. SP104.")
+    # Bounded so that counting back from the plan's date stays inside the calendar sendplan uses.
     grace_months: int = Field(
-        default=3, ge=0, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
+        default=3, ge=0, le=1200, description="A deadline this many months before the plan's date is recent work, not a slip (SP107)."
     )
     horizon_years: int = Field(
-        default=5, ge=1, description="A deadline more than this many years after the plan's date is implausible (SP108)."
+        default=5, ge=1, le=100, description="A deadline more than this many years after the plan's date is implausible (SP108)."
     )
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import typing
+from sys import intern
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
-from sendplan.plan.locate import mark_location, node_location
+from sendplan.plan.locate import EXACT, MAPPING, QUOTED, SCALAR, SEQUENCE, mark_location, node_location
 
 if typing.TYPE_CHECKING:
     import yaml
 
-    from sendplan.plan.locate import Mark
+    from sendplan.plan.locate import Mark, PositionsBuilder
 
 # yaml is imported inside the functions that parse: a plan read back from the cache needs none
 # of it. None means libyaml's CSafeLoader where PyYAML has it (far faster), else the pure-Python
@@ -316,16 +317,21 @@ def anchor_problems(text: str, name: str) -> list[Problem]:
     return problems
 
 
-def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any, list[Problem]]:
+def to_data(
+    root: yaml.Node, name: str, *, text: str | None = None, positions: PositionsBuilder | None = None
+) -> tuple[Any, list[Problem]]:
     """Plain dicts, lists, strings and None from the node tree, and the problems found on the way.
 
-    Raises PlanError at once for an alias (the data would have holes; with *text* the message
-    points at the alias itself) and for nesting deeper than MAX_DEPTH.
+    With *positions*, every node's place goes into that index in the same walk, so the node
+    tree need not outlive this call. Raises PlanError at once for an alias (the data would
+    have holes; with *text* the message points at the alias itself) and for nesting deeper
+    than MAX_DEPTH.
     """
     import yaml
 
     problems: list[Problem] = []
     seen: set[int] = set()
+    index = positions
 
     def too_deep(node: yaml.Node) -> PlanError:
         return PlanError.single(
@@ -333,7 +339,29 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
             node_location(name, node),
         )
 
-    def build(node: yaml.Node, depth: int) -> Any:
+    def place(node: yaml.Node, kind: int) -> int:
+        """The node's number in the index (-1 without one); a list or mapping is left open."""
+        if index is None:
+            return -1
+        start, end = node.start_mark, node.end_mark
+        if kind != SCALAR:
+            return index.start(start.line, start.column, kind)
+        # A block scalar ends at the start of the line after it.
+        last = end.line - 1 if end.column == 0 and end.line > start.line else end.line
+        flags = 0
+        style = getattr(node, "style", None)
+        if style in (None, "", '"', "'") and start.line == end.line:
+            quotes = 2 if style in ('"', "'") else 0
+            if end.column - start.column == len(node.value) + quotes:
+                flags = EXACT | (QUOTED if quotes else 0)
+        return index.scalar(start.line, start.column, last, flags)
+
+    def close(number: int, node: yaml.Node, entries: list[tuple[int, str | None, int, int]]) -> None:
+        if index is not None:
+            # A flow collection ends at its closing bracket; a block one at its last child.
+            index.end(number, entries, node.end_mark.line if getattr(node, "flow_style", False) else None)
+
+    def build(node: yaml.Node, depth: int) -> tuple[Any, int]:
         if depth > MAX_DEPTH:
             raise too_deep(node)
         # compose() hands back the same node object wherever an alias repeats it, so an alias
@@ -355,16 +383,27 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
         if node.tag not in _PLAIN_TAGS:
             problems.append(_tag_problem(name, node))
         if isinstance(node, yaml.ScalarNode):
+            number = place(node, SCALAR)
             # libyaml gives plain scalars style "" where PyYAML gives None.
             if not node.style and node.tag == NULL_TAG and NULL.fullmatch(node.value):
-                return None
-            return node.value
+                return None, number
+            return node.value, number
         if isinstance(node, yaml.SequenceNode):
-            return [build(child, depth + 1) for child in node.value]
+            number = place(node, SEQUENCE)
+            items = []
+            entries: list[tuple[int, str | None, int, int]] = []
+            for child in node.value:
+                value, child_number = build(child, depth + 1)
+                items.append(value)
+                entries.append((child_number, None, 0, 0))
+            close(number, node, entries)
+            return items, number
         if depth + 1 > MAX_DEPTH and node.value:  # keys count as a level too, as in _depth_problem
             raise too_deep(node.value[0][0])
+        number = place(node, MAPPING)
         mapping: dict[str, Any] = {}
         first_seen: dict[str, yaml.Node] = {}
+        pairs: list[tuple[int, str | None, int, int]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem("a key must be plain text, not a list or mapping.", node_location(name, key_node)))
@@ -381,7 +420,11 @@ def to_data(root: yaml.Node, name: str, *, text: str | None = None) -> tuple[Any
                 )
                 continue
             first_seen[key] = key_node
-            mapping[key] = build(value_node, depth + 1)
-        return mapping
+            key = intern(key)  # one string for every "id" key of the file
+            mapping[key], child_number = build(value_node, depth + 1)
+            mark = key_node.start_mark
+            pairs.append((child_number, key, mark.line, mark.column))
+        close(number, node, pairs)
+        return mapping, number
 
-    return build(root, 0), problems
+    return build(root, 0)[0], problems

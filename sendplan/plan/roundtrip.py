@@ -34,6 +34,9 @@ def _yaml(indent: tuple[int, int, int]) -> Any:
     yaml.width = 1 << 16  # never re-wrap a line
     mapping, sequence, offset = indent
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    # One value written twice (the day of `done --note`: completed and the note's date) would
+    # otherwise come out as an anchor and an alias, which plans may not use.
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 

@@ -8,15 +8,22 @@ message that says how to save a file that is not UTF-8. Nothing here parses YAML
 from __future__ import annotations
 
 import os
+import re
+import stat
 import sys
 import typing
 from pathlib import Path
 
-from sendplan.errors import Location, PlanError
+from sendplan.errors import Location, PlanError, quoted
 
 # Big enough for a 100,000-item plan (about 20 MB); a larger file is more likely a mistake.
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 MAX_BYTES_ENV = "SENDPLAN_MAX_BYTES"
+# Twice the 100,000 items sendplan is measured at (a first read of 200,000 takes well under a
+# minute and 2 GB); more is refused before anything is parsed.
+MAX_PLAN_ITEMS = 200_000
+MAX_ITEMS_ENV = "SENDPLAN_MAX_ITEMS"
+MAX_ITEMS_CEILING = 10_000_000
 STDIN = "-"
 BUNDLED_NAME = "plan.yaml"
 
@@ -70,23 +77,65 @@ def _plan_in_repository(start: Path) -> Path | None:
     return None
 
 
+# No plan comes near this; a larger setting is a mistake, and Python could not even ask for
+# that many bytes in one read.
+MAX_BYTES_CEILING = 1 << 40
+
+
 def max_plan_bytes() -> int:
-    raw = os.environ.get(MAX_BYTES_ENV)
+    """The most bytes sendplan reads of a plan: $SENDPLAN_MAX_BYTES, else MAX_PLAN_BYTES."""
+    return _setting(MAX_BYTES_ENV, MAX_PLAN_BYTES, MAX_BYTES_CEILING, "bytes")
+
+
+def max_plan_items() -> int:
+    """The most items sendplan reads in a plan: $SENDPLAN_MAX_ITEMS, else MAX_PLAN_ITEMS."""
+    return _setting(MAX_ITEMS_ENV, MAX_PLAN_ITEMS, MAX_ITEMS_CEILING, "items")
+
+
+def _setting(env: str, default: int, ceiling: int, unit: str) -> int:
+    """A positive whole number from the environment variable *env*, or a PlanError saying why not."""
+    raw = os.environ.get(env)
     if raw is None or not raw.strip():
-        return MAX_PLAN_BYTES
+        return default
+    shown = quoted(raw)
+    advice = f"Set it to a number such as {default}, or unset it."
+    digits = raw.strip().lstrip("+")
     try:
-        value = int(raw)
+        # Python refuses int() of thousands of digits: a number that long is over the ceiling anyway.
+        value = ceiling + 1 if len(digits) > 30 and digits.isdecimal() else int(raw)
     except ValueError:
-        raise PlanError.single(
-            f'{MAX_BYTES_ENV}="{raw}" is not a whole number of bytes. '
-            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
-        ) from None
+        raise PlanError.single(f"{env}={shown} is not a whole number of {unit}. {advice}") from None
     if value <= 0:
-        raise PlanError.single(
-            f'{MAX_BYTES_ENV}="{raw}" must be a positive number of bytes. '
-            f"Set it to a number such as {MAX_PLAN_BYTES}, or unset it."
-        )
+        raise PlanError.single(f"{env}={shown} must be a positive number of {unit}. {advice}")
+    if value > ceiling:
+        raise PlanError.single(f"{env}={shown} is more than any plan could need (at most {ceiling:,} {unit}). {advice}")
     return value
+
+
+# A key "id", as an item has one: after a space, "- ", "{" or "," (quoted or not), then a colon
+# and a space. The pattern starts with its letters, so the search runs in C at memchr speed.
+_ITEM_ID = re.compile(r"""(?<=[\s{,\-"'])id["']?[ \t]*:(?=\s)""")
+
+
+def refuse_too_many_items(text: str, name: str) -> None:
+    """Refuse, before any parsing, a plan with more items than sendplan reads (a guess from its
+    "id:" keys, which every item has: a plan that big takes minutes and gigabytes to read)."""
+    limit = max_plan_items()
+    # Every item takes at least six characters ("- id: x"…) and has an "id:" (counts in C, a
+    # few milliseconds a megabyte); ids written first, as plans write them, are counted so too;
+    # only a file past all that is searched for the keys that really are an item's id.
+    if len(text) < 6 * limit or text.count("id:") <= limit:
+        return
+    found = sum(text.count(start) for start in ("- id:", "{id:", '- "id":', '{"id":'))
+    if found <= limit:
+        found = sum(1 for _ in _ITEM_ID.finditer(text))
+    if found > limit:
+        raise PlanError.single(
+            f"the plan holds about {found:,} items, more than the {limit:,} sendplan reads (a plan that big "
+            f"takes minutes and gigabytes to read). If it really is one plan, raise the limit with {MAX_ITEMS_ENV}, "
+            "or split it into plans of a few thousand items each.",
+            Location(name),
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,9 +146,8 @@ def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str
     """(name for messages, text) of a plan file or standard input, with every failure located."""
     limit = max_plan_bytes()
     if path == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(limit + 1)
         name = "<stdin>"
+        data = _read_stdin(stdin, limit)
     else:
         name = path
         data = _read_file(path, limit)
@@ -110,6 +158,58 @@ def read_source(path: str, *, stdin: typing.BinaryIO | None = None) -> tuple[str
             Location(name),
         )
     return name, decode(data, name)
+
+
+def _read_stdin(stdin: typing.BinaryIO | None, limit: int) -> bytes:
+    location = Location("<stdin>")
+    stream = stdin
+    if stream is None:
+        # Python sets sys.stdin to None when the process starts with descriptor 0 closed.
+        text_stream = sys.stdin
+        stream = getattr(text_stream, "buffer", None) if text_stream is not None else None
+    if stream is None:
+        raise PlanError.single(
+            "standard input is closed, so there is no plan to read from it. Pipe the plan in "
+            "(sendplan list --plan - < plan.yaml) or name the file with --plan.",
+            location,
+        )
+    try:
+        return stream.read(limit + 1)
+    except OSError as error:  # descriptor 0 closed under Python's feet, a terminal gone away…
+        raise PlanError.single(
+            f"cannot read standard input: {error.strerror or error}. Pipe the plan in or name the file with --plan.",
+            location,
+        ) from None
+
+
+# What stat says a name is, for the message refusing anything but a regular file.
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_a_plan_file(mode: int, location: Location) -> PlanError:
+    if stat.S_ISDIR(mode):
+        return PlanError.single("this is a folder, not a plan file. Name the plan's YAML file.", location)
+    what = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+    return PlanError.single(
+        f"this is {what}, not a plan file. sendplan reads plan files only (reading anything else could wait "
+        "forever); name the plan's YAML file, or pipe the plan in with --plan -.",
+        location,
+    )
+
+
+def open_plan_file(path: str) -> int:
+    """A descriptor open for reading *path*, which must be a regular file.
+
+    O_NONBLOCK: a name swapped for a FIFO after the caller's stat must not make the open
+    wait for a writer; on a regular file the flag changes nothing.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.open(path, flags)
 
 
 def _read_file(path: str, limit: int) -> bytes:
@@ -128,16 +228,24 @@ def read_bytes(path: str, limit: int, *, folder: str, missing: str, too_big: str
     *missing* and *too_big* (a template given {size} and {limit}) say what to do in each case;
     a plan file and an imported tracker give different advice."""
     location = Location(path)
-    target = Path(path)
     try:
-        if target.is_dir():
+        # stat, not open: a FIFO, device or socket is refused without ever being opened.
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise PlanError.single(folder, location)
-        size = target.stat().st_size
-        if size > limit:
-            raise PlanError.single(too_big.format(size=size, limit=limit), location)
-        with target.open("rb") as stream:
-            return stream.read(limit + 1)
-    except FileNotFoundError:
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_plan_file(info.st_mode, location)
+        if info.st_size > limit:
+            raise PlanError.single(too_big.format(size=info.st_size, limit=limit), location)
+        descriptor = open_plan_file(path)
+        try:
+            opened = os.fstat(descriptor)
+            if not stat.S_ISREG(opened.st_mode):  # replaced between the stat and the open
+                raise _not_a_plan_file(opened.st_mode, location)
+            return _read_up_to(descriptor, limit + 1)
+        finally:
+            os.close(descriptor)
+    except (FileNotFoundError, NotADirectoryError):
         raise PlanError.single(missing, location) from None
     except PermissionError:
         raise PlanError.single("permission denied: sendplan cannot read this file.", location) from None
@@ -147,6 +255,19 @@ def read_bytes(path: str, limit: int, *, folder: str, missing: str, too_big: str
         raise PlanError.single(f"cannot read the file: {error.strerror or error}.", location) from None
     except ValueError:  # a NUL character in the name: no file can have it
         raise PlanError.single("this is not a usable file name. Check the name.", location) from None
+
+
+def _read_up_to(descriptor: int, most: int) -> bytes:
+    """At most *most* bytes, to the end of the file (a file may grow while it is read)."""
+    chunks = []
+    left = most
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 24))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
 from sendplan.errors import Location, Problem, Severity
 from sendplan.plan.dates import without_lookalikes
 from sendplan.plan.load import LoadedPlan
-from sendplan.plan.locate import Path_, node_at, node_location
+from sendplan.plan.locate import Path_
 
 
 @dataclass
@@ -34,6 +32,7 @@ class CheckContext:
 
     loaded: LoadedPlan
     when: date | Callable[[], date]
+    _items: list[tuple[int, int, int, Any, Any, Any]] | None = None
 
     @property
     def as_of(self) -> date:
@@ -50,11 +49,17 @@ class CheckContext:
         return self.loaded.plan.checks
 
     def items(self) -> Iterator[tuple[Path_, Any, Any, Any]]:
-        """(YAML path, task, deliverable, item) for every item, in file order."""
-        for t, task in enumerate(self.plan.tasks):
-            for d, deliverable in enumerate(task.deliverables):
-                for i, item in enumerate(deliverable.items):
-                    yield ("tasks", t, "deliverables", d, "items", i), task, deliverable, item
+        """(YAML path, task, deliverable, item) for every item, in file order. The items are
+        listed once (every check reads them); each path is made as it is handed out."""
+        if self._items is None:
+            self._items = [
+                (t, d, i, task, deliverable, item)
+                for t, task in enumerate(self.plan.tasks)
+                for d, deliverable in enumerate(task.deliverables)
+                for i, item in enumerate(deliverable.items)
+            ]
+        for t, d, i, task, deliverable, item in self._items:
+            yield ("tasks", t, "deliverables", d, "items", i), task, deliverable, item
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Problem]]
@@ -133,24 +138,12 @@ def located(ctx: CheckContext, path: Path_, offset: int | None = None) -> Locati
     The column is exact only for a one-line scalar with no escapes, where the file holds the
     text character for character; otherwise the value's start is close enough.
     """
-    node = node_at(ctx.loaded.root, path)
-    if node is None:
-        return ctx.loaded.locate(path)
-    location = node_location(ctx.loaded.source, node)
-    if offset is None or not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
-        return location
-    # Plain scalars have style None (pure-Python loader) or "" (libyaml).
-    quotes = 0 if not node.style else 2
-    if node.style not in (None, "", '"', "'") or node.end_mark.column - node.start_mark.column != len(node.value) + quotes:
-        return location
-    return Location(location.file, location.line, (location.column or 1) + offset + quotes // 2)
+    return ctx.loaded.located(path, offset)
 
 
-def lead_key_nodes(ctx: CheckContext) -> dict[str, yaml.Node]:
-    """The key node of each lead under `leads:`, by its code in Latin capitals."""
-    leads = node_at(ctx.loaded.root, ("leads",))
-    if not isinstance(leads, yaml.MappingNode):
+def lead_keys(ctx: CheckContext) -> dict[str, tuple[str, Location]]:
+    """(the key as written, where it is) of each lead under `leads:`, by its code in Latin capitals."""
+    positions = ctx.loaded.positions
+    if positions is None:
         return {}
-    return {
-        without_lookalikes(key.value.strip()).upper(): key for key, _value in leads.value if isinstance(key, yaml.ScalarNode)
-    }
+    return {without_lookalikes(text.strip()).upper(): (text, where) for text, where in positions.keys(("leads",))}

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator
 
 from sendplan.errors import Problem, quoted
-from sendplan.plan.checks.base import CheckContext, check, finding, lead_key_nodes
-from sendplan.plan.locate import node_location
+from sendplan.plan.checks.base import CheckContext, check, finding, lead_keys
 
 
 @check("SP105", "unknown-lead")
@@ -37,16 +36,12 @@ def idle_lead(ctx: CheckContext) -> Iterator[Problem]:
     Fix: give them the items they lead, or remove them from `leads:`.
     """
     owners = {item.lead for _path, _task, _deliverable, item in ctx.items()}
-    keys = lead_key_nodes(ctx)
+    keys = lead_keys(ctx)
     for code, lead in ctx.plan.leads.items():
         if code in owners:
             continue
-        node = keys.get(code)
-        location = (
-            node_location(ctx.loaded.source, node)
-            if node is not None
-            else ctx.loaded.locate(("leads",))
-        )
+        key = keys.get(code)
+        location = key[1] if key is not None else ctx.loaded.locate(("leads",))
         yield finding(
             "SP106",
             f'lead {code} ({lead.name}) owns no item. Give them the items they lead, or remove them from "leads:".',
@@ -96,15 +91,15 @@ def bad_email(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: write the address alone, such as jo.bloggs@council.gov.uk.
     """
-    keys = lead_key_nodes(ctx)
+    keys = lead_keys(ctx)
     for code, lead in ctx.plan.leads.items():
         if lead.email is None:
             continue
         reason = email_problem(lead.email)
         if reason is None:
             continue
-        node = keys.get(code)
-        written = node.value if node is not None else code
+        key = keys.get(code)
+        written = key[0] if key is not None else code
         yield finding(
             "SP117",
             f"lead {code}'s email {quoted(lead.email)} cannot be an email address: {reason}. "

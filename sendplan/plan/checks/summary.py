@@ -6,11 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from sendplan.plan.checks.registry import CHECKS, Findings, ignored_codes
 from sendplan.plan.load import LoadedPlan
-from sendplan.plan.locate import node_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +34,9 @@ class TaskCount:
 
 def _task_spans(loaded: LoadedPlan) -> list[tuple[int, int, Any]]:
     """(first line, last line, task) of each task in the file."""
-    tasks = node_at(loaded.root, ("tasks",))
-    if not isinstance(tasks, yaml.SequenceNode):
-        return []
-    return [
-        (node.start_mark.line + 1, node.end_mark.line + 1, task)
-        for node, task in zip(tasks.value, loaded.plan.tasks, strict=False)
-    ]
+    positions = loaded.positions
+    spans = positions.spans(("tasks",)) if positions is not None else []
+    return [(first, last, task) for (first, last), task in zip(spans, loaded.plan.tasks, strict=False)]
 
 
 def summarise(loaded: LoadedPlan, findings: Findings, ignore: Sequence[str] = ()) -> tuple[list[CheckCount], list[TaskCount]]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from itertools import filterfalse
+from typing import Any
 
-import yaml
-
-from sendplan.errors import Problem, quoted
-from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, lead_key_nodes, located
+from sendplan.errors import Location, Problem, quoted
+from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, lead_keys, located
 from sendplan.plan.dates import has_lookalikes, without_lookalikes
-from sendplan.plan.locate import Path_, node_location
+from sendplan.plan.locate import Path_
 
 PLACEHOLDER = re.compile(
     r"(?<![^\W_])x{3,}(?![^\W_])"  # xxx, XXXX
@@ -24,40 +23,105 @@ PLACEHOLDER = re.compile(
 )
 
 
-def _texts(ctx: CheckContext) -> Iterator[tuple[Path_, str, str, str | None]]:
-    """(YAML path, what it is, text, item id) for every piece of free text in the plan."""
+# Where a piece of free text is, compactly: (kind, task index, deliverable index, item index,
+# index in a list or field name, code). Its YAML path and its description in a message are
+# made from this only when there is something to say about it (a plan of 100,000 items has
+# some 250,000 pieces of text, nearly all fine).
+_Where = tuple[str, int, int, int, "int | str", "str | None"]
+
+
+def _may_hold_placeholder(text: str) -> bool:
+    """Whether PLACEHOLDER could match: every placeholder holds one of these (a quick test in C
+    for the 250,000 texts of a big plan; the pattern itself is ten times slower)."""
+    low = text.lower()
+    return "xxx" in low or "tb" in low or "??" in text or "£" in text or "$" in text or "€" in text
+
+
+def _texts(ctx: CheckContext) -> Iterator[tuple[str, _Where]]:
+    """(text, where) for every piece of free text in the plan, in file order."""
     plan = ctx.plan
-    yield ("plan", "title"), "the plan's title", plan.plan.title, None
+    yield plan.plan.title, ("plan", 0, 0, 0, 0, None)
     for code, lead in plan.leads.items():
-        yield ("leads", code, "name"), f"lead {code}'s name", lead.name, None
+        yield lead.name, ("lead name", 0, 0, 0, 0, code)
         if lead.title is not None:
-            yield ("leads", code, "title"), f"lead {code}'s title", lead.title, None
+            yield lead.title, ("lead title", 0, 0, 0, 0, code)
     for t, task in enumerate(plan.tasks):
-        yield ("tasks", t, "title"), f"task {task.number}'s title", task.title, None
+        yield task.title, ("task", t, 0, 0, 0, None)
         for d, deliverable in enumerate(task.deliverables):
-            yield ("tasks", t, "deliverables", d, "title"), f"a deliverable of task {task.number}", deliverable.title, None
+            yield deliverable.title, ("deliverable", t, d, 0, 0, None)
             for i, item in enumerate(deliverable.items):
-                path: Path_ = ("tasks", t, "deliverables", d, "items", i)
                 if item.action is not None:
-                    yield (*path, "action"), f"the action of item {item.id}", item.action, item.id
+                    yield item.action, ("action", t, d, i, 0, None)
                 for k, text in enumerate(item.success_criteria):
-                    yield (*path, "success_criteria", k), f"success criterion {k + 1} of item {item.id}", text, item.id
+                    yield text, ("success_criteria", t, d, i, k, None)
                 for k, text in enumerate(item.evidence):
-                    yield (*path, "evidence", k), f"evidence {k + 1} of item {item.id}", text, item.id
+                    yield text, ("evidence", t, d, i, k, None)
                 for name in ("rag_reason", "revision_reason", "recovery", "impact", "decision"):
                     text = getattr(item, name)
                     if text is not None:
-                        yield (*path, name), f"the {name.replace('_', ' ')} of item {item.id}", text, item.id
+                        yield text, ("field", t, d, i, name, None)
                 for k, update in enumerate(item.updates):
-                    yield (*path, "updates", k, "text"), f"update {k + 1} of item {item.id}", update.text, item.id
+                    yield update.text, ("updates", t, d, i, k, None)
 
 
-def _lead_path(keys: dict[str, yaml.Node], path: Path_) -> Path_:
+def _path(where: _Where) -> Path_:
+    kind, t, d, i, k, code = where
+    if kind == "plan":
+        return ("plan", "title")
+    if kind in ("lead name", "lead title"):
+        return ("leads", str(code), kind.removeprefix("lead "))
+    if kind == "task":
+        return ("tasks", t, "title")
+    if kind == "deliverable":
+        return ("tasks", t, "deliverables", d, "title")
+    item: Path_ = ("tasks", t, "deliverables", d, "items", i)
+    if kind == "action":
+        return (*item, "action")
+    if kind == "field":
+        return (*item, k)
+    if kind == "updates":
+        return (*item, "updates", k, "text")
+    return (*item, kind, k)
+
+
+def _item_of(ctx: CheckContext, where: _Where) -> Any:
+    _kind, t, d, i, _k, _code = where
+    return ctx.plan.tasks[t].deliverables[d].items[i]
+
+
+def _what(ctx: CheckContext, where: _Where) -> str:
+    """What the text is, for a message: "the action of item 4.7", "task 3's title"."""
+    kind, t, _d, _i, k, code = where
+    if kind == "plan":
+        return "the plan's title"
+    if kind in ("lead name", "lead title"):
+        return f"lead {code}'s {kind.removeprefix('lead ')}"
+    if kind == "task":
+        return f"task {ctx.plan.tasks[t].number}'s title"
+    if kind == "deliverable":
+        return f"a deliverable of task {ctx.plan.tasks[t].number}"
+    item_id = _item_of(ctx, where).id
+    if kind == "action":
+        return f"the action of item {item_id}"
+    if kind == "success_criteria":
+        return f"success criterion {int(k) + 1} of item {item_id}"
+    if kind == "evidence":
+        return f"evidence {int(k) + 1} of item {item_id}"
+    if kind == "field":
+        return f"the {str(k).replace('_', ' ')} of item {item_id}"
+    return f"update {int(k) + 1} of item {item_id}"
+
+
+def _item_id(ctx: CheckContext, where: _Where) -> str | None:
+    return None if where[0] in ("plan", "lead name", "lead title", "task", "deliverable") else str(_item_of(ctx, where).id)
+
+
+def _lead_path(keys: dict[str, tuple[str, Location]], path: Path_) -> Path_:
     # Lead codes are normalised at load; the file may spell the key otherwise ("cw", "ск").
     if path[:1] == ("leads",) and len(path) > 1:
         key = keys.get(str(path[1]))
         if key is not None:
-            return ("leads", key.value, *path[2:])
+            return ("leads", key[0], *path[2:])
     return path
 
 
@@ -70,17 +134,17 @@ def placeholder(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: write the real figure, name or words, or delete the empty line.
     """
-    keys = lead_key_nodes(ctx)
-    for path, what, text, item_id in _texts(ctx):
-        yaml_path = _lead_path(keys, path)
-        if not text.strip():
-            kind = "an empty bullet" if isinstance(path[-1], int) else "empty"
-            yield finding(
-                "SP109",
-                f"{what} is {kind}. Write it, or delete the line.",
-                located(ctx, yaml_path),
-                item_id,
-            )
+    keys = lead_keys(ctx)
+    search = PLACEHOLDER.search
+    for text, where in _texts(ctx):
+        empty = not text or text.isspace()
+        if not empty and (not _may_hold_placeholder(text) or search(text) is None):
+            continue
+        yaml_path = _lead_path(keys, _path(where))
+        what, item_id = _what(ctx, where), _item_id(ctx, where)
+        if empty:
+            kind = "an empty bullet" if isinstance(yaml_path[-1], int) else "empty"
+            yield finding("SP109", f"{what} is {kind}. Write it, or delete the line.", located(ctx, yaml_path), item_id)
             continue
         for match in PLACEHOLDER.finditer(text):
             yield finding(
@@ -100,33 +164,55 @@ _WORD = re.compile(r"[^\W_]+")
 def fold(text: str) -> str:
     """Text reduced for comparison: case, spacing, punctuation and the filler words folded."""
     words = _WORD.findall(without_lookalikes(text).casefold())
-    return " ".join(word for word in words if word not in FILLER_WORDS)
+    return " ".join(filterfalse(FILLER_WORDS.__contains__, words))
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    what: str
-    path: Path_
-    item_id: str | None
-    group: tuple[int, int]  # (task index, deliverable index)
-    text: str
+class _Repeats:
+    """Texts of one kind seen so far, folded, each with where it was first; with
+    *across_deliverables_only*, a text repeated inside one deliverable is allowed (one action
+    shared by an item per deadline).
 
+    Only what a repeat needs is kept: the hash of each folded text with where it was first (a
+    plan of 100,000 items has 250,000 texts: their folded words would be 40 MB more), and the
+    deliverables a text was seen in once it is seen twice. A hash seen again is checked against
+    the first text itself, so two texts that only share a hash are never called a repeat.
+    """
 
-def _repeats(places: Iterable[_Place], *, across_deliverables_only: bool) -> Iterator[tuple[_Place, _Place]]:
-    """(repeat, first) for each text seen before; with *across_deliverables_only*, a text
-    repeated inside one deliverable is allowed (one action shared by an item per deadline)."""
-    seen: dict[str, tuple[_Place, set[tuple[int, int]]]] = {}
-    for place in places:
-        key = fold(place.text)
+    def __init__(self, ctx: CheckContext, *, across_deliverables_only: bool) -> None:
+        self.ctx = ctx
+        self.across = across_deliverables_only
+        self.first: dict[int, _Where] = {}
+        self.collided: dict[str, _Where] = {}  # texts whose hash another text had first
+        self.groups: dict[_Where, set[tuple[int, int]]] = {}
+
+    def repeat_of(self, text: str, where: _Where) -> _Where | None:
+        """Where *text* was first seen, if this is a repeat to report; else None (and it is noted)."""
+        key = fold(text)
         if not key:
-            continue  # empty text is a placeholder (SP109), not a repeat
-        if key not in seen:
-            seen[key] = (place, {place.group})
-            continue
-        first, groups = seen[key]
-        if not (across_deliverables_only and place.group in groups):
-            yield place, first
-        groups.add(place.group)
+            return None  # empty text is a placeholder (SP109), not a repeat
+        first = self.first.setdefault(hash(key), where)
+        if first is where:
+            return None
+        if fold(_text_at(self.ctx, first)) != key:  # another text with the same hash
+            first = self.collided.setdefault(key, where)
+            if first is where:
+                return None
+        groups = self.groups.get(first)
+        if groups is None:
+            groups = self.groups[first] = {(first[1], first[2])}
+        group = (where[1], where[2])
+        reported = not (self.across and group in groups)
+        groups.add(group)
+        return first if reported else None
+
+
+def _text_at(ctx: CheckContext, where: _Where) -> str:
+    """The text of a deliverable title, an action or a success criterion at *where*."""
+    kind, t, d, _i, k, _code = where
+    if kind == "deliverable":
+        return str(ctx.plan.tasks[t].deliverables[d].title)
+    item = _item_of(ctx, where)
+    return str(item.action) if kind == "action" else str(item.success_criteria[int(k)])
 
 
 @check("SP110", "duplicate-text")
@@ -141,56 +227,38 @@ def duplicate_text(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: delete the repeat, or reword one of them to say what is different.
     """
-    deliverables: list[_Place] = []
-    actions: list[_Place] = []
-    criteria: list[_Place] = []
-    for t, task in enumerate(ctx.plan.tasks):
-        for d, deliverable in enumerate(task.deliverables):
-            path: Path_ = ("tasks", t, "deliverables", d)
-            deliverables.append(_Place(f"a deliverable of task {task.number}", (*path, "title"), None, (t, d), deliverable.title))
-            for i, item in enumerate(deliverable.items):
-                item_path = (*path, "items", i)
-                if item.action is not None:
-                    actions.append(_Place(f"the action of item {item.id}", (*item_path, "action"), item.id, (t, d), item.action))
-                for k, text in enumerate(item.success_criteria):
-                    criteria.append(
-                        _Place(f"a success criterion of item {item.id}", (*item_path, "success_criteria", k), item.id, (t, d), text)
-                    )
-    found = [
-        *_repeats(deliverables, across_deliverables_only=False),
-        *_repeats(actions, across_deliverables_only=True),
-        *_repeats(criteria, across_deliverables_only=False),
-    ]
-    for repeat, first in found:
+    kinds = {
+        "deliverable": _Repeats(ctx, across_deliverables_only=False),
+        "action": _Repeats(ctx, across_deliverables_only=True),
+        "success_criteria": _Repeats(ctx, across_deliverables_only=False),
+    }
+    for text, repeat in _texts(ctx):
+        seen = kinds.get(repeat[0])
+        first = seen.repeat_of(text, repeat) if seen is not None else None
+        if first is None:
+            continue
+        item_id = _item_id(ctx, repeat)
         yield finding(
             "SP110",
             # The first place is in the same file: its line is enough, and reads well in a report.
-            f'{repeat.what} ("{excerpt(repeat.text)}") repeats {first.what} at line {located(ctx, first.path).line}. '
-            "Delete the repeat, or reword one to say what is different.",
-            located(ctx, repeat.path),
-            repeat.item_id,
-            None if repeat.item_id else repeat.what,
+            f'{_repeat_what(ctx, repeat)} ("{excerpt(text)}") repeats {_repeat_what(ctx, first)} at line '
+            f"{located(ctx, _path(first)).line}. Delete the repeat, or reword one to say what is different.",
+            located(ctx, _path(repeat)),
+            item_id,
+            None if item_id else _repeat_what(ctx, repeat),
         )
+
+
+def _repeat_what(ctx: CheckContext, where: _Where) -> str:
+    if where[0] == "success_criteria":
+        return f"a success criterion of item {_item_of(ctx, where).id}"
+    return _what(ctx, where)
 
 
 # Values that are codes, dates or ids: a Cyrillic "С" in one of these breaks searching and
 # sorting even where sendplan itself reads it as Latin.
 CODE_FIELDS = frozenset({"id", "lead", "deadline", "revised_deadline", "completed", "date", "by", "number", "depends_on", "ignore"})
 CODE_KEY_SECTIONS = frozenset({"leads", "glossary"})
-
-
-def _scalars(node: yaml.Node | None, path: Path_ = ()) -> Iterator[tuple[Path_, yaml.ScalarNode, bool]]:
-    """(path, scalar node, is a key) for every scalar in the tree, keys included."""
-    if isinstance(node, yaml.ScalarNode):
-        yield path, node, False
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            yield from _scalars(child, (*path, index))
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                yield (*path, key.value), key, True
-                yield from _scalars(value, (*path, key.value))
 
 
 def _letters(text: str) -> str:
@@ -224,13 +292,16 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
 
     Fix: retype the value in Latin letters, as the message suggests.
     """
-    for path, node, is_key in _scalars(ctx.loaded.root):
+    positions = ctx.loaded.positions
+    # The index keeps every key and text with such a letter as written (the plan keeps codes
+    # only as Latin capitals).
+    for path, text, is_key, line, column in positions.lookalikes if positions is not None else ():
         if is_key:
             relevant = len(path) == 2 and path[0] in CODE_KEY_SECTIONS
         else:
             names = [part for part in path if isinstance(part, str)]
             relevant = bool(names) and names[-1] in CODE_FIELDS
-        if not relevant or not has_lookalikes(node.value):
+        if not relevant:
             continue
         if is_key:
             field_name = "lead code" if path[0] == "leads" else "glossary term"
@@ -238,12 +309,12 @@ def lookalike_letters(ctx: CheckContext) -> Iterator[Problem]:
             field_name = str([part for part in path if isinstance(part, str)][-1]).replace("_", " ")
         item_id = _item_id_at(ctx, path)
         where = f" in item {item_id}" if item_id else ""
-        latin = without_lookalikes(node.value)
+        latin = without_lookalikes(text)
         yield finding(
             "SP111",
-            f'the {field_name} {quoted(node.value)}{where} has letters that only look Latin: {_letters(node.value)}. '
+            f'the {field_name} {quoted(text)}{where} has letters that only look Latin: {_letters(text)}. '
             f'Retype it in Latin letters: "{latin}".',
-            node_location(ctx.loaded.source, node),
+            Location(ctx.loaded.source, line + 1, column + 1),
             item_id,
         )
 
