@@ -15,7 +15,16 @@ from operator import attrgetter
 from typing import Any
 
 from sendplan.plan.portfolio import Member, Portfolio, ref
-from sendplan.query import AMBER_WINDOW_DAYS, ItemRow, LeadRow, TaskRow, known_leads, rows, task_summaries
+from sendplan.query import (
+    AMBER_WINDOW_DAYS,
+    ItemRow,
+    LeadRow,
+    TaskRow,
+    known_leads,
+    row_values,
+    rows,
+    task_summaries,
+)
 from sendplan.summary import ReturnLine, StatusRow, returns_since, status_line
 from sendplan.timeline import Grid, grid, records
 
@@ -54,14 +63,8 @@ class PortfolioLeadRow(LeadRow):
 
 
 # A row's field values in field order, to build its subclass that carries the plan.
-_ITEM_VALUES: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(ItemRow)))
 _TASK_VALUES: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(TaskRow)))
 _RETURN_VALUES: Callable[[Any], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(ReturnLine)))
-
-
-def tagged(item_rows: Sequence[ItemRow], plan: str) -> list[PlanItemRow]:
-    """*item_rows* as rows that carry *plan*."""
-    return [PlanItemRow(*(*_ITEM_VALUES(row), plan)) for row in item_rows]
 
 
 def member_rows(
@@ -76,8 +79,10 @@ def member_rows(
 
 def rows_of_member(member: Member, as_of: date, several: bool, *, amber_window: int = AMBER_WINDOW_DAYS) -> list[ItemRow]:
     """One open plan's rows as of *as_of*, carrying its name when *several* plans are open."""
-    found = rows(member.loaded.flat, as_of, amber_window=amber_window)
-    return list(tagged(found, member.name)) if several else found
+    if not several:
+        return rows(member.loaded.flat, as_of, amber_window=amber_window)
+    name = member.name  # each row made with its plan at once: no second copy of every row
+    return [PlanItemRow(*(*values, name)) for values in row_values(member.loaded.flat, as_of, amber_window=amber_window)]
 
 
 def all_rows(per_member: Sequence[tuple[Member, list[ItemRow]]]) -> list[ItemRow]:
