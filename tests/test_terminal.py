@@ -102,6 +102,31 @@ def test_a_narrow_terminal_leaves_out_the_status_first(run: Callable[..., Result
     assert all(len(line) <= 60 for line in item_lines(result.stdout))
 
 
+@pytest.mark.usefixtures("terminal")
+def test_the_action_gets_the_room_the_columns_leave(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """Two spaces between columns, not three: at 80 columns the action of 4.2 (the first overdue)
+    shows 29 characters, its first five words whole."""
+    result = run("overdue", "--plan", str(bundled_plan), "--as-of", AS_OF, env=SCREEN)
+    first = item_lines(result.stdout)[0]
+    assert first.startswith(" 4.2  2020-10-31  12 mo  BB    not started  red  ")
+    assert first.endswith("complete an exercise to ensur…")
+    assert len(first) == 79
+
+
+@pytest.mark.usefixtures("terminal")
+def test_the_status_makes_way_for_a_readable_action(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
+    """With PLAN:ID ids the status column would leave the action 13 characters at 80 columns: it
+    is left out instead, so the action keeps at least 24."""
+    (tmp_path / "recovery.yaml").write_bytes(bundled_plan.read_bytes())
+    (tmp_path / "other-plan.yaml").write_bytes(bundled_plan.read_bytes())
+    result = run("overdue", "--plan", str(tmp_path), "--as-of", AS_OF, env=SCREEN)
+    assert result.stdout.splitlines()[2].split() == ["ID", "Due", "Late", "Lead", "RAG", "Action"]
+    body = item_lines(result.stdout)
+    assert body[0].split()[0] == "other-plan:4.2"
+    action = body[0].split("red  ", 1)[1]
+    assert len(action) >= 24 and action.endswith("…")
+
+
 @pytest.mark.parametrize(
     ("days", "shown"),
     [
