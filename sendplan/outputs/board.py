@@ -101,9 +101,10 @@ REVISIONS_HEADERS = ["ID", "Lead", "Original deadline", "Revised deadline", "Sli
 
 def revisions_intro(report: BoardReport) -> str:
     count = len(report.revisions)
+    order = ", the longest slip first" if count > 1 else ""
     return (
-        f"{plural(count, 'unfinished item')} {'has' if count == 1 else 'have'} a revised deadline, the longest "
-        "slip first. The original deadline is kept; the item is now measured against the revised one."
+        f"{plural(count, 'unfinished item')} {'has' if count == 1 else 'have'} a revised deadline{order}. "
+        "The original deadline is kept; the item is now measured against the revised one."
     )
 
 
