@@ -69,7 +69,7 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.6mm 5mm;
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 .cards { display: flex; gap: 3mm; margin: 2mm 0 3mm; }
-.card { flex: 1; border: 1px solid #c7ccd1; border-radius: 2mm; padding: 2mm 3mm; }
+.card { flex: 1 1 0; min-width: 0; border: 1px solid #c7ccd1; border-radius: 2mm; padding: 2mm 3mm; }
 .card .value { font-size: 20pt; font-weight: 700; line-height: 1.1; }
 .card .name { color: #444; }
 .card.alert .value { color: #c62828; }
