@@ -58,10 +58,11 @@ def report_command(
     """The monthly highlight report for a board or Schools Forum: Markdown, HTML or Word.
 
     Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
-    (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
-    legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
-    and the Word document print on A4 with page numbers. On several plans (--plan FOLDER):
-    a summary with a row per plan, then each plan's exceptions.
+    (every red or overdue item), revised deadlines, progress since --since, look-ahead by
+    lead, dependencies, legend, glossary and a plan health appendix. As of a day past, an
+    item completed after that day counts as in progress. The HTML is one file with no
+    scripts; it and the Word document print on A4 with page numbers. On several plans
+    (--plan FOLDER): a summary with a row per plan, then each plan's exceptions.
 
     \b
     Example:
