@@ -28,7 +28,6 @@ from sendplan.query import (
     LastUpdate,
     due_within,
     group_by,
-    rate,
 )
 from sendplan.summary import returns_sentence, returns_since
 
@@ -286,12 +285,13 @@ def revisions(rows: Sequence[ItemRow], items: dict[str, Any]) -> list[Revision]:
 
 def as_on_day(rows: Sequence[ItemRow], items: dict[str, Any], as_of: date) -> tuple[list[ItemRow], list[str]]:
     """The rows as they stood on *as_of*, as far as the plan can tell, and the ids of the items
-    it counts as not yet complete.
+    completed after that day.
 
     The plan keeps an item's status as it is now, and the day it was completed. An item
-    completed after *as_of* was not complete on that day: it is counted in progress (on track),
-    late if it was past due then, and rated by the rule unless the plan rates it by hand.
-    Updates dated after *as_of* are not its latest update on that day.
+    completed after *as_of* was not complete on that day: the rows (query.row_values) already
+    count it in progress (on track), late if it was past due then, and rated by the rule
+    unless the plan rates it by hand. Updates dated after *as_of* are not its latest update on
+    that day, which only the items themselves can tell.
     """
     day = as_of.isoformat()
     result: list[ItemRow] = []
@@ -302,14 +302,8 @@ def as_on_day(rows: Sequence[ItemRow], items: dict[str, Any], as_of: date) -> tu
             earlier = [u for u in item.updates if u.date <= as_of]
             last = earlier[-1] if earlier else None
             row = replace(row, last_update=LastUpdate(last.date.isoformat(), last.by, last.text) if last else None)
-        if row.status == "complete" and row.completed is not None and row.completed > day and row.precision != "recurring":
-            due = row.due_date
-            late = (as_of - due).days if due is not None and as_of > due else None
-            rag, why = row.rag, row.rag_reason
-            if item.rag is None:
-                rag, why = rate("on_track", late is not None, due, as_of, AMBER_WINDOW_DAYS, has_lead=row.lead is not None)
-            row = replace(row, status="on_track", overdue=late is not None, days_overdue=late, rag=rag,
-                          rag_reason=why, completed=None)  # fmt: skip
+        finished_later = item.completed is not None and item.completed > as_of and str(item.status) == "complete"
+        if finished_later and row.precision != "recurring":
             later.append(row.id)
         result.append(row)
     return result, later
