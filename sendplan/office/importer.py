@@ -34,6 +34,9 @@ from sendplan.office.values import (
 )
 
 CONTENT = ("action", "success_criteria", "milestones")
+# The rating the rule gives from the status alone, whatever the day: a tracker's RAG that says
+# no more than this is not kept as a rating set by hand, which would stay when the status moves.
+RULE_FROM_STATUS = {"complete": "blue", "at_risk": "amber", "off_track": "red"}
 GROUPS = ("task", "deliverable")
 _ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NUMBERED = re.compile(r"(\d{1,3})[.):]?[ \t]+(\S.*)", re.DOTALL)
@@ -367,10 +370,18 @@ class _Reader:
         else:
             rag = fill_rag(cell.fill)
             reason = f"Imported: the tracker's rating cell is coloured {rag}"
-        if rag is not None:
+        status = item.values.get("status")
+        if rag is not None and status == "complete" and rag != "blue":
+            # Completion makes the rule's rating blue; a red kept by hand would outlive the work.
+            item.notes.append(f"RAG in the tracker: {text or rag}")
+            self.result.kept.append(("RAG", text or rag))
+            self.warn(ref, f"the tracker rates this complete item {text or rag}; a complete item is blue, so the "
+                           "rating is kept in the item's comment only. If the work is not finished, correct the "
+                           "status and import again.", item.item_id)
+        elif rag is not None and RULE_FROM_STATUS.get(str(status)) != rag:
             item.values["rag"] = rag
             item.values["rag_reason"] = reason
-        elif text:
+        elif rag is None and text:
             item.notes.append(f"RAG in the tracker: {text}")
             self.result.kept.append(("RAG", text))
             self.warn(ref, f"the RAG {quoted(text)} is not blue, green, amber or red, so it is kept in the item's "
