@@ -376,13 +376,13 @@ def test_the_overtaken_rating_messages_say_what_reports_show_and_what_to_run() -
     """Both messages give the rating, its reason and the command that removes it."""
     done = HEAD + item(status="complete", extra="rag: red\nrag_reason: \"Imported: Red\"\ncompleted: 2022-01-10")
     assert messages(done, as_of=date(2022, 2, 1)) == [
-        'item 1.1 is complete but its RAG is set by hand to red ("Imported: Red"), so reports show it red. '
-        "Remove the rating: sendplan update 1.1 --rag rule."
+        ('item 1.1 is complete but its RAG is set by hand to red ("Imported: Red"), so reports show it red. '
+        "Remove the rating: sendplan update 1.1 --rag rule.")
     ]
     late = HEAD + item(extra="rag: amber\nrag_reason: \"Imported: A\"")
     assert messages(late, as_of=date(2022, 4, 10)) == [
-        'item 1.1 is overdue (due 31 Mar 2022, 10 days ago) but its RAG is set by hand to amber ("Imported: A"), so '
-        "reports show it amber, not red. Remove the rating (sendplan update 1.1 --rag rule) or revise the deadline."
+        ('item 1.1 is overdue (due 31 Mar 2022, 10 days ago) but its RAG is set by hand to amber ("Imported: A"), so '
+        "reports show it amber, not red. Remove the rating (sendplan update 1.1 --rag rule) or revise the deadline.")
     ]
 
 

@@ -53,10 +53,10 @@ def test_each_formula_cell_is_a_warning_naming_it(run: Callable[..., Result]) ->
     formula_lines = [line.split(": warning: ", 1)[1] for line in result.stderr.splitlines() if "the formula" in line]
     assert formula_lines == [
         'Tracker!B2: the cell holds the formula "=SUM(1,2)"; the value it showed, "3", was kept, not the formula. (item 1.1)',
-        'Tracker!D3: the cell holds the formula "=DATE(2025,3,31)"; the value it showed, "2025-03-31", was kept, not '
-        "the formula. (item 1.2)",
-        'Tracker!F3: the cell holds the formula "=HYPERLINK("http://example.invalid/","click")"; the value it showed, '
-        '"click", was kept, not the formula. (item 1.2)',
+        ('Tracker!D3: the cell holds the formula "=DATE(2025,3,31)"; the value it showed, "2025-03-31", was kept, not '
+        "the formula. (item 1.2)"),
+        ('Tracker!F3: the cell holds the formula "=HYPERLINK("http://example.invalid/","click")"; the value it showed, '
+        '"click", was kept, not the formula. (item 1.2)'),
     ]
     items = load_plan("plan.yaml").plan.tasks[0].deliverables[0].items
     assert [(item.action, item.updates[0].text) for item in items] == [("3", "Started"), ("Train SENCOs", "click")]

@@ -133,3 +133,22 @@ def test_a_batch_that_completes_items_removes_their_ratings(tmp_path: Path) -> N
     ]
     text = path.read_text(encoding="utf-8")
     assert "rates it Red" not in text and "rates it A" in text
+
+
+def test_the_spoken_statuses_docs_list_are_exactly_the_ones_read() -> None:
+    """docs/progress.md's table of spoken statuses is the table update, the plan and collect read."""
+    import re
+
+    from helpers import REPO
+
+    from sendplan.plan.codes import STATUS_ALIASES, Status
+
+    page = (REPO / "docs" / "progress.md").read_text(encoding="utf-8")
+    table = page.split("| Written | Read as |", 1)[1].split("\n\n", 1)[0]
+    documented = {}
+    for line in table.splitlines()[2:]:
+        written, read_as = line.strip("|").split("|")
+        for word in re.findall(r"`([^`]+)`", written):
+            documented[re.sub(r"[\s-]+", "_", word)] = read_as.strip().strip("`")
+    spoken = {word: status.value for word, status in STATUS_ALIASES.items() if word not in {s.value for s in Status}}
+    assert {word: status for word, status in documented.items() if word not in {s.value for s in Status}} == spoken

@@ -10,10 +10,9 @@ traceback. Nothing here decides what a column means (see headers.py) and nothing
 
 from __future__ import annotations
 
-import dataclasses
-
 import codecs
 import csv
+import dataclasses
 import io
 import os
 import re
