@@ -8,20 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from helpers import PLAN_HEAD
 
-PLAN = """\
-plan:
-  title: Test plan
-  date: Nov 2021
-leads:
-  AG:
-    name: Anthony Giles
-tasks:
-  - number: 1
-    title: First task
-    deliverables:
-      - title: A deliverable
-        items:
+PLAN = PLAN_HEAD + """\
           - id: "1.1"
             action: Do the thing
             deadline: Mar 2022

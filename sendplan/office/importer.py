@@ -398,7 +398,8 @@ class _Reader:
             # Completion makes the rule's rating blue; a red kept by hand would outlive the work.
             item.notes.append(f"RAG in the tracker: {text or rag}")
             self.result.kept.append(("RAG", text or rag))
-            self.warn(ref, f"the tracker rates this complete item {text or rag}; a complete item is blue, so the "
+            written = f" ({quoted(text)})" if text and text.lower() != rag else ""
+            self.warn(ref, f"the tracker rates this complete item {rag}{written}; a complete item is blue, so the "
                            "rating is kept in the item's comment only. If the work is not finished, correct the "
                            "status and import again.", item.item_id)
         elif rag is not None and RULE_FROM_STATUS.get(str(status)) != rag:
