@@ -248,6 +248,10 @@ HEALTH_WORDING: dict[str, tuple[str, str]] = {
     "SP116": ("{n} task or deliverable holds no actions", "{n} tasks or deliverables hold no actions"),
     "SP117": ("{n} lead's email cannot be an address", "{n} leads' emails cannot be addresses"),
     "SP118": ("{n} lead code has another name in another plan", "{n} lead codes have other names in other plans"),
+    "SP119": (
+        "{n} rating set by hand is overtaken by the facts (done or overdue since)",
+        "{n} ratings set by hand are overtaken by the facts (done or overdue since)",
+    ),
 }
 HEALTH_TITLE = "Appendix: plan health"
 HEALTH_HEADERS = ["What needs attention", "Which"]
