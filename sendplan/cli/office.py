@@ -65,8 +65,10 @@ def _count(number: int, noun: str) -> str:
     "--from", "sender", metavar="ADDRESS", envvar="SENDPLAN_FROM", show_envvar=True,
     help='You, as "Name <address>": the drafts come from you and ask for the workbooks back to you.',
 )  # fmt: skip
-@click.option("-o", "--output", "folder", metavar="DIR", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "folder", metavar="DIR", required=True,
               help="The folder to write the workbooks and drafts in (made if missing).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace workbooks and drafts in DIR that differ from the new ones "
+              "(a lead's filled-in return among them).")  # fmt: skip
 def request_command(
     plan_path: tuple[str, ...],
     as_of: date | None,
@@ -75,6 +77,7 @@ def request_command(
     return_by: date | None,
     sender: str | None,
     folder: str,
+    force: bool,
 ) -> None:
     """Write a return workbook for each lead to fill in, and a draft email to send it with.
 
@@ -82,14 +85,18 @@ def request_command(
     their open items with columns to fill in (new status, progress note, revised deadline
     and reason, completed on, evidence), and, where the plan has the lead's email, a draft
     DIR/<plan>-<LEAD>-<date>.eml with the workbook attached that Outlook opens ready to send.
-    Collect the answers with `sendplan collect`.
+    Collect the answers with `sendplan collect`. A file in DIR that differs from the one
+    about to be written (a lead's return, saved under the name it was sent with) is never
+    replaced unless --force is given: then nothing is written.
 
     \b
     Example:
       sendplan request --as-of 2021-12-01 -o returns
     """
     from sendplan import __version__
+    from sendplan.errors import Location, PlanError
     from sendplan.office.mail import address, draft_message
+    from sendplan.office.returns_guard import refuse_replacing
     from sendplan.office.returns import build_requests, file_stem, short_day
     from sendplan.office.returns_book import request_workbook
     from sendplan.plan.checks.leads import plausible_email
@@ -115,10 +122,13 @@ def request_command(
         soon_end=end, due_by=end, reply_to=sender,
     )  # fmt: skip
     out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise click.FileError(folder, hint=error.strerror or str(error)) from None
+    if out.exists() and not out.is_dir():
+        raise PlanError.single(
+            "this is a file, not a folder: -o names the folder the workbooks and drafts go in "
+            "(for example -o returns). Nothing was written.",
+            Location(folder),
+        )
+    files: list[tuple[Path, bytes]] = []
     written, no_address, bad_address, nothing = [], [], [], []
     for request in requests:
         if not request.rows:
@@ -126,18 +136,28 @@ def request_command(
             continue
         stem = file_stem(request)
         workbook = request_workbook(request, version=__version__)
-        _write(out / f"{stem}.xlsx", workbook)
+        files.append((out / f"{stem}.xlsx", workbook))
         counts = [_count(len(request.rows), "item")]
         counts += [f"{request.overdue} overdue"] if request.overdue else []
         counts += [f"{request.due_soon} due soon"] if request.due_soon else []
         written.append(f"  {request.lead:<4} {stem}.xlsx: {', '.join(counts)}")
         if request.email and plausible_email(request.email):
-            _write(out / f"{stem}.eml", draft_message(request, workbook, f"{stem}.xlsx", sender=sender))
+            files.append((out / f"{stem}.eml", draft_message(request, workbook, f"{stem}.xlsx", sender=sender)))
             written.append(f"  {'':<4} {stem}.eml: a draft to {request.email}")
         elif request.email:
             bad_address.append(f"{request.who} ({request.email!r})")
         else:
             no_address.append(request.who)
+    if not force:
+        refuse_replacing(files)
+    if files:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PlanError.single(f"cannot make this folder: {error.strerror or error}. Nothing was written.",
+                                   Location(folder)) from None
+    for path, data in files:
+        _write(path, data)
     made = [request for request in requests if request.rows]
     if made:
         due = short_day(made[0].return_by)
@@ -161,10 +181,12 @@ def request_command(
 def _write(path: Path, data: bytes) -> None:
     from sendplan.outputs.registry import write_bytes
 
+    from sendplan.errors import Location, PlanError
+
     try:
         write_bytes(str(path), data)
     except OSError as error:
-        raise click.FileError(str(path), hint=error.strerror or str(error)) from None
+        raise PlanError.single(f"cannot write this file: {error.strerror or error}.", Location(str(path))) from None
 
 
 # --- collect ---------------------------------------------------------------------------------
