@@ -96,9 +96,9 @@ def request_command(
     from sendplan import __version__
     from sendplan.errors import Location, PlanError
     from sendplan.office.mail import address, draft_message
-    from sendplan.office.returns_guard import refuse_replacing
     from sendplan.office.returns import build_requests, file_stem, short_day
     from sendplan.office.returns_book import request_workbook
+    from sendplan.office.returns_guard import refuse_replacing
     from sendplan.plan.checks.leads import plausible_email
     from sendplan.plan.dates import period_end
     from sendplan.query import rows
@@ -179,9 +179,8 @@ def request_command(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from sendplan.outputs.registry import write_bytes
-
     from sendplan.errors import Location, PlanError
+    from sendplan.outputs.registry import write_bytes
 
     try:
         write_bytes(str(path), data)
@@ -192,8 +191,8 @@ def _write(path: Path, data: bytes) -> None:
 # --- collect ---------------------------------------------------------------------------------
 
 
-def _read_all(files: tuple[str, ...]) -> list[Any]:
-    """Every return read, or one PlanError with every problem of every file."""
+def _read_all(files: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    """Every return that could be read, and every problem of those that could not."""
     import os
 
     from sendplan.errors import PlanError
@@ -211,9 +210,7 @@ def _read_all(files: tuple[str, ...]) -> list[Any]:
             returns.append(read_return(name))
         except PlanError as error:
             problems.extend(error.problems)
-    if problems:
-        raise PlanError(problems)
-    return returns
+    return returns, problems
 
 
 def _say(source: Any, outcomes: list[Any]) -> None:
@@ -274,7 +271,10 @@ def collect_command(
       sendplan collect returns/*.xlsx --dry-run
     """
     from sendplan.cli.plans import refuse_several
+    from sendplan.errors import PlanError
     from sendplan.office.collect import plan_collect
+    from sendplan.outputs.problems import emit_problems
+    from sendplan.outputs.registry import ProblemFormat
     from sendplan.plan.edit import update_items
     from sendplan.plan.read import load_plan
     from sendplan.plan.source import STDIN
@@ -285,11 +285,19 @@ def collect_command(
         raise click.BadParameter("a plan read from standard input cannot be updated; name the plan file.", param_hint="--plan")
     writable_path(path)
     day = day_or_today(as_of)
-    returns = _read_all(files)
+    returns, problems = _read_all(files)
     loaded = load_plan(path)
-    plan = plan_collect(loaded, returns, as_of=day, force=frozenset(forced))
+    warnings = [warning for source in returns for warning in source.warnings]
+    try:
+        plan = plan_collect(loaded, returns, as_of=day, force=frozenset(forced))
+    except PlanError as error:
+        problems.extend(error.problems)
+    if problems:
+        # Every problem of every file at once: those read well are checked against the plan too.
+        raise PlanError([*problems, *warnings])
     for source in returns:
         _say(source, plan.outcomes)
+    emit_problems(warnings, ProblemFormat.TEXT)
     conflicts = [outcome.item_id for outcome in plan.conflicts]
     unused = sorted(set(forced) - {outcome.item_id for outcome in plan.of_kind("forced")})
     for item_id in unused:

@@ -19,8 +19,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sendplan.errors import Location, PlanError, Problem, quoted
+from sendplan.errors import Location, PlanError, Problem, Severity, quoted
 from sendplan.office.returns import (
+    ANSWER_KEYS,
     COLUMNS,
     RECORD_KEYS,
     RECORD_SHEET,
@@ -32,6 +33,7 @@ from sendplan.office.returns import (
     fingerprint,
     short_day,
 )
+from sendplan.office.returns_cells import formula_cells, grey_changes, missing_rows
 from sendplan.outputs.text import clean
 from sendplan.plan.dates import Deadline, DeadlineError, Precision, parse_deadline
 from sendplan.plan.model import Status, parse_status
@@ -54,6 +56,7 @@ class SentRow:
     row: int
     fingerprint: str
     fields: dict[str, Any]
+    shown: dict[str, str] | None = None  # the grey cells as sent (None in a form made before they were kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class ReturnFile:
     name: str
     record: FormRecord
     rows: tuple[AnswerRow, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # found in the workbook, collected all the same
 
     def cell(self, key: str, row: int) -> str:
         """"Update!I9": the sheet and cell of the form's column *key* on *row*."""
@@ -239,7 +243,7 @@ def read_record(name: str, book: Any) -> FormRecord:
             raise damaged from None
         if not isinstance(fields, dict) or fingerprint(fields) != sent.fingerprint or fields.get("id") != item_id:
             raise damaged
-        rows.append(sent)
+        rows.append(_with_shown(sent, _text_value(sheet.cell(number, 5).value)))
         number += 1
     try:
         return FormRecord(
@@ -390,11 +394,13 @@ def read_answers(name: str, book: Any, record: FormRecord) -> tuple[list[AnswerR
     by_id = {sent.item_id: sent for sent in record.rows}
     by_row = {sent.row: sent for sent in record.rows}
     seen: dict[str, int] = {}
+    text_on: dict[int, str] = {}
     result = []
     for row in range(record.header_row + 1, sheet.max_row + 1):
         reader = _Answers(name, sheet, record, row)
         id_text = _text_value(sheet.cell(row, 1).value)
-        band = row not in by_row and id_text.startswith("Task ")
+        text_on[row] = id_text
+        band = id_text.startswith("Task ") and id_text not in by_id
         reader.item_id = id_text or None
         answers = AnswerRow(
             row=row,
@@ -432,9 +438,37 @@ def read_answers(name: str, book: Any, record: FormRecord) -> tuple[list[AnswerR
             else:
                 seen[id_text] = row
                 answers = _with_sent(answers, by_id[id_text])
+                problems.extend(_grey_problems(name, sheet, record, row, by_id[id_text]))
         problems.extend(reader.problems)
         result.append(answers)
+    sent_on = {sent.row: sent.item_id for sent in record.rows}
+    problems.extend(missing_rows(name, record.sheet, ((sent.item_id, sent.row) for sent in record.rows), seen, text_on, sent_on))
     return result, problems
+
+
+def _grey_problems(name: str, sheet: Any, record: FormRecord, row: int, sent: SentRow) -> list[Problem]:
+    """The grey cells of *row* that differ from those sent for its item (see returns_cells)."""
+    if sent.shown is None:
+        return []
+    found = {
+        column.key: _text_value(sheet.cell(row, number).value).replace("\r\n", "\n")
+        for number, column in enumerate(COLUMNS, start=1)
+        if column.key in sent.shown
+    }
+    return grey_changes(name, record.sheet, row, sent.shown, found, sent.item_id)
+
+
+def _with_shown(sent: SentRow, text: str) -> SentRow:
+    """*sent* with the grey cells the record kept, when it kept them as a table of texts."""
+    from dataclasses import replace
+
+    try:
+        shown = json.loads(text) if text else None
+    except ValueError:
+        return sent
+    if not isinstance(shown, dict) or not all(isinstance(value, str) for value in shown.values()):
+        return sent
+    return replace(sent, shown=shown)
 
 
 def _with_sent(answers: AnswerRow, sent: SentRow) -> AnswerRow:
@@ -449,6 +483,13 @@ def read_return(name: str, data: bytes | None = None) -> ReturnFile:
     book = load_return_workbook(name, raw)
     record = read_record(name, book)
     rows, problems = read_answers(name, book, record)
-    if problems:
+    answer_cells = [
+        (f"{column_letter(key)}{answer.row}", answer.sent.item_id if answer.sent else answer.id_text or None,
+         book[record.sheet][f"{column_letter(key)}{answer.row}"].value)
+        for answer in rows
+        for key in ANSWER_KEYS
+    ]  # fmt: skip
+    problems += formula_cells(name, raw, record.sheet, answer_cells)
+    if any(problem.severity is Severity.ERROR for problem in problems):
         raise PlanError(problems)
-    return ReturnFile(name, record, tuple(rows))
+    return ReturnFile(name, record, tuple(rows), tuple(problems))
