@@ -5,6 +5,8 @@
   changed cell is an error naming it, what was sent and where the answer goes.
 - A row deleted: the item sent on it gets no answer. A warning naming the row and the item.
 - A formula in an answer cell: its shown value is what is collected. A warning naming the cell.
+- A date that cannot be read: the advice fits the cell (day first, as the form asks; no yearly
+  deadlines, which belong to the plan).
 
 Pure: no clock, no printing, no writing.
 """
@@ -92,6 +94,21 @@ def missing_rows(
             )
         )
     return problems
+
+
+_DATE_ADVICE = {
+    "revised": 'Write the new deadline day first, as the form asks: 31/03/2022 or 31 Mar 2022, or a month such as "Mar 2022".',
+    "completed": "Write the day it was completed, day first, as the form asks: 31/03/2022 or 31 Mar 2022.",
+}
+
+
+def return_date_advice(message: str, key: str) -> str:
+    """A date message from the plan's reader, its advice for a plan file swapped for the form's."""
+    from sendplan.plan.dates import EXAMPLES
+
+    if not message.endswith(EXAMPLES) or key not in _DATE_ADVICE:
+        return message
+    return message.removesuffix(EXAMPLES).rstrip() + " " + _DATE_ADVICE[key]
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")

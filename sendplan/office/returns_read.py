@@ -33,7 +33,7 @@ from sendplan.office.returns import (
     fingerprint,
     short_day,
 )
-from sendplan.office.returns_cells import formula_cells, grey_changes, missing_rows
+from sendplan.office.returns_cells import formula_cells, grey_changes, missing_rows, return_date_advice
 from sendplan.outputs.text import clean
 from sendplan.plan.dates import Deadline, DeadlineError, Precision, parse_deadline
 from sendplan.plan.model import Status, parse_status
@@ -340,21 +340,20 @@ class _Answers:
         try:
             return None, parse_deadline(text), text
         except DeadlineError as error:
-            self.fail(key, str(error))
+            self.fail(key, return_date_advice(str(error), key))
             return None, None, text
 
     def deadline(self) -> str | None:
-        day, deadline, _text = self._dated("revised")
+        day, deadline, written = self._dated("revised")
         if day is not None:
             month_only = _month_only(self.cell("revised").number_format or "") and day.day == 1
             return f"{day:%b %Y}" if month_only else day.isoformat()
-        if deadline is None:
+        if deadline is None or written is None:
             return None
-        if deadline.due_date is None:
-            return deadline.text
-        if deadline.precision is Precision.MONTH:
-            return f"{deadline.due_date:%b %Y}"
-        return deadline.due_date.isoformat()
+        # Kept as the lead wrote it ("31/10/2024", "Sep 2022"), as `update --revise` and `import` keep
+        # a deadline; only a date the spreadsheet holds as a date has no writing, and is written as
+        # import writes one (2024-10-31, or Oct 2024 for a month).
+        return " ".join(written.split())
 
     def day(self) -> date | None:
         day, deadline, text = self._dated("completed")
