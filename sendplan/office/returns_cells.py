@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sendplan.errors import Location, Problem, Severity, quoted
@@ -39,22 +39,29 @@ def same_text(shown: str, found: str) -> bool:
     return " ".join(shown.split()) == " ".join(found.split())
 
 
+def same_cells(shown: Mapping[str, str], found: Mapping[str, str]) -> bool:
+    """Whether every grey cell *found* on a row reads as *shown* when the form was sent."""
+    return all(same_text(text, found.get(key, "")) for key, text in shown.items())
+
+
 def grey_changes(name: str, sheet_name: str, row: int, shown: Mapping[str, str], found: Mapping[str, str], item_id: str) -> list[Problem]:
-    """An error for each grey cell of *row* whose text *found* is not the text *shown* when sent."""
+    """An error for each grey cell of *row* whose text *found* is not the text *shown* when sent.
+
+    A cell emptied holds no answer to lose, and is let be (a row moved by hand may leave its
+    grey cells behind).
+    """
     problems = []
     for key, sent in shown.items():
         now = found.get(key, "")
-        if key not in _ANSWER_FOR or same_text(sent, now):
+        if key not in _ANSWER_FOR or not now.strip() or same_text(sent, now):
             continue
         answer_key, advice = _ANSWER_FOR[key]
-        header = _HEADERS[key]
-        change = f'was changed to {quoted(now, 80)}' if now.strip() else "was emptied"
         was = f"put back {quoted(sent, 80)}" if sent.strip() else "empty it again"
         problems.append(
             Problem(
-                f"{sheet_name}!{column_letter(key)}{row}: the grey {header} {change}, but the grey columns are "
-                f"not read, so it would be lost. {advice} ({sheet_name}!{column_letter(answer_key)}{row}), "
-                f"and {was} here.",
+                f"{sheet_name}!{column_letter(key)}{row}: the grey {_HEADERS[key]} was changed to {quoted(now, 80)}, but "
+                f"the grey columns are not read, so it would be lost. {advice} "
+                f"({sheet_name}!{column_letter(answer_key)}{row}), and {was} here.",
                 Location(name),
                 item_id,
             )
@@ -63,26 +70,37 @@ def grey_changes(name: str, sheet_name: str, row: int, shown: Mapping[str, str],
 
 
 def missing_rows(
-    name: str, sheet_name: str, sent_rows: Iterable[tuple[str, int]], found: Mapping[str, int], text_on: Mapping[int, str],
-    sent_on: Mapping[int, str],
+    name: str,
+    sheet_name: str,
+    sent_rows: Iterable[tuple[str, int, Mapping[str, str] | None]],
+    found: Mapping[str, int],
+    text_on: Mapping[int, str],
+    grey_on: Callable[[int], Mapping[str, str]],
 ) -> list[Problem]:
-    """A warning for each item sent on the form but on no row of it now.
+    """A warning for each item sent on the form (id, row, grey cells as sent) but on no row of it now.
 
-    *sent_rows* are (id, row) as sent; *found* maps the ids on the sheet now to their rows;
-    *text_on* is column A's text on each row now; *sent_on* the id sent on each item row.
+    *found* maps the ids on the sheet now to their rows, *text_on* gives column A's text on a
+    row now and *grey_on* its grey cells. An item whose row is still there under another id
+    is left to the id's own problem; one whose id was emptied gets a warning of its own.
     """
+    sent_on = {row: item_id for item_id, row, _shown in sent_rows}
     problems = []
-    for item_id, row in sent_rows:
+    for item_id, row, shown in sent_rows:
         if item_id in found:
             continue
-        below = sent_on.get(row + 1)
         now = text_on.get(row, "")
-        moved_up = (below is not None and now == below) or (below is None and now.startswith("Task "))
-        how = (
-            "its row was deleted (the rows below it have moved up)"
-            if moved_up
-            else "its row was deleted, or its id in column A was changed"
-        )
+        if shown is not None and same_cells(shown, grey_on(row)):
+            if now:
+                continue  # the id was changed: that id is refused with its own message
+            how = f"its id was emptied. Put {item_id} back in {sheet_name}!A{row}"
+        else:
+            below = sent_on.get(row + 1)
+            moved_up = (below is not None and now == below) or (below is None and now.startswith("Task "))
+            how = (
+                "its row was deleted (the rows below it have moved up)"
+                if moved_up
+                else "its row was deleted, or its id in column A was changed"
+            )
         problems.append(
             Problem(
                 f"{sheet_name}!A{row}: item {item_id}, sent on row {row}, is no longer on the form: {how}. "
