@@ -297,13 +297,13 @@ def collect_command(
         raise PlanError([*problems, *warnings])
     for source in returns:
         _say(source, plan.outcomes)
-    emit_problems(warnings, ProblemFormat.TEXT)
     conflicts = [outcome.item_id for outcome in plan.conflicts]
     unused = sorted(set(forced) - {outcome.item_id for outcome in plan.of_kind("forced")})
     for item_id in unused:
         click.echo(f"--force {item_id}: item {item_id} has no conflict in these returns; nothing was forced.", err=True)
     edits = [outcome.wanted.edit(day) for outcome in plan.to_apply if outcome.wanted is not None]
     if conflicts and all_or_nothing:
+        emit_problems(warnings, ProblemFormat.TEXT)
         click.echo(
             f"Nothing applied: {_count(len(conflicts), 'conflict')} ({', '.join(conflicts)}) and --all-or-nothing. "
             f"{path} is unchanged.",
@@ -320,6 +320,7 @@ def collect_command(
     else:
         result = update_items(path, edits)
         click.echo(f"Updated {path}: {_count(sum(bool(r.changes) for r in result.results), 'item')} changed.")
+    emit_problems(warnings, ProblemFormat.TEXT)
     if conflicts:
         click.echo(
             f"{_count(len(conflicts), 'conflict')} not applied ({', '.join(conflicts)}): check each with the lead, "

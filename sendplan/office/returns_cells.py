@@ -60,8 +60,8 @@ def grey_changes(name: str, sheet_name: str, row: int, shown: Mapping[str, str],
         problems.append(
             Problem(
                 f"{sheet_name}!{column_letter(key)}{row}: the grey {_HEADERS[key]} was changed to {quoted(now, 80)}, but "
-                f"the grey columns are not read, so it would be lost. {advice} "
-                f"({sheet_name}!{column_letter(answer_key)}{row}), and {was} here.",
+                f"the grey columns are not read, so this return is not collected yet. {advice} "
+                f"({sheet_name}!{column_letter(answer_key)}{row}), {was} here, and collect it again.",
                 Location(name),
                 item_id,
             )
@@ -88,12 +88,14 @@ def missing_rows(
     for item_id, row, shown in sent_rows:
         if item_id in found:
             continue
-        now = text_on.get(row, "")
-        if shown is not None and same_cells(shown, grey_on(row)):
-            if now:
+        # The item's row may be elsewhere (rows above it deleted or sorted) under another id.
+        at = next((number for number in text_on if shown is not None and same_cells(shown, grey_on(number))), None)
+        if at is not None:
+            if text_on[at]:
                 continue  # the id was changed: that id is refused with its own message
-            how = f"its id was emptied. Put {item_id} back in {sheet_name}!A{row}"
+            how = f"its id was emptied. Put {item_id} back in {sheet_name}!A{at}"
         else:
+            now = text_on.get(row, "")
             below = sent_on.get(row + 1)
             moved_up = (below is not None and now == below) or (below is None and now.startswith("Task "))
             how = (
