@@ -99,15 +99,15 @@ def test_grey_cells_typed_over_are_refused_cell_by_cell(run: Callable[..., Resul
     result = collect(run, "AG.xlsx")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        'AG.xlsx: Update!E10: the grey Status was changed to "complete", but the grey columns are not read, so this '
+        ('AG.xlsx: Update!E10: the grey Status was changed to "complete", but the grey columns are not read, so this '
         "return is not collected yet. Choose the new status under New status (Update!H10), put back "
-        '"not started" here, and collect it again. (item 1.2)',
-        'AG.xlsx: Update!D11: the grey Deadline was changed to "Mar 2022", but the grey columns are not read, so this '
+        '"not started" here, and collect it again. (item 1.2)'),
+        ('AG.xlsx: Update!D11: the grey Deadline was changed to "Mar 2022", but the grey columns are not read, so this '
         "return is not collected yet. Put a new deadline under Revised deadline, with its Reason (Update!J11), put "
-        'back "JULY 2022" here, and collect it again. (item 1.3)',
-        'AG.xlsx: Update!G12: the grey Latest update was changed to "Met the DfE team on 30 Nov", but the grey columns '
+        'back "JULY 2022" here, and collect it again. (item 1.3)'),
+        ('AG.xlsx: Update!G12: the grey Latest update was changed to "Met the DfE team on 30 Nov", but the grey columns '
         "are not read, so this return is not collected yet. Write the news under Progress note (Update!I12), empty "
-        "it again here, and collect it again. (item 1.4)",
+        "it again here, and collect it again. (item 1.4)"),
     ]
     assert plan_copy.read_bytes() == before
 
@@ -187,10 +187,10 @@ def test_date_advice_fits_a_return_cell(run: Callable[..., Result], plan_copy: P
     result = collect(run, "AG.xlsx")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        'AG.xlsx: Update!J13: "31/13/2024" is not a date: there is no month 13. Write the new deadline day first, '
-        'as the form asks: 31/03/2022 or 31 Mar 2022, or a month such as "Mar 2022". (item 1.5)',
-        'AG.xlsx: Update!L14: "Smarch 2021" is not a date: "smarch" is not a month. Write the day it was completed, '
-        "day first, as the form asks: 31/03/2022 or 31 Mar 2022. (item 1.6)",
+        ('AG.xlsx: Update!J13: "31/13/2024" is not a date: there is no month 13. Write the new deadline day first, '
+        'as the form asks: 31/03/2022 or 31 Mar 2022, or a month such as "Mar 2022". (item 1.5)'),
+        ('AG.xlsx: Update!L14: "Smarch 2021" is not a date: "smarch" is not a month. Write the day it was completed, '
+        "day first, as the form asks: 31/03/2022 or 31 Mar 2022. (item 1.6)"),
     ]
 
 
