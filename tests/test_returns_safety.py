@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from returns_kit import FIXTURES, fill
+from openpyxl import load_workbook
+from returns_kit import FIXTURES, fill, positions
 
 from sendplan.office.mail import uk_zone
+from sendplan.office.returns_read import read_return
 
 AG_BOOK = "send-recovery-plan-AG-2021-12-01.xlsx"
 CK_BOOK = "send-recovery-plan-CK-2021-12-01.xlsx"
@@ -241,3 +243,13 @@ def test_draft_has_a_zone_and_is_signed(run: Callable[..., Result], plan_copy: P
     assert plain is not None and plain.get_content().replace("\r\n", "\n").endswith("\n\nThank you.\nJo Bloggs\n")
     markup = message.get_body(("html",))
     assert markup is not None and "<p>Thank you.<br>Jo Bloggs</p>" in markup.get_content()
+
+
+def test_a_form_made_before_the_grey_cells_were_kept_is_collected_as_before(tmp_path: Path) -> None:
+    """A record without the grey cells (a form sent by an older sendplan) skips the grey check, nothing else."""
+    data = (FIXTURES / "AG-grey.xlsx").read_bytes()
+    rows = len(positions(load_workbook(FIXTURES / "AG-grey.xlsx")))
+    older = fill(data, {}, {f"sendplan!E{number}": None for number in range(12, 13 + rows)})
+    found = read_return("AG.xlsx", older)
+    assert [row.id_text for row in found.rows if row.answered] == ["1.1"]
+    assert found.warnings == ()
