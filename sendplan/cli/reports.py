@@ -18,6 +18,7 @@ from sendplan.cli.options import (
     PeriodParam,
     as_of_option,
     day_or_today,
+    no_pager_option,
     plan_option,
     screen,
     to_terminal,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 @click.command("report", short_help="The monthly highlight report for a board or Schools Forum.")
 @plan_option
 @as_of_option
+@no_pager_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
 @click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
 @click.option(
@@ -105,6 +107,7 @@ def report_command(
 @click.command("timeline", short_help="Deadlines month by month: a row per task, a column a month.")
 @plan_option
 @as_of_option
+@no_pager_option
 @lead_filter_option
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
 @click.option(
