@@ -73,6 +73,9 @@ class Wanted:
             said.append(f"completed on {short_day(self.completed)}")
         elif self.complete_on is not None:
             said.append(f"completed on {short_day(self.complete_on)} (the day collected)")
+        completing = (self.status is not None and self.status.value == "complete") or self.completed is not None
+        if completing and item.rag is not None:  # the edit removes it (plan/itemedit.py): say so, as update does
+            said.append(f"rag: {item.rag.value} → (rule)")
         if self.revised is not None:
             was = item.revised_deadline.text if item.revised_deadline else (item.deadline.text if item.deadline else "none")
             said.append(f"deadline revised: {was} → {readable(self.revised)}, because {quoted(self.reason, 200)}")
