@@ -8,6 +8,9 @@ dates, a few revised deadlines, RAG ratings set by hand, progress notes and depe
 
     python benchmarks/generate.py 10000 > plan-10k.yaml
     python benchmarks/generate.py 10000 --out benchmarks/out/plan-10k.yaml
+    python benchmarks/generate.py 60 --plans 150 --out benchmarks/out/portfolio   # a folder of 150 plans
+
+A folder's plans differ (plan N uses seed + N) but share the leads key, as a council's plans do.
 """
 
 from __future__ import annotations
@@ -196,9 +199,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("items", type=int, help="how many items")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, help="write here instead of standard output")
+    parser.add_argument("--out", type=Path, help="write here instead of standard output (a folder with --plans)")
+    parser.add_argument("--plans", type=int, help="write this many plans of ITEMS items each into the folder --out")
     parser.add_argument("--lean", action="store_true", help="items with only an id and a status")
     args = parser.parse_args(argv)
+    if args.plans:
+        if not args.out:
+            parser.error("--plans needs --out FOLDER")
+        args.out.mkdir(parents=True, exist_ok=True)
+        for number in range(args.plans):
+            text = generate(args.items, args.seed + number)
+            (args.out / f"plan-{number + 1:03d}.yaml").write_text(text, encoding="utf-8")
+        return
     text = lean(args.items) if args.lean else generate(args.items, args.seed)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ benchmarks/out/results.{json,md}.
     python benchmarks/run.py                       # bundled plan, 1k, 10k and 100k items
     python benchmarks/run.py --sizes 1000 --repeat 5
     python benchmarks/run.py --no-taskwarrior
+    python benchmarks/run.py --sizes --no-taskwarrior   # the bundled plan and the folder of 150 plans only
 
 "Warm" runs read the plan cache (the usual case: the plan has not changed since the last
 command); "cold" runs set SENDPLAN_NO_CACHE=1, as the first command after an edit does.
@@ -80,7 +81,10 @@ SCRIPT = shutil.which("script")
 
 def run_once(timing: Timing, cwd: Path) -> float:
     """Run one process; record wall time, exit code and its own peak memory."""
-    env = {**os.environ, **timing.env}
+    # Compiled modules are kept (and reused) as they are for users: with PYTHONDONTWRITEBYTECODE
+    # every module changed since the last compile would be compiled again in every run.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env.update(timing.env)
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
         chosen = timing.next_command()
         command = [TIME, "-f", "%M", "-o", report.name, *chosen] if TIME else chosen
@@ -181,6 +185,68 @@ def edit_timing(plan: Path, env: dict[str, str], label: str = "done (edit)") -> 
     step = max(len(ids) // 64, 1)  # spread over the file: an item near the end costs the most to find
     variants = [[*sendplan_command(), "done", item_id, "--plan", str(copy), "--as-of", AS_OF] for item_id in ids[::step]]
     return Timing(label, variants[0], env, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------
+# A portfolio: a folder of many small plans against one large plan
+
+
+PORTFOLIO_PLANS = 150
+PORTFOLIO_ITEMS = 60
+PORTFOLIO_LIMIT = 1.5  # a folder of 150 × 60 items: at most this many times one 10k-item plan
+
+
+def portfolio_folder() -> Path:
+    """benchmarks/out/portfolio: PORTFOLIO_PLANS plans of PORTFOLIO_ITEMS items (made in a child process)."""
+    folder = OUT / f"portfolio-{PORTFOLIO_PLANS}x{PORTFOLIO_ITEMS}"
+    shutil.rmtree(folder, ignore_errors=True)
+    command = [sys.executable, str(HERE / "generate.py"), str(PORTFOLIO_ITEMS), "--plans", str(PORTFOLIO_PLANS)]
+    subprocess.run([*command, "--out", str(folder)], check=True)
+    return folder
+
+
+def portfolio_timings(folder: Path, large: Path, env: dict[str, str]) -> list[Timing]:
+    """Warm `overdue --json` on the folder and on one 10k-item plan, in the same rounds (the pair
+    the target compares), then the folder cold and two other questions asked of it."""
+    sendplan = sendplan_command()
+    on_folder = ["--plan", str(folder), "--as-of", AS_OF]
+    cold = {**env, "SENDPLAN_NO_CACHE": "1"}
+    return [
+        Timing("10k plan: overdue --json", [*sendplan, "overdue", "--json", "--plan", str(large), "--as-of", AS_OF], env),
+        Timing("folder: overdue --json", [*sendplan, "overdue", "--json", *on_folder], env),
+        Timing("folder: overdue --json (cold)", [*sendplan, "overdue", "--json", *on_folder], cold),
+        Timing("folder: leads --json", [*sendplan, "leads", "--json", *on_folder], env),
+        Timing("folder: report", [*sendplan, "report", *on_folder], env),
+    ]
+
+
+def time_portfolio(
+    env: dict[str, str], repeat: int, lines: list[str], checks: list[list[str]], results: dict[str, dict[str, dict[str, float]]]
+) -> None:
+    """Time the folder against the 10k plan; add the table, the paired ratio and the target."""
+    folder = portfolio_folder()
+    large = OUT / "plan-10000.yaml"
+    if not large.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "10000", "--out", str(large)], check=True)
+    timings = portfolio_timings(folder, large, env)
+    print(f"timing a folder of {PORTFOLIO_PLANS} plans × {PORTFOLIO_ITEMS} items against one of 10,000, {repeat} rounds…", file=sys.stderr, flush=True)
+    run_rounds(timings, repeat, OUT)
+    single, many = timings[0], timings[1]
+    ratio = statistics.median(ours / theirs for theirs, ours in zip(single.seconds, many.seconds, strict=True))
+    results["portfolio"] = {
+        timing.label: {"median_s": timing.median, "peak_mb": timing.peak_kb / 1024, "runs": len(timing.seconds)}
+        for timing in timings
+    }
+    results["portfolio"]["paired ratio"] = {"folder_over_10k": ratio}
+    size = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+    lines += ["", f"## A folder of {PORTFOLIO_PLANS} plans × {PORTFOLIO_ITEMS} items ({size:.1f} MB), median of {repeat}", ""]
+    rows = [[t.label, ms(t.median), mb(t.peak_kb), ",".join(map(str, sorted(t.exit_codes)))] for t in timings]
+    lines.append(table(["command", "median", "peak memory", "exit"], rows))
+    lines.append(f"\nPaired ratio folder / 10k plan, warm overdue --json (median of per-round ratios): {ratio:.2f}")
+    checks.append(
+        [f"folder of {PORTFOLIO_PLANS}×{PORTFOLIO_ITEMS}: overdue --json ≤ {PORTFOLIO_LIMIT:g}× one 10k plan", f"{ratio:.2f}×",
+         "met" if ratio <= PORTFOLIO_LIMIT else "missed"]
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -338,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         "--table-limit", type=int, default=10000, help="skip table commands for plans larger than this"
     )
     parser.add_argument("--no-taskwarrior", action="store_true")
+    parser.add_argument("--no-portfolio", action="store_true", help="skip the folder of 150 plans")
     parser.add_argument("--no-limit", action="store_true", help="skip the million-item plan refused up front")
     args = parser.parse_args(argv)
     # A user's Python keeps compiled modules; without them every run would compile sendplan.
@@ -427,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
                     checks.append(["10k: one done ≤ 2× Taskwarrior's task N done", f"{done_ratio:.2f}×", "met" if done_ratio <= 2 else "missed"])
                 else:
                     checks.append(["100k: overdue --json against Taskwarrior", f"{ratio:.2f}×", "(reported)"])
+
+    if not args.no_portfolio:
+        time_portfolio(env, args.repeat_10k, lines, checks, results)
 
     large = [name for name, _, items in plans if items >= 100000]
     if large and any(items == 10000 for _, _, items in plans):

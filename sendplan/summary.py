@@ -56,7 +56,10 @@ def percent(done: int, total: int) -> int | None:
     return done * 100 // total
 
 
-def _line(group: str, key: str | None, title: str | None, rows: Sequence[ItemRow], as_of: date, end: date) -> StatusRow:
+def status_line(
+    group: str, key: str | None, title: str | None, rows: Sequence[ItemRow], as_of: date, end: date
+) -> StatusRow:
+    """One line of the dashboard, counting *rows* (a task's, a lead's, a plan's, or several plans')."""
     statuses = {status: sum(row.status == status for row in rows) for status in STATUSES}
     rags = {rag: sum(row.rag == rag for row in rows) for rag in RAGS}
     due_soon = sum(
@@ -85,14 +88,14 @@ def status_rows(plan: Any, item_rows: Sequence[ItemRow], as_of: date, end: date)
     flat = as_flat(plan)
     by_task = group_by(item_rows, lambda row: row.task)
     by_lead = group_by(item_rows, lambda row: row.lead)
-    lines = [_line("task", str(number), title, by_task.get(number, []), as_of, end) for number, title in flat.tasks]
+    lines = [status_line("task", str(number), title, by_task.get(number, []), as_of, end) for number, title in flat.tasks]
     for code in flat.known_leads():
         lead = flat.leads.get(code)
-        lines.append(_line("lead", code, lead[0] if lead else None, by_lead.get(code, []), as_of, end))
+        lines.append(status_line("lead", code, lead[0] if lead else None, by_lead.get(code, []), as_of, end))
     unowned = by_lead.get(None)
     if unowned:
-        lines.append(_line("lead", None, None, unowned, as_of, end))
-    lines.append(_line("plan", None, flat.title, list(item_rows), as_of, end))
+        lines.append(status_line("lead", None, None, unowned, as_of, end))
+    lines.append(status_line("plan", None, flat.title, list(item_rows), as_of, end))
     return lines
 
 

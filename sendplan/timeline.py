@@ -6,7 +6,7 @@ the text layout and the terminal colours are sendplan/outputs/timeline.py's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,6 +70,11 @@ class Lane:
     title: str
     cells: dict[Month, Cell]
     undated: int
+    numbered: bool = True  # labelled "3 Title"; a plan's row is labelled by its name alone
+
+    @property
+    def label(self) -> str:
+        return f"{self.task} {self.title}" if self.numbered else self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,33 +82,50 @@ class Grid:
     months: list[Month]
     tasks: list[Lane]
     as_of: date
+    heading: str = "Task"  # what a row is: a task, or a plan when several are open
 
 
-def grid(tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date) -> Grid:
-    """*tasks* are (number, title) in plan order; *rows* the items to place."""
+def _task_of(row: ItemRow) -> int:
+    return row.task
+
+
+def grid(
+    tasks: Sequence[tuple[int, str]],
+    rows: Sequence[ItemRow],
+    as_of: date,
+    *,
+    key: Callable[[ItemRow], int] = _task_of,
+    heading: str = "Task",
+    numbered: bool = True,
+) -> Grid:
+    """*tasks* are (number, title) in plan order; *rows* the items to place, each in the lane
+    whose number is *key(row)* (its task's, unless the lanes are something else, such as plans)."""
     months = month_span(rows, as_of)
+    # Each row put in its lane and month once: a portfolio has a lane per plan, thousands of rows.
+    placed: dict[int, dict[Month | None, list[ItemRow]]] = {}
+    for row in rows:
+        due = row.due_date
+        placed.setdefault(key(row), {}).setdefault(month_of(due) if due is not None else None, []).append(row)
     lines = []
     for number, title in tasks:
-        mine = [row for row in rows if row.task == number]
-        cells = {
-            month: Cell(tuple(row for row in mine if row.due_date is not None and month_of(row.due_date) == month))
-            for month in months
-        }
-        lines.append(Lane(number, title, cells, sum(row.due_date is None for row in mine)))
-    return Grid(months, lines, as_of)
+        mine = placed.get(number, {})
+        cells = {month: Cell(tuple(mine.get(month, ()))) for month in months}
+        lines.append(Lane(number, title, cells, len(mine.get(None, ())), numbered))
+    return Grid(months, lines, as_of, heading)
 
 
-def records(the_grid: Grid) -> list[dict[str, object]]:
-    """The non-empty cells as JSON records: task, month ("2021-11"), item ids, overdue count."""
+def records(the_grid: Grid, lane: str = "task") -> list[dict[str, object]]:
+    """The non-empty cells as JSON records: task, month ("2021-11"), item ids, overdue count.
+    With *lane* "plan", each names its lane's plan (its title) instead of a task number."""
     return [
         {
-            "task": lane.task,
+            lane: band.task if lane == "task" else band.title,
             "month": f"{month[0]:04d}-{month[1]:02d}",
             "items": [row.id for row in cell.items],
             "overdue": cell.overdue,
             "finished": cell.finished,
         }
-        for lane in the_grid.tasks
-        for month, cell in lane.cells.items()
+        for band in the_grid.tasks
+        for month, cell in band.cells.items()
         if cell.items
     ]

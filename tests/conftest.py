@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import REPO
+from helpers import REPO, make_portfolio
 
 from sendplan import cli
 from sendplan.cli import options
@@ -72,3 +72,9 @@ def write_plan(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def bundled_plan() -> Path:
     return REPO / "plan.yaml"
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    """tmp_path/plans: the bundled plan as recovery.yaml and the small DSG plan as dsg.yaml."""
+    return make_portfolio(tmp_path / "plans")

@@ -35,6 +35,9 @@ tasks:
             status: not_started
 """
 
+# MINIMAL_PLAN up to its items list: a test's own items go after it, at the same indentation.
+PLAN_HEAD = MINIMAL_PLAN.split('          - id: "1.1"', 1)[0]
+
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     """(removed, added) lines between two texts, as `git diff` would show them."""
@@ -45,6 +48,8 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
         elif line.startswith("+ "):
             added.append(line[2:])
     return removed, added
+
+
 def run_in_terminal(script: str, cwd: Path, env: dict[str, str], columns: int = 80, lines: int = 40) -> tuple[str, str]:
     """Run a bash *script* with its standard output on a pseudo-terminal *columns* wide, as a
     person at a terminal sees it; returns (what the terminal showed, standard error).
@@ -86,6 +91,18 @@ def run_in_terminal(script: str, cwd: Path, env: dict[str, str], columns: int = 
         error = process.stderr.read().decode("utf-8")
     process.wait(timeout=30)
     return shown.decode("utf-8").replace("\r\n", "\n"), error
+
+
+DSG_PLAN = REPO / "examples" / "portfolio" / "dsg.yaml"
+
+
+def make_portfolio(folder: Path) -> Path:
+    """A folder of two plans: a copy of the bundled plan as recovery.yaml and the small DSG plan
+    as dsg.yaml (which shares lead codes AG and CK, and item id 1.1, with it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "recovery.yaml").write_bytes((REPO / "plan.yaml").read_bytes())
+    (folder / "dsg.yaml").write_bytes(DSG_PLAN.read_bytes())
+    return folder
 
 
 def generate_module() -> Any:

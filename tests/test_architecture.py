@@ -11,7 +11,7 @@ import cache` names sendplan.plan.cache). Two kinds are left out, on purpose:
   (checked below), and the CLI's imports only modules below it.
 Two tables name modules that are imported by name when needed, and count as imports too: the
 CLI's COMMANDS (sendplan.cli → each command module) and each OutputFormat's and ReportFormat's
-writer (sendplan.outputs.registry → each writer module).
+writer and each PORTFOLIO_WRITERS entry (sendplan.outputs.registry → each writer module).
 """
 
 from __future__ import annotations
@@ -92,13 +92,12 @@ def imported(name: str) -> set[str]:
 def lazily_imported() -> dict[str, set[str]]:
     """The modules the two lookup tables import by name (see the module docstring)."""
     from sendplan.cli import COMMANDS
-    from sendplan.outputs.registry import OutputFormat, ReportFormat
+    from sendplan.outputs.registry import PORTFOLIO_WRITERS, OutputFormat, ReportFormat
 
+    writers = [fmt.writer for fmt in (*OutputFormat, *ReportFormat)] + list(PORTFOLIO_WRITERS.values())
     return {
         "sendplan.cli": {f"sendplan.cli.{where.partition(':')[0]}" for where in COMMANDS.values()},
-        "sendplan.outputs.registry": {
-            f"sendplan.outputs.{fmt.writer.partition(':')[0]}" for fmt in (*OutputFormat, *ReportFormat)
-        },
+        "sendplan.outputs.registry": {f"sendplan.outputs.{where.partition(':')[0]}" for where in writers},
     }
 
 
@@ -230,7 +229,10 @@ def layer(name: str) -> int:
         return 4
     if name.startswith(("sendplan.outputs", "sendplan.office")):
         return 3
-    if name in ("sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline"):
+    if name in (
+        "sendplan.query", "sendplan.summary", "sendplan.report", "sendplan.timeline", "sendplan.portfolio",
+        "sendplan.portfolio_report",
+    ):  # fmt: skip
         return 2
     if name.startswith("sendplan.plan"):
         return 1

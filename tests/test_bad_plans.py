@@ -169,11 +169,13 @@ def test_missing_plan_from_environment(run: Callable[..., Result]) -> None:
 
 
 def test_folder(run: Callable[..., Result], tmp_path: Path) -> None:
-    """A folder is named as a folder."""
+    """A folder with no plan in it is named as such (a folder of plans is a portfolio)."""
     (tmp_path / "plans").mkdir()
     result = run("validate", "plans")
     assert_clean_failure(result)
-    assert result.stderr == "plans: this is a folder, not a plan file. Name the plan's YAML file.\n"
+    assert result.stderr == (
+        "plans: this folder holds no plan files (names ending .yaml or .yml). Put the plans in it, or name a plan file.\n"
+    )
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read a chmod 000 file")

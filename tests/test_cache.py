@@ -281,6 +281,7 @@ def test_records_are_read_only(bundled_plan: Path) -> None:
 def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Editing a plan many times leaves only the most recent snapshots, the latest among them."""
     monkeypatch.setattr(cache, "KEEP_SNAPSHOTS", 3)
+    monkeypatch.setattr(cache, "KEEP_BYTES", 0)
     plan = load.parse_plan(MINIMAL_PLAN, "plan.yaml").plan
     for number in range(6):
         text = MINIMAL_PLAN + f"# edit {number}\n"
@@ -301,6 +302,17 @@ def test_key_is_the_same_whatever_the_pieces_the_text_is_hashed_in(monkeypatch: 
         monkeypatch.setattr(cache, "_PIECE", piece)
         assert cache.cache_key(text) == whole
         assert cache.cache_key(text + "x") != whole
+
+
+def test_snapshots_within_the_byte_budget_are_kept(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More plans than KEEP_SNAPSHOTS (a folder of plans) all stay cached while they fit in KEEP_BYTES."""
+    monkeypatch.setattr(cache, "KEEP_SNAPSHOTS", 2)
+    plan = load.parse_plan(MINIMAL_PLAN, "plan.yaml").plan
+    texts = [MINIMAL_PLAN + f"# plan {number}\n" for number in range(6)]
+    for text in texts:
+        cache.store(text, plan)
+    assert len(cache_files(cache_dir)) == 6
+    assert all(cache.load(text, "plan.yaml") is not None for text in texts)
 
 
 def test_key_covers_every_module_of_the_package() -> None:

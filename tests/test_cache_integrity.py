@@ -104,7 +104,9 @@ def test_a_fifo_at_the_snapshot_name_is_not_waited_on(bundled_plan: Path, tmp_pa
     env = {**os.environ, "PYTHONPATH": str(Path(sendplan.__file__).resolve().parent.parent), "SENDPLAN_CACHE_DIR": str(folder)}
     result = subprocess.run(
         [sys.executable, "-m", "sendplan", "overdue", "--json", "--plan", str(bundled_plan), "--as-of", AS_OF],
-        env=env, capture_output=True, timeout=60, check=False,
+        # Not run from the checkout, where `-m` would import its sendplan rather than the one
+        # installed (and tested), whose files make the cache key.
+        env=env, capture_output=True, timeout=60, check=False, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0
     assert b'"id": "4.2"' in result.stdout
@@ -146,6 +148,7 @@ def test_pruning_deletes_only_the_caches_own_files(cache_dir: Path, monkeypatch:
     """Old snapshots and a dead writer's temporary file go; a user's *.plan files, look-alike
     names holding something else, and fresh temporary files stay."""
     monkeypatch.setattr(cache, "KEEP_SNAPSHOTS", 2)
+    monkeypatch.setattr(cache, "KEEP_BYTES", 0)
     plan = load.parse_plan(MINIMAL_PLAN, "plan.yaml").plan
     mine = {
         "notes.plan": b"my own notes",

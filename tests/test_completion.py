@@ -147,3 +147,11 @@ def test_plan_file_arguments_complete_file_names(args: list[str], incomplete: st
     """Where a plan file is expected, the shell is asked to complete file names."""
     found = ShellComplete(cli.cli, {}, "sendplan", "_SENDPLAN_COMPLETE").get_completions(args, incomplete)
     assert [(item.type, item.value) for item in found] == [("file", incomplete)]
+
+
+def test_several_plans_offer_plan_and_id(plans: Path) -> None:
+    """With a folder of plans, ids are offered as PLAN:ID and lead codes from every plan."""
+    offered = values(["done", "--plan", str(plans)], "dsg:")
+    assert offered == ["dsg:1.1", "dsg:1.2", "dsg:D2.1", "dsg:D2.2", "dsg:D2.3"]
+    assert "recovery:4.11" in values(["show", "--plan", str(plans)], "recovery:4.1")
+    assert values(["by-lead", "--plan", str(plans)], "") == ["AG", "CK", "FP", "CW", "BB", "DA"]

@@ -286,10 +286,9 @@ def test_ctrl_c_in_a_command_is_one_line_and_exit_130(
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(options, "load", interrupt)
     from sendplan.cli import listings
 
-    monkeypatch.setattr(listings, "load", interrupt)
+    monkeypatch.setattr(listings, "open_plans", interrupt)
     result = run("overdue", "--plan", str(bundled_plan), "--as-of", AS_OF)
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "sendplan: interrupted.\n")
 

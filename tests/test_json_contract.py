@@ -55,3 +55,15 @@ def test_readme_documents_every_key() -> None:
     readme = (REPO / "docs" / "json.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| `([a-z_]+)` \|", readme.split("# JSON contract", 1)[1], re.MULTILINE)
     assert documented[: len(ITEM_KEYS)] == ITEM_KEYS
+
+
+def test_the_plan_key_of_several_plans_is_documented_last() -> None:
+    """With several plans open an item row is the contract's keys then `plan`, as docs/json.md says."""
+    from dataclasses import fields
+
+    from sendplan.portfolio import PlanItemRow
+
+    readme = (REPO / "docs" / "json.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([a-z_]+)` \|", readme.split("# JSON contract", 1)[1], re.MULTILINE)
+    assert documented[: len(ITEM_KEYS) + 1] == [*ITEM_KEYS, "plan"]
+    assert [field.name for field in fields(PlanItemRow)] == [*ITEM_KEYS, "plan"]

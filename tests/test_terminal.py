@@ -52,7 +52,7 @@ def test_overdue_on_a_terminal_is_a_line_an_item(run: Callable[..., Result], bun
     assert [line.split()[0] for line in body] == expected
     assert len(body) == len(expected) == 55
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
-    assert body[0].split()[:5] == ["4.2", "2020-10-31", "6", "y", "BB"]
+    assert body[0].split()[:4] == ["4.2", "2020-10-31", "6y", "BB"]
     assert body[0].endswith("…")
     header = result.stdout.splitlines()[2].split()
     assert header == ["ID", "Due", "Late", "Lead", "Status", "RAG", "Action"]
@@ -102,21 +102,46 @@ def test_a_narrow_terminal_leaves_out_the_status_first(run: Callable[..., Result
     assert all(len(line) <= 60 for line in item_lines(result.stdout))
 
 
+@pytest.mark.usefixtures("terminal")
+def test_the_action_gets_the_room_the_columns_leave(run: Callable[..., Result], bundled_plan: Path) -> None:
+    """Two spaces between columns, not three, and the late column written "12mo" like "32d": at 80
+    columns the action of 4.2 (the first overdue) shows 30 characters, its first five words whole."""
+    result = run("overdue", "--plan", str(bundled_plan), "--as-of", AS_OF, env=SCREEN)
+    first = item_lines(result.stdout)[0]
+    assert first.startswith(" 4.2  2020-10-31  12mo  BB    not started  red  ")
+    assert first.endswith("complete an exercise to ensure…")
+    assert len(first) == 79
+
+
+@pytest.mark.usefixtures("terminal")
+def test_the_status_makes_way_for_a_readable_action(run: Callable[..., Result], bundled_plan: Path, tmp_path: Path) -> None:
+    """With PLAN:ID ids the status column would leave the action 13 characters at 80 columns: it
+    is left out instead, so the action keeps at least 24."""
+    (tmp_path / "recovery.yaml").write_bytes(bundled_plan.read_bytes())
+    (tmp_path / "other-plan.yaml").write_bytes(bundled_plan.read_bytes())
+    result = run("overdue", "--plan", str(tmp_path), "--as-of", AS_OF, env=SCREEN)
+    assert result.stdout.splitlines()[2].split() == ["ID", "Due", "Late", "Lead", "RAG", "Action"]
+    body = item_lines(result.stdout)
+    assert body[0].split()[0] == "other-plan:4.2"
+    action = body[0].split("red  ", 1)[1]
+    assert len(action) >= 24 and action.endswith("…")
+
+
 @pytest.mark.parametrize(
     ("days", "shown"),
     [
         pytest.param(1, "1d", id="a day"),
         pytest.param(91, "91d", id="three months in days"),
-        pytest.param(92, "3 mo", id="months from three"),
-        pytest.param(366, "12 mo", id="a year in months"),
-        pytest.param(426, "14 mo", id="fourteen months"),
-        pytest.param(729, "23 mo", id="just under two years"),
-        pytest.param(730, "2 y", id="years from two"),
-        pytest.param(2222, "6 y", id="six years"),
+        pytest.param(92, "3mo", id="months from three"),
+        pytest.param(366, "12mo", id="a year in months"),
+        pytest.param(426, "14mo", id="fourteen months"),
+        pytest.param(729, "23mo", id="just under two years"),
+        pytest.param(730, "2y", id="years from two"),
+        pytest.param(2222, "6y", id="six years"),
     ],
 )
 def test_lateness_in_readable_units(days: int, shown: str) -> None:
-    """Days up to three months, then whole months, then whole years from two."""
+    """Days up to three months, then whole months, then whole years from two: one form, no space."""
     assert lateness(days) == shown
 
 

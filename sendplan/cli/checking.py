@@ -20,11 +20,13 @@ from sendplan.cli.options import (
     as_of_option,
     day_or_clock,
     format_options,
-    plan_name,
+    no_pager_option,
+    one_plan_option,
     plan_option,
     set_json,
     show,
 )
+from sendplan.cli.plans import plan_name
 from sendplan.outputs.registry import PROBLEM_FORMAT_ALIASES, OutputFormat, ProblemFormat
 
 
@@ -48,6 +50,22 @@ def _warnings(findings: Any) -> str:
     if not count:
         return f"no warnings ({ignored} ignored)" if ignored else "no warnings"
     return f"{count} warning{'s' if count != 1 else ''}" + (f" ({ignored} more ignored)" if ignored else "")
+
+
+def _across_plans(readable: list[tuple[str, Any]], ignore: tuple[str, ...]) -> list[Any]:
+    """The checks that span plans (a lead code named differently in two of them, SP118), less
+    those the command line, or the plan the finding is in, silences."""
+    from sendplan.plan.checks.registry import ignored_codes
+    from sendplan.plan.portfolio import Member, Portfolio, lead_name_problems, short_names
+
+    names = short_names([path for path, _ in readable])
+    portfolio = Portfolio([Member(name, loaded) for name, (_, loaded) in zip(names, readable, strict=True)], True)
+    silenced = {loaded.source: ignored_codes(loaded, ignore) for _, loaded in readable}
+    return [
+        problem
+        for problem in lead_name_problems(portfolio)
+        if problem.location is None or problem.code not in silenced.get(problem.location.file, frozenset())
+    ]
 
 
 def _explain(codes: tuple[str, ...]) -> None:
@@ -77,6 +95,7 @@ def _wrapped(text: str) -> str:
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=PLAN_PATH)
 @plan_option
 @as_of_option
+@no_pager_option
 @click.option("--json", "as_json", is_flag=True, expose_value=False, callback=set_json, help="Shorthand for --format json.")
 @click.option(
     "--format",
@@ -101,7 +120,7 @@ def _wrapped(text: str) -> str:
 )  # fmt: skip
 def validate_command(
     files: tuple[str, ...],
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     output_format: str | None,
     strict: bool,
@@ -112,7 +131,8 @@ def validate_command(
     """Check plan files: errors stop a plan being read; warnings are gaps in a readable plan.
 
     With no FILE, checks the plan chosen by --plan; several files may be named, as a
-    pre-commit hook does. Every finding is reported at once as FILE:LINE:COL with a
+    pre-commit hook does, and a FILE may be a folder of plans (then a lead code with
+    another name in another plan is a warning too, SP118). Every finding is reported at once as FILE:LINE:COL with a
     check code such as SP101; `sendplan validate --explain SP101` says what that check
     finds and how to fix it. Exits 1 on errors, and on warnings only with --strict;
     otherwise 0. Text goes to stderr (wrapped on a terminal, a line a finding otherwise);
@@ -129,19 +149,24 @@ def validate_command(
     if explain:
         _explain(explain)
         return
+    from sendplan.cli.plans import plan_paths
     from sendplan.errors import PlanError
     from sendplan.outputs.json import to_json
     from sendplan.outputs.problems import emit_problems, problem_format
     from sendplan.outputs.rows import Report, record
     from sendplan.outputs.text import visible
     from sendplan.plan.checks.registry import run_checks
+    from sendplan.plan.portfolio import is_folder, is_portfolio, meant_as_plan, not_a_plan, plan_files
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import choose_plan, display_name
+    from sendplan.plan.source import display_name
 
     ctx = click.get_current_context()
     fmt = ProblemFormat.JSON if ctx.meta.get("sendplan.json") else problem_format(output_format or "text")
-    paths = [choose_plan(file) for file in files] or [choose_plan(plan_path)]
-    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or len(paths) > 1):
+    named = list(files) or plan_paths(plan_path)
+    # Files named one by one (as a pre-commit hook names them) are checked each on its own; a
+    # folder, or several --plan values, is a portfolio, checked across its plans too.
+    several = any(is_folder(path) for path in named) or (not files and is_portfolio(named))
+    if summary and (fmt not in (ProblemFormat.TEXT, ProblemFormat.JSON) or several or len(named) > 1):
         raise click.BadParameter(
             "--summary counts the findings of one plan, as text or json; name one file and leave out --format "
             "or use json.",
@@ -149,15 +174,24 @@ def validate_command(
         )
     reported: list[Any] = []  # every problem, for the machine formats: one array or stream
     failed = unreadable = False
-    for path in paths:
+    readable: list[tuple[str, Any]] = []
+    for file in plan_files(named):
+        path = file.path
         try:
             loaded = load_plan(path)
         except PlanError as error:
+            if file.found and not meant_as_plan(path):  # a docker-compose.yml in a folder of plans
+                failed = failed or strict
+                reported.append(not_a_plan(path))
+                if fmt is ProblemFormat.TEXT:
+                    tell_problems([not_a_plan(path)])
+                continue
             failed = unreadable = True
             reported += error.problems
             if fmt is ProblemFormat.TEXT:
                 tell_problems(error.problems)
             continue
+        readable.append((path, loaded))
         # The clock is passed, not read: only a check that needs the day reads it.
         findings = run_checks(loaded, day_or_clock(as_of), ignore)
         failed = failed or bool(strict and findings.shown)
@@ -183,6 +217,13 @@ def validate_command(
                 + ("" if healthy else f", {_warnings(findings)}"),
                 err=False,
             )
+    if several and len(readable) > 1:
+        across = _across_plans(readable, ignore)
+        failed = failed or bool(strict and across)
+        reported += across
+        if fmt is ProblemFormat.TEXT:
+            tell_problems(across)
+            tell(f"across {count(len(readable), 'plan')}: {count(len(across), 'warning') if across else 'no warnings'}", err=False)
     # A summary replaces the list of findings, unless a plan could not be read at all.
     if fmt is not ProblemFormat.TEXT and not (summary and not unreadable):
         emit_problems(reported, fmt)
@@ -197,9 +238,11 @@ def validate_command(
 )  # fmt: skip
 
 
-@plan_option
+@one_plan_option
 @format_options
-def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None, output_format: str | None) -> None:
+def diff_command(
+    files: tuple[str, ...], rev: str | None, plan_path: tuple[str, ...], output_format: str | None
+) -> None:
     """What changed between two versions of a plan, item by item.
 
     Reports items added and removed, re-dated (with the slip in days), re-assigned,
@@ -212,10 +255,11 @@ def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None,
     Example:
       sendplan diff --rev HEAD~1 plan.yaml
     """
+    from sendplan.cli.plans import refuse_several
     from sendplan.outputs.rows import Report
     from sendplan.plan.diff import compare
     from sendplan.plan.read import load_plan
-    from sendplan.plan.source import STDIN, choose_plan
+    from sendplan.plan.source import STDIN
 
     if rev is None:
         if len(files) != 2:
@@ -231,7 +275,7 @@ def diff_command(files: tuple[str, ...], rev: str | None, plan_path: str | None,
 
         if len(files) > 1:
             raise click.UsageError("with --rev, give at most one plan file: the one to compare with its history.")
-        path = files[0] if files else choose_plan(plan_path)
+        path = files[0] if files else refuse_several(plan_path, "diff")
         if path == STDIN:
             raise click.UsageError("--rev reads the file's history from git, so name the file; '-' has none.")
         new = load_plan(path)

@@ -35,18 +35,6 @@ def _one_line_option(value: str | None, option: str) -> str | None:
     return text
 
 
-def _edit_target(plan_path: str | None) -> str:
-    from sendplan.plan.source import STDIN, choose_plan
-
-    path = choose_plan(plan_path)
-    if path == STDIN:
-        raise click.BadParameter(
-            "a plan read from standard input cannot be updated; name the plan file, e.g. --plan plan.yaml.",
-            param_hint="--plan",
-        )
-    return path
-
-
 def _report_update(result: Any, dry_run: bool) -> None:
     from sendplan.outputs.text import one_line
 
@@ -68,10 +56,11 @@ def _report_update(result: Any, dry_run: bool) -> None:
             click.echo(f"  {change.field}: {before} → {one_line(change.after)}")
 
 
-def _apply_update(plan_path: str | None, item_id: str, dry_run: bool, **values: Any) -> None:
+def _apply_update(plan_path: tuple[str, ...], item_ref: str, dry_run: bool, **values: Any) -> None:
+    from sendplan.cli.plans import edit_target
     from sendplan.plan.edit import ItemEdit, UnknownItem, update_item
 
-    path = _edit_target(plan_path)
+    path, item_id = edit_target(plan_path, item_ref)  # PLAN:ID names the plan among several
     try:
         result = update_item(path, ItemEdit(item_id, **values), dry_run=dry_run)
     except UnknownItem as error:  # a mistake in the command line, not in the plan
@@ -116,8 +105,9 @@ def note_options(function: F) -> F:
 
 @click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
 @note_options
-@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red"], case_sensitive=False),
-              help="Set the RAG rating by hand, overriding the derived one; needs --reason.")
+@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red", "rule"], case_sensitive=False),
+              help="Set the RAG rating by hand, overriding the derived one; needs --reason. "
+              "`--rag rule` removes a rating set by hand (completing an item does too).")
 
 
 @click.option("--revise", type=DeadlineTextParam(), metavar="DATE",
@@ -144,7 +134,7 @@ def update_command(
     impact: str | None,
     decision: str | None,
     dry_run: bool,
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
 ) -> None:
     """Record progress on one item, editing the plan file in place.
@@ -152,13 +142,15 @@ def update_command(
     Comments, blank lines, key order and quoting elsewhere in the file are kept, so
     `git diff` shows only the changed lines. The new file is checked before it replaces
     the old one. A note is dated --as-of; --status complete without --completed records
-    --as-of as the completion day.
+    --as-of as the completion day. With several plans open (--plan FOLDER), name the item
+    PLAN:ID when more than one plan has its id.
 
     \b
     Examples:
       sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
       sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
+      sendplan update 1.5 --rag rule
       sendplan update 5.1 --recovery "Briefings booked" --impact "Vote delayed"
     """
     from sendplan.plan.codes import Status, parse_status
@@ -170,6 +162,12 @@ def update_command(
             wanted = parse_status(status).value
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--status") from None
+    rag = rag.lower() if rag else None
+    by_rule = rag == "rule"
+    if by_rule:
+        rag = None
+        if reason is not None and not revise:
+            raise click.BadParameter("goes with --rag COLOUR or --revise, not --rag rule.", param_hint="--reason")
     if rag and revise:
         raise click.UsageError("--rag and --revise each need their own --reason: run update once for each.")
     if reason is not None and not (rag or revise):
@@ -187,7 +185,9 @@ def update_command(
         "impact": _one_line_option(impact, "--impact"),
         "decision": _one_line_option(decision, "--decision"),
     }
-    if not any(value is not None for value in (wanted, completed, the_note, rag, revise, *exception_note.values())):
+    if not by_rule and not any(
+        value is not None for value in (wanted, completed, the_note, rag, revise, *exception_note.values())
+    ):
         raise click.UsageError(
             "nothing to change: give --status, --completed, --note, --rag, --revise, --recovery, --impact or --decision."
         )
@@ -198,8 +198,9 @@ def update_command(
         dry_run,
         status=wanted,
         completed=completed,
-        rag=rag.lower() if rag else None,
+        rag=rag,
         rag_reason=why if rag else None,
+        clear_rag=by_rule,
         revised_deadline=revise,
         revision_reason=why if revise else None,
         note=the_note,
@@ -215,7 +216,7 @@ def update_command(
 @edited_plan_option
 @as_of_option
 def done_command(
-    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: str | None, as_of: date | None
+    item_id: str, note: str | None, by: str | None, dry_run: bool, plan_path: tuple[str, ...], as_of: date | None
 ) -> None:
     """Mark an item complete, completed on --as-of (a shortcut for update).
 

@@ -59,6 +59,8 @@ def day_or_clock(as_of: date | None) -> date | Callable[[], date]:
 
 # Days named relative to today, which every date option accepts ("--as-of yesterday").
 DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+# The advice for a day that cannot be read (a plan's deadline advice names yearly deadlines).
+DAY_EXAMPLES = 'Write a day such as 31/03/2022 (day first), "31 Mar 2022" or 2022-03-31, or a month such as "Mar 2022".'
 
 
 class DayParam(DateType):
@@ -71,7 +73,7 @@ class DayParam(DateType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         from sendplan.outputs.text import visible
-        from sendplan.plan.dates import DeadlineError, first_day, parse_day, parse_deadline
+        from sendplan.plan.dates import EXAMPLES, DeadlineError, first_day, parse_day, parse_deadline
 
         if isinstance(value, date):
             return value
@@ -85,7 +87,11 @@ class DayParam(DateType):
                 return first_day(parse_deadline(value))
             return parse_day(value)
         except DeadlineError as error:
-            self.fail(visible(str(error)), param, ctx)
+            # The plan's advice names yearly deadlines, which mean nothing for one day.
+            message = str(error)
+            if message.endswith(EXAMPLES):
+                message = message.removesuffix(EXAMPLES) + DAY_EXAMPLES
+            self.fail(visible(message), param, ctx)
 
 
 class PeriodParam(PeriodType):
@@ -128,25 +134,6 @@ COMPLETE_VAR = "_SENDPLAN_COMPLETE"
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
 
-def completion_plan(ctx: click.Context) -> Any:
-    """The Plan chosen by --plan / $SENDPLAN_PLAN / ./plan.yaml / bundled, or None if unusable."""
-    try:
-        from sendplan.plan.read import load_plan
-        from sendplan.plan.source import STDIN, choose_plan
-
-        chosen = None
-        node: click.Context | None = ctx
-        while node is not None and chosen is None:
-            chosen = node.params.get("plan_path")
-            node = node.parent
-        path = choose_plan(chosen)
-        if path == STDIN:  # completing must never wait on standard input
-            return None
-        return load_plan(path).plan
-    except Exception:  # noqa: BLE001 - any broken or missing plan: offer nothing, never a traceback
-        return None
-
-
 def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
     from click.shell_completion import CompletionItem
 
@@ -162,35 +149,28 @@ def _offer(values: list[tuple[str, str | None]]) -> list[Any]:
 
 
 def complete_lead_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Lead codes from the plan (its key, then codes only items use), for CODE and --lead."""
-    plan = completion_plan(ctx)
-    if plan is None:
-        return []
-    from sendplan.plan.codes import normalise_lead_code
-    from sendplan.query import known_leads
+    """Lead codes from the plans (each key, then codes only items use), for CODE and --lead."""
+    from sendplan.cli.plans import completion_plans, offered_lead_codes
 
-    prefix = normalise_lead_code(incomplete)
-    leads = plan.leads
-    return _offer(
-        [(code, leads[code].name if code in leads else None) for code in known_leads(plan) if code.startswith(prefix)]
-    )
+    plans = completion_plans(ctx)
+    return _offer(offered_lead_codes(plans, incomplete)) if plans is not None else []
 
 
 def complete_item_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Item ids from the plan, each with its action as the description (zsh and fish show it)."""
-    plan = completion_plan(ctx)
-    if plan is None:
-        return []
-    wanted = incomplete.lower()
-    return _offer([(item.id, item.action) for _, _, item in plan.iter_items() if item.id.lower().startswith(wanted)])
+    """Item ids from the plans (PLAN:ID when several are open), each with its action as the
+    description (zsh and fish show it)."""
+    from sendplan.cli.plans import completion_plans, offered_item_ids
+
+    plans = completion_plans(ctx)
+    return _offer(offered_item_ids(plans, incomplete)) if plans is not None else []
 
 
 def complete_task_numbers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Task numbers from the plan, with each task's title."""
-    plan = completion_plan(ctx)
-    if plan is None:
-        return []
-    return _offer([(str(task.number), task.title) for task in plan.tasks if str(task.number).startswith(incomplete)])
+    """Task numbers from the plans, with each task's title (the first plan's, where several have one)."""
+    from sendplan.cli.plans import completion_plans, offered_task_numbers
+
+    plans = completion_plans(ctx)
+    return _offer(offered_task_numbers(plans, incomplete)) if plans is not None else []
 
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -210,7 +190,7 @@ NO_PAGER = "sendplan.no_pager"
 
 def _keep_for_commands(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value is not None and value is not False:
+        if value is not None and value is not False and value != ():  # () = a repeatable option not given
             ctx.meta[key] = value
         return value
 
@@ -242,17 +222,21 @@ def group_options(function: F) -> F:
         help="The day to answer as of, for any command (also accepted after it).",
     )(function)  # fmt: skip
     return click.option(
-        "--plan", metavar="FILE", type=PLAN_PATH, expose_value=False, callback=_keep_for_commands(GROUP_PLAN),
-        help="The plan file, for any command (also accepted after it).",
+        "--plan", metavar="PATH", type=PLAN_PATH, multiple=True, expose_value=False,
+        callback=_keep_for_commands(GROUP_PLAN),
+        help="The plan file or folder of plans (repeatable), for any command (also accepted after it).",
     )(function)  # fmt: skip
 
 
 def _plan_option(help_text: str) -> Callable[[F], F]:
+    # Several --plan values, or a folder, open several plans at once; $SENDPLAN_PLAN may hold
+    # several paths separated by os.pathsep (click splits a Path's variable there).
     return click.option(
         "--plan",
         "plan_path",
-        metavar="FILE",
+        metavar="PATH",
         type=PLAN_PATH,
+        multiple=True,
         envvar="SENDPLAN_PLAN",
         show_envvar=True,
         callback=_or_before_command(GROUP_PLAN),
@@ -261,13 +245,24 @@ def _plan_option(help_text: str) -> Callable[[F], F]:
 
 
 plan_option = _plan_option(
+    "The plan file, or a folder of plans (repeatable: several plans at once); '-' reads standard "
+    "input. Default: ./plan.yaml, else the nearest one in the folders above within the git "
+    "repository, else the bundled plan."
+)
+# diff, glossary and request work on one plan (given several, they say so).
+one_plan_option = _plan_option(
     "The plan file; '-' reads standard input. Default: ./plan.yaml, else the nearest one in the "
     "folders above within the git repository, else the bundled plan."
 )
-# An edit needs a file to write back to, so standard input is not offered.
-edited_plan_option = _plan_option(
+# collect records returns in one plan file.
+one_edited_plan_option = _plan_option(
     "The plan file to edit. Default: ./plan.yaml, else the nearest one in the folders above "
     "within the git repository."
+)
+# An edit needs a file to write back to, so standard input is not offered.
+edited_plan_option = _plan_option(
+    "The plan file to edit, or a folder of plans (then name the item PLAN:ID if several have its "
+    "id). Default: ./plan.yaml, else the nearest one in the folders above within the git repository."
 )
 
 
@@ -384,19 +379,15 @@ def resolve_format(output_format: str | None) -> OutputFormat:
     return OutputFormat.TABLE if to_terminal() else OutputFormat.TSV
 
 
-def chosen_plan(plan_path: str | None) -> str:
-    """The plan file a command reads: --plan (before or after the command), $SENDPLAN_PLAN,
-    ./plan.yaml, the nearest one up the git repository, else the bundled example."""
-    from sendplan.plan.source import choose_plan
-
-    return choose_plan(plan_path)
-
-
-def load(plan_path: str | None) -> LoadedPlan:
+def load(plan_path: tuple[str, ...]) -> LoadedPlan:
+    """The one plan a command reads: --plan (before or after the command), $SENDPLAN_PLAN,
+    ./plan.yaml, the nearest one up the git repository, else the bundled example; a usage
+    error if --plan names several (see cli/plans.py)."""
     from sendplan.cli.messages import announce_example
+    from sendplan.cli.plans import command_name, refuse_several
     from sendplan.plan.read import load_plan
 
-    loaded = load_plan(reads(chosen_plan(plan_path)))  # noted, so -o may not name it
+    loaded = load_plan(reads(refuse_several(plan_path, command_name())))  # noted, so -o may not name it
     announce_example(loaded)
     return loaded
 
@@ -405,16 +396,6 @@ def item_rows(loaded: LoadedPlan, as_of: date) -> list[ItemRow]:
     from sendplan.query import rows
 
     return rows(loaded.flat, as_of)
-
-
-EXAMPLE_MARK = " (bundled example)"
-
-
-def plan_name(loaded: LoadedPlan) -> str:
-    """The plan's title, for a heading; marked when it is the bundled example."""
-    from sendplan.plan.source import is_bundled
-
-    return str(loaded.flat.title) + (EXAMPLE_MARK if is_bundled(loaded.source) else "")
 
 
 def show(report: Report, output_format: str | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,21 +18,24 @@ from sendplan.cli.options import (
     PeriodParam,
     as_of_option,
     day_or_today,
-    item_rows,
-    load,
-    plan_name,
+    no_pager_option,
     plan_option,
     screen,
     to_terminal,
     write_bytes,
     write_output,
 )
+from sendplan.cli.plans import open_plans, plan_rows, plans_name, rows_of
 from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportFormat
+
+if TYPE_CHECKING:
+    from sendplan.plan.portfolio import Portfolio
 
 
 @click.command("report", short_help="The monthly highlight report for a board or Schools Forum.")
 @plan_option
 @as_of_option
+@no_pager_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
 @click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
 @click.option(
@@ -42,7 +46,7 @@ from sendplan.outputs.registry import REPORT_EXTENSIONS, REPORT_FORMATS, ReportF
 @click.option("--author", metavar="NAME", help="Who the report is from, for its header.")
 @click.option("--audience", metavar="TEXT", help='Who it is for, e.g. "Improvement board".')
 def report_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     since: date | None,
     ahead: tuple[int, str],
@@ -54,9 +58,11 @@ def report_command(
     """The monthly highlight report for a board or Schools Forum: Markdown, HTML or Word.
 
     Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
-    (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
-    legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
-    and the Word document print on A4 with page numbers.
+    (every red or overdue item), revised deadlines, progress since --since, look-ahead by
+    lead, dependencies, legend, glossary and a plan health appendix. As of a day past, an
+    item completed after that day counts as in progress. The HTML is one file with no
+    scripts; it and the Word document print on A4 with page numbers. On several plans
+    (--plan FOLDER): a summary with a row per plan, then each plan's exceptions.
 
     \b
     Example:
@@ -79,9 +85,13 @@ def report_command(
     if fmt.binary and not to_file and to_terminal():
         raise click.UsageError(f"{fmt.value} is a file, not text for the screen: add -o FILE.{fmt.value}.")
     day = day_or_today(as_of)
-    loaded = load(plan_path).with_records()  # first: the rows are then made from them, sharing their text
+    plans = open_plans(plan_path)
+    if plans.several:
+        _portfolio_report(plans, day, fmt, output, since=since, ahead=ahead, author=author, audience=audience)
+        return
+    loaded = plans.only.with_records()  # first: the rows are then made from them, sharing their text
     board = board_report(
-        loaded, item_rows(loaded, day), day, since=since, ahead=ahead, author=author, audience=audience
+        loaded, plan_rows(plans, day), day, since=since, ahead=ahead, author=author, audience=audience
     )
     content = writer_of(fmt)(board)
     detail = ""
@@ -98,6 +108,7 @@ def report_command(
 @click.command("timeline", short_help="Deadlines month by month: a row per task, a column a month.")
 @plan_option
 @as_of_option
+@no_pager_option
 @lead_filter_option
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
 @click.option(
@@ -106,7 +117,7 @@ def report_command(
 )
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. timeline.txt) instead of the screen.")
 def timeline_command(
-    plan_path: str | None,
+    plan_path: tuple[str, ...],
     as_of: date | None,
     leads: tuple[str, ...],
     width: int | None,
@@ -116,7 +127,7 @@ def timeline_command(
     """Deadlines month by month: a row per task, a column per month, overdue marked.
 
     Each cell counts the items due that month; "!" means some are overdue and "✓" that all
-    are finished. Long plans wrap into bands of months.
+    are finished. Long plans wrap into bands of months. On several plans, a row per plan.
 
     \b
     Example:
@@ -128,23 +139,31 @@ def timeline_command(
     from sendplan.timeline import grid, records
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    wanted = lead_codes(loaded, leads)
-    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
+    plans = open_plans(plan_path)
+    wanted = lead_codes(plans, leads)
+    per_member = rows_of(plans, day)
+    chosen = select([row for _, found in per_member for row in found], ItemFilter(leads=wanted))
     to_file = output is not None and output != "-"
     terminal = not to_file and to_terminal()
     columns = width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
-    # With --lead, only the tasks where that lead has items.
-    used = {row.task for row in chosen}
-    lanes = [(number, title) for number, title in loaded.flat.tasks if not wanted or number in used]
-    the_grid = grid(lanes, chosen, day)
+    if plans.several:  # a row per plan
+        from sendplan.portfolio import plan_grid, plan_records
+
+        the_grid = plan_grid(per_member, chosen, day)
+        cells = plan_records
+    else:
+        # With --lead, only the tasks where that lead has items.
+        used = {row.task for row in chosen}
+        lanes = [(number, title) for number, title in plans.only.flat.tasks if not wanted or number in used]
+        the_grid = grid(lanes, chosen, day)
+        cells = records
     who = f" · {', '.join(sorted(wanted))}" if wanted else ""
-    title = f"Deadlines by month as of {day.isoformat()} · {plan_name(loaded)}{who}"
+    title = f"Deadlines by month as of {day.isoformat()} · {plans_name(plans)}{who}"
     months = f"{len(the_grid.months)} month{'' if len(the_grid.months) == 1 else 's'}"
     if timeline_format == "json":
         from sendplan.outputs.json import to_json
 
-        write_output(output, to_json(records(the_grid)) + "\n", months)
+        write_output(output, to_json(cells(the_grid)) + "\n", months)
         return
     from sendplan.outputs.timeline import write_timeline
 
@@ -164,7 +183,7 @@ def timeline_command(
 @as_of_option
 @lead_filter_option
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. deadlines.ics) instead of the screen.")
-def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
+def ics_command(plan_path: tuple[str, ...], as_of: date | None, leads: tuple[str, ...], output: str | None) -> None:
     """Every dated item as an all-day calendar event (iCalendar), for Outlook or Google.
 
     Events keep the same UID from one export to the next, so importing again updates them;
@@ -174,18 +193,56 @@ def ics_command(plan_path: str | None, as_of: date | None, leads: tuple[str, ...
     Example:
       sendplan ics --lead AG -o ag-deadlines.ics
     """
-    from sendplan.outputs.ics import calendar
+    from sendplan.cli.plans import plan_title
+    from sendplan.outputs.ics import plans_calendar
     from sendplan.query import ItemFilter, select
 
     day = day_or_today(as_of)
-    loaded = load(plan_path)
-    wanted = lead_codes(loaded, leads)
-    chosen = select(item_rows(loaded, day), ItemFilter(leads=wanted))
-    # The calendar's name is the title alone (data, not a heading: no bundled-example mark).
-    name = str(loaded.flat.title) + (f" · {', '.join(sorted(wanted))}" if wanted else "")
-    data = calendar(loaded.plan, chosen, day, name)
+    plans = open_plans(plan_path)
+    wanted = lead_codes(plans, leads)
+    flt = ItemFilter(leads=wanted)
+    # Each event says its plan (PLAN:ID, a category) when several plans are open.
+    parts = [
+        (member.name if plans.several else None, member.loaded.plan, select(found, flt))
+        for member, found in rows_of(plans, day)
+    ]
+    name = (plans_name(plans) if plans.several else plan_title(plans.only)) + (
+        f" · {', '.join(sorted(wanted))}" if wanted else ""
+    )
+    data = plans_calendar(parts, day, name)
     if output is None or output == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream: the CRLF line ends stay
     else:
         events = data.count(b"BEGIN:VEVENT")
         write_output(output, data.decode("utf-8"), f"{events} event{'' if events == 1 else 's'}")
+
+
+def _portfolio_report(
+    plans: Portfolio,
+    day: date,
+    fmt: ReportFormat,
+    output: str | None,
+    *,
+    since: date | None,
+    ahead: tuple[int, str],
+    author: str | None,
+    audience: str | None,
+) -> None:
+    """The report on several plans: the summary by plan, then each plan's exceptions."""
+    from sendplan.outputs.portfolio import written
+    from sendplan.outputs.registry import portfolio_writer_of
+    from sendplan.portfolio_report import portfolio_report
+
+    if since is not None:
+        raise click.BadParameter(
+            "the report on several plans has no progress section, so it takes no --since. "
+            "Leave it out, or name one plan.",
+            param_hint="'--since'",
+        )
+    report = portfolio_report(rows_of(plans, day), day, ahead=ahead, author=author, audience=audience)
+    content = portfolio_writer_of(fmt)(report)
+    detail = written(report, len(content.encode() if isinstance(content, str) else content)) if output else ""
+    if isinstance(content, bytes):
+        write_bytes(output, content, detail)
+    else:
+        write_output(output, content, detail)

@@ -76,13 +76,13 @@ def _code_counts(counts: dict[str, int]) -> str:
 
 
 def lateness(days: int) -> str:
-    """How late, in a unit people read at a glance: "32d" up to three months, then "14 mo",
-    and "6 y" from two years (whole units, rounded down, as an age is)."""
+    """How late, in a unit people read at a glance: "32d" up to three months, then "14mo",
+    and "6y" from two years (whole units, rounded down, as an age is), written alike: no space."""
     if days < 92:
         return f"{days}d"
     if days < 730:
-        return f"{days * 12 // 365} mo"
-    return f"{days // 365} y"
+        return f"{days * 12 // 365}mo"
+    return f"{days // 365}y"
 
 
 def _late_text(row: Any) -> str:
@@ -129,8 +129,10 @@ def progress_bar(percent: int | None, width: int = BAR_WIDTH) -> str:
 
 def _status_name(row: Any) -> str:
     """The task or lead on the first line, then a line per status it has items in."""
-    if row.group == "plan":
+    if row.group == "plan" and row.key is None:
         name = "All items"
+    elif row.group == "portfolio":  # several plans: a line per plan, then this one for them all
+        name = "All plans"
     elif row.group == "lead" and row.key is None:
         name = "(no lead)"
     else:
@@ -153,9 +155,21 @@ def _count(header: str, name: str) -> Column:
     return Column(header, lambda row: str(getattr(row, name)), no_wrap=True, justify="right")
 
 
+def _item_id(row: Any) -> str:
+    """The item's id, as PLAN:ID when the row carries its plan (several plans are open)."""
+    plan = getattr(row, "plan", None)
+    return f"{plan}:{row.id}" if plan else str(row.id)
+
+
+def _id_note(rows: Sequence[Any]) -> str | None:
+    if not any(getattr(row, "plan", None) for row in rows):
+        return None
+    return "ID = PLAN:ID, the plan's short name and the item's id in it (sendplan show and done take it)."
+
+
 TABLE_COLUMNS: dict[str, list[Column]] = {
     "items": [
-        Column("ID", lambda row: row.id, no_wrap=True, key="id"),
+        Column("ID", _item_id, no_wrap=True, key="id", note=_id_note),
         Column("Due", _due_text, no_wrap=True, key="deadline", note=_due_note),
         Column("Late", _late_text, no_wrap=True, justify="right", key="days_overdue", unless_blank=True, note=_late_note),
         Column("Lead", lambda row: _text(row.lead), no_wrap=True, key="lead"),
@@ -217,7 +231,7 @@ TABLE_COLUMNS["returns"] = [
 ]
 # Kinds whose columns sit closer together (two spaces apart, not three): the dashboard's nine
 # columns of counts fit 80 columns that way.
-DENSE_KINDS = frozenset({"status"})
+DENSE_KINDS = frozenset({"status", "portfolio_status"})
 TABLE_COLUMNS["glossary"] = [
     Column("Abbreviation", lambda row: row.abbreviation, no_wrap=True),
     Column("Meaning", lambda row: row.meaning, ratio=1),
@@ -250,6 +264,33 @@ TABLE_COLUMNS["changes"] = [
     Column("Now", _now_text, ratio=1),
     Column("Slip", _slip_text, no_wrap=True, justify="right"),
 ]
+
+
+# Several plans at once (sendplan/portfolio.py's rows): leads matched by code across the plans,
+# and tasks and the update round plan by plan.
+def _lead_names(row: Any) -> str:
+    from sendplan.portfolio import names_text
+
+    return names_text(row.names) or ("items with no lead" if row.lead is None else "not in any key")
+
+
+# The plans a lead works in are in the JSON (`plans`); at 80 columns the table has room for
+# their names only where the plans disagree on them.
+TABLE_COLUMNS["portfolio_leads"] = [
+    Column("Lead", lambda row: row.lead or "(none)", no_wrap=True),
+    Column("Name", _lead_names, ratio=1),
+    Column("Items", lambda row: str(row.items), justify="right"),
+    Column("Done", lambda row: str(row.finished), justify="right"),
+    Column("Overdue", lambda row: str(row.overdue), justify="right"),
+    Column("Next due", lambda row: _text(row.next_deadline), no_wrap=True),
+    Column("Next", lambda row: _text(row.next_item), no_wrap=True),
+]
+TABLE_COLUMNS["portfolio_status"] = [
+    Column("Plan / lead", _status_name, max_width=STATUS_NAME_WIDTH),
+    *TABLE_COLUMNS["status"][1:],
+]
+TABLE_COLUMNS["plan_tasks"] = [Column("Plan", lambda row: row.plan, no_wrap=True), *TABLE_COLUMNS["tasks"]]
+TABLE_COLUMNS["plan_returns"] = [Column("Plan", lambda row: row.plan, no_wrap=True), *TABLE_COLUMNS["returns"]]
 
 
 def _field_column(name: str) -> Column:

@@ -44,6 +44,8 @@ def spreadsheet_text(value: Any) -> str:
         # One entry per line inside the cell: Excel shows them as a wrapped list, and the
         # semicolons the plan's own text ends with stay unambiguous.
         return "\n".join(clean(str(part)).strip() for part in value)
+    if isinstance(value, dict):  # each plan's name for a lead: a line each, "dsg: C. Kiernan"
+        return "\n".join(f"{clean(str(key))}: {clean(str(part))}" for key, part in value.items())
     if is_dataclass(value) and not isinstance(value, type):
         return " ".join(clean(str(part)) for part in record(value).values() if part)
     return clean(str(value))

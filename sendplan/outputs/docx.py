@@ -11,7 +11,7 @@ reads the clock, and the same report gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from docx.shared import Mm, Pt
@@ -21,11 +21,16 @@ from sendplan.outputs.board import (
     HEALTH_HEADERS,
     HEALTH_INTRO,
     HEALTH_TITLE,
+    NO_EXCEPTIONS,
     PROGRESS_HEADERS,
+    REVISIONS_HEADERS,
+    REVISIONS_TITLE,
+    as_of_note,
     due_text,
     empty_section,
     exception_note,
     exception_update,
+    exceptions_intro,
     header_fields,
     headline_pairs,
     health_lines,
@@ -36,6 +41,8 @@ from sendplan.outputs.board import (
     made_by,
     note_parts,
     progress_cells,
+    revision_cells,
+    revisions_intro,
     show_why,
     without_note,
 )
@@ -52,7 +59,11 @@ from sendplan.outputs.wordml import (
     new_document,
     paragraph,
 )
-from sendplan.report import BoardReport, long_date
+from sendplan.report import BoardReport, ExceptionLine, long_date
+
+# About what one character of a 9 pt id takes, and the cell's padding either side.
+ID_MM_PER_CHAR = 1.8
+ID_PADDING_MM = 3.2
 
 
 def rag_cell(rating: str | None, text: str | None = None) -> Cell:
@@ -65,16 +76,21 @@ def rag_cell(rating: str | None, text: str | None = None) -> Cell:
 def to_docx(report: BoardReport) -> bytes:
     """The whole report as a .docx."""
     title = f"Highlight report: {report.title}"
-    document = new_document(title, f"As of {long_date(report.as_of)}", made_by(report), f"sendplan {__version__}")
-    _properties(document, report, title)
-    paragraph(document, title, "Title")
-    add_table(
+    document = new_paper(
+        title,
+        report.as_of,
+        made_by(report),
+        header_fields(report),
+        "The plan, organisation, as-of day, period covered and look-ahead of this report.",
+    )
+    set_properties(
         document,
-        None,
-        [[Cell(name, bold=True), value] for name, value in header_fields(report)],
-        [38, TEXT_WIDTH_MM - 38],
-        caption="Report details",
-        description="The plan, organisation, as-of day, period covered and look-ahead of this report.",
+        title,
+        ", ".join(part for part in (report.organisation, report.service) if part),
+        report.author,
+        f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}.",
+        "highlight report",
+        report.as_of,
     )
     _headline(document, report)
     paragraph(document, "RAG by task", "Heading 1")
@@ -90,6 +106,7 @@ def to_docx(report: BoardReport) -> bytes:
     paragraph(document, "Deadlines by task", "Heading 1")
     deadline_grid(document, lanes(report), report.rows, report.as_of)
     _exceptions(document, report)
+    _revisions(document, report)
     _progress(document, report)
     _ahead(document, report)
     _waiting(document, report)
@@ -108,21 +125,39 @@ def _heading(document: Any, title: str, report: BoardReport, section: str) -> bo
     return empty is None
 
 
-def _properties(document: Any, report: BoardReport, title: str) -> None:
+def new_paper(title: str, as_of: date, footer: str, details: Sequence[tuple[str, str]], description: str) -> Any:
+    """A new paper: the A4 page with *title* and the as-of day at its head and *footer* at its
+    foot, then the title and a table of the paper's *details* ((label, value) pairs)."""
+    document = new_document(title, f"As of {long_date(as_of)}", footer, f"sendplan {__version__}")
+    paragraph(document, title, "Title")
+    add_table(
+        document,
+        None,
+        [[Cell(name, bold=True), value] for name, value in details],
+        [38, TEXT_WIDTH_MM - 38],
+        caption="Report details",
+        description=description,
+    )
+    return document
+
+
+def set_properties(
+    document: Any, title: str, subject: str, author: str | None, comments: str, keywords: str, as_of: date
+) -> None:
     """File → Properties: what Word and a records system show about the paper."""
     properties = document.core_properties
     properties.title = title
-    properties.subject = ", ".join(part for part in (report.organisation, report.service) if part)
-    properties.author = report.author or ""
-    properties.last_modified_by = report.author or ""
-    properties.comments = f"Made by sendplan {__version__} from {report.source} as of {report.as_of.isoformat()}."
-    properties.keywords = "highlight report"
+    properties.subject = subject
+    properties.author = author or ""
+    properties.last_modified_by = author or ""
+    properties.comments = comments
+    properties.keywords = keywords
     properties.language = "en-GB"
     properties.revision = 1
-    properties.created = properties.modified = datetime.combine(report.as_of, time())
+    properties.created = properties.modified = datetime.combine(as_of, time())
 
 
-def _one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
+def one_row(document: Any, caption: str, headers: Sequence[str | Cell], values: Sequence[str | Cell], words: str) -> None:
     """A row of figures under their names, across the page; *words* says them for the alt text."""
     add_table(
         document,
@@ -140,18 +175,20 @@ def _headline(document: Any, report: BoardReport) -> None:
     paragraph(document, "Headline figures", "Heading 1")
     pairs = headline_pairs(report)
     alert = {"Overdue"} if f.overdue else set()
-    _one_row(
+    one_row(
         document,
         "Headline figures",
         [name for name, _ in pairs],
         [Cell(value, bold=True, size=16, colour="C62828" if name in alert else None) for name, value in pairs],
         "; ".join(f"{name}: {value}" for name, value in pairs),
     )
+    if (note := as_of_note(report)) is not None:
+        paragraph(document, note)
     for caption, counts, header in (
         ("Items by status", f.by_status, label),
         ("Items by RAG", f.by_rag, lambda name: rag_cell(None if name == "none" else name)),
     ):
-        _one_row(
+        one_row(
             document,
             caption,
             [header(name) for name in counts],
@@ -161,13 +198,26 @@ def _headline(document: Any, report: BoardReport) -> None:
 
 
 def _exceptions(document: Any, report: BoardReport) -> None:
-    if not _heading(document, "Exceptions", report, "exceptions"):
+    if _heading(document, "Exceptions", report, "exceptions"):
+        exceptions_section(document, report.exceptions)
+
+
+def exceptions_section(
+    document: Any, exceptions: Sequence[ExceptionLine], caption: str = "Exceptions", notes_style: str = "Heading 2"
+) -> None:
+    """The exceptions table, then their recovery, impact and decision notes under a heading in
+    *notes_style* (a report's section, or one plan's in a report on several)."""
+    if not exceptions:
+        paragraph(document, NO_EXCEPTIONS)
         return
-    count = len(report.exceptions)
-    paragraph(document, f"{count} item{'s' if count != 1 else ''} red or overdue, most overdue first.", keep_with_next=True)
-    why = show_why(report)
+    paragraph(document, exceptions_intro(exceptions), keep_with_next=True)
+    why = show_why(exceptions)
     headers = ["ID", "RAG", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"]
-    widths = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    widths: list[float] = [9, 14, 21, 21, 11, *([25, 41, 28] if why else [54, 40])]
+    # Ids longer than "4.11" (an imported tracker's "D2.1a") get their width from the action.
+    wider = max(0.0, ID_MM_PER_CHAR * max(len(line.row.id) for line in exceptions) + ID_PADDING_MM - widths[0])
+    widths[0] += wider
+    widths[-2] -= wider
     rows: list[list[str | Cell]] = [
         [
             line.row.id,
@@ -179,20 +229,20 @@ def _exceptions(document: Any, report: BoardReport) -> None:
             line.row.headline,
             exception_update(line),
         ]
-        for line in report.exceptions
+        for line in exceptions
     ]
     add_table(
         document,
         headers,
         rows,
         widths,
-        caption="Exceptions",
+        caption=caption,
         description="Every red or overdue item with its lead, deadline, days late, action and latest update.",
         align=["left", "center", "left", "left", "right"],
     )
-    noted = [line for line in report.exceptions if line.has_note]
+    noted = [line for line in exceptions if line.has_note]
     if noted:
-        paragraph(document, "Recovery, impact and decisions", "Heading 2")
+        paragraph(document, "Recovery, impact and decisions", notes_style)
         for line in noted:
             item = paragraph(document, keep_with_next=True)
             add_text(item, line.row.id, bold=True)
@@ -203,9 +253,28 @@ def _exceptions(document: Any, report: BoardReport) -> None:
                 part.paragraph_format.left_indent = Mm(6)
                 add_text(part, f"{heading}: ", italic=True)
                 add_text(part, text)
-    missing = without_note(report)
+    missing = without_note(exceptions)
     if missing:
         paragraph(document, f"No recovery step is recorded yet for {', '.join(missing)}.")
+
+
+def _revisions(document: Any, report: BoardReport) -> None:
+    if not _heading(document, REVISIONS_TITLE, report, "revisions"):
+        return
+    paragraph(document, revisions_intro(report), keep_with_next=True)
+    rows: list[list[str | Cell]] = [
+        [*cells, rag_cell(r.row.rag)] for cells, r in zip(revision_cells(report), report.revisions, strict=True)
+    ]
+    add_table(
+        document,
+        [*REVISIONS_HEADERS, "RAG"],
+        rows,
+        [11, 27, 22, 22, 20, 52, 16],
+        caption=REVISIONS_TITLE,
+        description="Every unfinished item whose deadline has moved: its lead, original and revised deadlines, "
+        "how far it slipped, why, and its rating.",
+        align=["left", "left", "left", "left", "left", "left", "center"],
+    )
 
 
 def _progress(document: Any, report: BoardReport) -> None:
@@ -251,17 +320,22 @@ def _waiting(document: Any, report: BoardReport) -> None:
 
 
 def _legend(document: Any, report: BoardReport) -> None:
+    legend_section(document, report.rag_key, report.legend)
+
+
+def legend_section(document: Any, rag_key: Sequence[tuple[str, str]], legend: Sequence[str]) -> None:
+    """The legend: the RAG key as a table of shaded cells, then the other notes of the *legend*."""
     paragraph(document, "Legend", "Heading 1")
     add_table(
         document,
         ["RAG", "Meaning"],
-        [[rag_cell(name), meaning] for name, meaning in report.rag_key],
+        [[rag_cell(name), meaning] for name, meaning in rag_key],
         [20, TEXT_WIDTH_MM - 20],
         caption="RAG key",
         description="What each RAG rating means.",
         align=["center"],
     )
-    for line in legend_notes(report):
+    for line in legend_notes(legend):
         paragraph(document, line, "List Bullet")
 
 

@@ -30,9 +30,10 @@ def plan_slug(plan: Any) -> str:
     return slug(" ".join(part for part in (info.organisation, info.title) if part))
 
 
-def uid(item_id: str, plan: Any) -> str:
-    """Stable across runs and edits of the text: only the id and the plan's name go in."""
-    return f"{item_id}@{plan_slug(plan)}.sendplan"
+def uid(item_id: str, plan: Any, prefix: str = "") -> str:
+    """Stable across runs and edits of the text: only the id and the plan's name go in (and
+    *prefix*, the plan's short name, when two open plans have the same name)."""
+    return f"{item_id}@{prefix}{plan_slug(plan)}.sendplan"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -40,14 +41,17 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
 
 
-def summary(row: ItemRow) -> str:
-    """"4.2 (BB): complete an exercise to ensure that…": id and lead first, as calendars cut it short."""
+def summary(row: ItemRow, plan: str | None = None) -> str:
+    """"4.2 (BB): complete an exercise to ensure that…": id (PLAN:ID when several plans are open)
+    and lead first, as calendars cut it short."""
     lead = row.lead or "no lead"
-    return f"{row.id} ({lead}): {_shorten(row.headline, SUMMARY_ACTION_CHARS)}"
+    name = f"{plan}:{row.id}" if plan else row.id
+    return f"{name} ({lead}): {_shorten(row.headline, SUMMARY_ACTION_CHARS)}"
 
 
-def description(row: ItemRow) -> str:
-    lines = [f"Action: {clean(row.action or '(none given)')}"]
+def description(row: ItemRow, plan_title: str | None = None) -> str:
+    lines = [f"Plan: {clean(plan_title)}"] if plan_title else []
+    lines.append(f"Action: {clean(row.action or '(none given)')}")
     if row.success_criteria:
         lines.append("Success criteria:")
         lines += [f"- {clean(criterion)}" for criterion in row.success_criteria]
@@ -71,15 +75,36 @@ def first_occurrence(month: int, plan_date: date | None, as_of: date) -> date:
 
 def calendar(plan: Any, rows: Sequence[ItemRow], as_of: date, name: str) -> bytes:
     """An iCalendar file (RFC 5545) with one all-day event per dated item in *rows*."""
-    from icalendar import Calendar, Event
+    return plans_calendar([(None, plan, rows)], as_of, name)
 
-    items = {item.id: item for _, _, item in plan.iter_items()}
+
+def plans_calendar(parts: Sequence[tuple[str | None, Any, Sequence[ItemRow]]], as_of: date, name: str) -> bytes:
+    """An iCalendar file with the events of several plans: *parts* are (short name, plan, rows),
+    the short name None for the one plan open. Each event keeps the UID it has in its own plan's
+    calendar, so importing either updates the same events."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", f"-//sendplan//sendplan {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", clean(name))
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    slugs = [plan_slug(plan) for _, plan, _ in parts]
+    for short, plan, rows in parts:
+        # Two open plans with the same name would give their items the same UIDs.
+        prefix = f"{slug(short)}." if short and slugs.count(plan_slug(plan)) > 1 else ""
+        _add_events(cal, plan, rows, as_of, stamp, short, prefix)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _add_events(
+    cal: Any, plan: Any, rows: Sequence[ItemRow], as_of: date, stamp: datetime, short: str | None, prefix: str
+) -> None:
+    from icalendar import Event
+
+    items = {item.id: item for _, _, item in plan.iter_items()}
     for row in rows:
         if row.due_date is None:
             continue
@@ -87,13 +112,13 @@ def calendar(plan: Any, rows: Sequence[ItemRow], as_of: date, name: str) -> byte
         recurring = row.precision == "recurring" and not row.revised_deadline
         due = first_occurrence(deadline.month, plan.plan_date, as_of) if recurring else row.due_date
         event = Event()
-        event.add("uid", uid(row.id, plan))
+        event.add("uid", uid(row.id, plan, prefix))
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
-        event.add("summary", summary(row))
-        event.add("description", description(row))
-        event.add("categories", [f"Task {row.task}"])
+        event.add("summary", summary(row, short))
+        event.add("description", description(row, plan.plan.title if short else None))
+        event.add("categories", [f"Task {row.task}", *([short] if short else [])])
         event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         if row.status == "dropped":
             event.add("status", "CANCELLED")
@@ -101,5 +126,3 @@ def calendar(plan: Any, rows: Sequence[ItemRow], as_of: date, name: str) -> byte
             # The month's last day every year (BYMONTHDAY=-1 keeps February right in leap years).
             event.add("rrule", {"freq": "yearly", "bymonth": deadline.month, "bymonthday": -1})
         cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data

@@ -13,11 +13,16 @@ from sendplan.outputs.board import (
     HEALTH_HEADERS,
     HEALTH_INTRO,
     HEALTH_TITLE,
+    NO_EXCEPTIONS,
     PROGRESS_HEADERS,
+    REVISIONS_HEADERS,
+    REVISIONS_TITLE,
+    as_of_note,
     due_text,
     empty_section,
     exception_note,
     exception_update,
+    exceptions_intro,
     header_fields,
     headline_pairs,
     health_lines,
@@ -25,13 +30,15 @@ from sendplan.outputs.board import (
     lead_text,
     note_parts,
     progress_cells,
+    revision_cells,
+    revisions_intro,
     show_why,
     without_note,
 )
 from sendplan.outputs.columns import report_columns, report_notes
 from sendplan.outputs.rows import Report, out_stream
 from sendplan.outputs.text import LINE_BREAKS, clean
-from sendplan.report import RAG_ORDER, BoardReport, long_date, plural
+from sendplan.report import RAG_ORDER, BoardReport, ExceptionLine, long_date
 
 # Markdown punctuation that could turn plan text into emphasis, links, HTML or a new cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
@@ -107,9 +114,10 @@ def to_markdown(report: BoardReport) -> str:
     parts = [
         title,
         header,
-        _section("Headline figures", headline, statuses, rags),
+        _section("Headline figures", headline, *_as_of_note(report), statuses, rags),
         _section("RAG by task", tasks),
         _section("Exceptions", _md_exceptions(report)),
+        _section(REVISIONS_TITLE, _md_revisions(report)),
         _section(f"Progress since {long_date(report.since)}", _md_progress(report)),
         _section(f"Look-ahead to {long_date(report.ahead_end)}, by lead", _md_ahead(report)),
         _section("Dependencies", _md_waiting(report)),
@@ -123,8 +131,15 @@ def to_markdown(report: BoardReport) -> str:
 def _md_exceptions(report: BoardReport) -> str:
     if (empty := empty_section(report, "exceptions")) is not None:
         return empty
-    intro = f"{plural(len(report.exceptions), 'item')} red or overdue, most overdue first."
-    why = show_why(report)
+    return md_exceptions(report.exceptions)
+
+
+def md_exceptions(exceptions: Sequence[ExceptionLine]) -> str:
+    """The exceptions table, then their recovery, impact and decision notes (a report's section,
+    or one plan's in a report on several)."""
+    if not exceptions:
+        return NO_EXCEPTIONS
+    why = show_why(exceptions)
     table = md_table(
         ["ID", "Lead", "Deadline", "Days late", *(["Why"] if why else []), "Action", "Latest update"],
         [
@@ -137,23 +152,38 @@ def _md_exceptions(report: BoardReport) -> str:
                 line.row.headline,
                 exception_update(line),
             ]
-            for line in report.exceptions
+            for line in exceptions
         ],
         ["left", "left", "left", "right", *(["left"] if why else []), "left", "left"],
     )
     notes = [
         f"- **{md_escape(line.row.id)}**, {md_escape(lead_text(line.row))}"
         + "".join(f"\n  - _{heading}:_ {md_escape(text)}" for heading, text in note_parts(line))
-        for line in report.exceptions
+        for line in exceptions
         if line.has_note
     ]
-    parts = [intro, table]
+    parts = [exceptions_intro(exceptions), table]
     if notes:
         parts.append("**Recovery, impact and decisions**\n\n" + "\n".join(notes))
-    missing = without_note(report)
+    missing = without_note(exceptions)
     if missing:
         parts.append(f"No recovery step is recorded yet for {md_escape(', '.join(missing))}.")
     return "\n\n".join(parts)
+
+
+def _as_of_note(report: BoardReport) -> list[str]:
+    note = as_of_note(report)
+    return [md_escape(note)] if note else []
+
+
+def _md_revisions(report: BoardReport) -> str:
+    if (empty := empty_section(report, "revisions")) is not None:
+        return empty
+    table = md_table(
+        [*REVISIONS_HEADERS, "RAG"],
+        [[*cells, label(r.row.rag).upper()] for cells, r in zip(revision_cells(report), report.revisions, strict=True)],
+    )
+    return revisions_intro(report) + "\n\n" + table
 
 
 def _md_progress(report: BoardReport) -> str:

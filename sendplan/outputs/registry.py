@@ -78,11 +78,26 @@ class ReportFormat(_Format):
 
 REPORT_FORMATS: dict[str, ReportFormat] = {fmt.value: fmt for fmt in ReportFormat}
 REPORT_EXTENSIONS: dict[str, ReportFormat] = {ext: fmt for fmt in ReportFormat for ext in fmt.extensions}
+# The report on several plans at once, in each report format: its writer takes a PortfolioReport.
+PORTFOLIO_WRITERS: dict[ReportFormat, str] = {
+    ReportFormat.MARKDOWN: "portfolio:to_markdown",
+    ReportFormat.HTML: "portfolio:to_html",
+    ReportFormat.DOCX: "portfolio_docx:to_docx",
+}
 
 
 def writer_of(fmt: _Format) -> Callable[..., Any]:
     """The function that writes *fmt*, imported now (not when the registry is)."""
-    module, _, function = fmt.writer.partition(":")
+    return _imported(fmt.writer)
+
+
+def portfolio_writer_of(fmt: ReportFormat) -> Callable[..., Any]:
+    """The function that writes the report on several plans in *fmt*, imported now."""
+    return _imported(PORTFOLIO_WRITERS[fmt])
+
+
+def _imported(where: str) -> Callable[..., Any]:
+    module, _, function = where.partition(":")
     # __import__, not importlib: importlib.import_module is no faster and is one more import.
     found: Callable[..., Any] = getattr(__import__(f"sendplan.outputs.{module}", fromlist=[function]), function)
     return found

@@ -33,6 +33,9 @@ class Report:
     hide: frozenset[str] = frozenset()
     # A terminal's view: a line per row, the widest column cut to fit ("…"); else wrapped in full.
     one_line: bool = False
+    # The rows' dataclass when it is not the kind's usual one (rows that carry their plan), so
+    # an empty report still has its columns (a TSV header, --fields).
+    row_type: type | None = None
 
 
 _SCALARS = frozenset({str, int, bool, type(None), float})
@@ -94,7 +97,7 @@ def field_names(report: Report) -> list[str]:
     """Every column a report can show: its row dataclass's fields, in JSON-contract order."""
     if report.rows:
         return [f.name for f in fields(report.rows[0])]
-    row_type = _row_type(report.kind)
+    row_type = report.row_type or _row_type(report.kind)
     return [f.name for f in fields(row_type)] if row_type is not None else []
 
 

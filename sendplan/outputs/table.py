@@ -79,10 +79,16 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
         cells = [[one_line(column.text(row, True)) for column in columns] for row in report.rows]
         fit = _one_line_widths(columns, cells, console.width)
         spare = [index for index, column in enumerate(columns) if column.spare]
-        if fit is None and spare:  # a narrow terminal: leave out the spare columns first
-            columns = [column for index, column in enumerate(columns) if index not in spare]
-            cells = [[cell for index, cell in enumerate(line) if index not in spare] for line in cells]
-            fit = _one_line_widths(columns, cells, console.width)
+        if spare and _cramped(columns, cells, fit):  # a narrow terminal: leave out the spare columns first
+            kept = [column for index, column in enumerate(columns) if index not in spare]
+            kept_cells = [[cell for index, cell in enumerate(line) if index not in spare] for line in cells]
+            kept_fit = _one_line_widths(kept, kept_cells, console.width)
+            if kept_fit is not None or fit is None:
+                columns, cells, fit = kept, kept_cells, kept_fit
+    if fit is not None:
+        # A line a row: two spaces between columns rather than three, which on 80 columns gives
+        # the action (the one cut short) six more characters.
+        table.collapse_padding = True
     if fit is None:  # the full view, or a terminal too narrow for a line a row even so
         columns = report_columns(report)
         cells = [[shown(column.text(row, False)) for column in columns] for row in report.rows]
@@ -115,6 +121,22 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
 # The narrowest the cut column may get; a terminal narrower than that for one line a row gets
 # the full, wrapped view instead (never an id cut short).
 _NARROWEST = 12
+# Narrower than this, the action gives a reader too little to recognise an item by: the spare
+# columns (status) are left out to make room for it.
+_COMFORTABLE = 24
+
+
+def _cramped(columns: Sequence[Column], cells: list[list[str]], fit: list[int] | None) -> bool:
+    """Whether the one-line widths *fit* leave the cut column (the action) too little room."""
+    if fit is None:
+        return True
+    from rich.cells import cell_len
+
+    cut = next((index for index, column in enumerate(columns) if column.ratio), None)
+    if cut is None:
+        return False
+    widest = max((cell_len(line[cut]) for line in cells), default=0)
+    return fit[cut] < min(_COMFORTABLE, widest)
 
 
 def _one_line_widths(columns: Sequence[Column], cells: list[list[str]], width: int) -> list[int] | None:
@@ -131,8 +153,8 @@ def _one_line_widths(columns: Sequence[Column], cells: list[list[str]], width: i
     if cut is None:
         return widest
     # SIMPLE_HEAD without edge padding: a blank edge each side, and between two columns a
-    # space of padding either side of a blank divider.
-    gaps = 2 + 3 * (len(columns) - 1)
+    # blank divider and one space of padding (collapsed: see render_table).
+    gaps = 2 + 2 * (len(columns) - 1)
     room = width - gaps - sum(size for index, size in enumerate(widest) if index != cut)
     if room < min(_NARROWEST, widest[cut]):
         return None

@@ -64,14 +64,14 @@ def lines(the_grid: Grid, width: int = 80) -> list[list[Segment]]:
         if MARK_AS_OF in marker:
             out.append([(" " * label, ""), (marker.rstrip(), "bold")])
         out.append([(f"{'':<{label}}", ""), (year_row(band).rstrip(), "bold")])
-        heading: list[Segment] = [(f"{'Task':<{label}}", "bold")]
+        heading: list[Segment] = [(f"{the_grid.heading:<{label}}", "bold")]
         for month in band:
             name = date(month[0], month[1], 1).strftime("%b")
             heading.append((f"{name:<3}", "bold reverse" if month == as_of_month else "bold"))
             heading.append((" ", ""))
         out.append(heading)
         for task in the_grid.tasks:
-            line: list[Segment] = [(f"{_short(f'{task.task} {task.title}', label - 1):<{label}}", "")]
+            line: list[Segment] = [(f"{_short(task.label, label - 1):<{label}}", "")]
             for month in band:
                 cell = task.cells[month]
                 style = "bold red" if cell.overdue else "green" if cell.finished else "dim" if not cell.items else "bold"

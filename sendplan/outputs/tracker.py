@@ -15,7 +15,7 @@ measured, which the allowance below guards against).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -69,6 +69,28 @@ TRACKER_COLUMNS = (
     TrackerColumn("Success criteria", 34, _criteria, wrap=True),
     TrackerColumn("Latest update", 28, _update, wrap=True),
 )
+
+
+def _ref(row: Any) -> str:
+    plan = getattr(row, "plan", None)  # rows of several plans carry it: PLAN:ID
+    return f"{plan}:{row.id}" if plan else str(row.id)
+
+
+def tracker_columns(rows: Sequence[Any]) -> tuple[TrackerColumn, ...]:
+    """The columns for *rows*: with several plans open the ID column shows PLAN:ID, widened to
+    the longest and the action narrowed as much, so the sheet still prints one page wide."""
+    if not any(getattr(row, "plan", None) for row in rows):
+        return TRACKER_COLUMNS
+    wider = max(0, max(len(_ref(row)) for row in rows) + 1 - TRACKER_COLUMNS[0].width)
+    columns = [
+        replace(column, width=column.width + wider, value=_ref) if column.header == "ID"
+        else replace(column, width=column.width - wider) if column.header == "Action"
+        else column
+        for column in TRACKER_COLUMNS
+    ]  # fmt: skip
+    return tuple(columns)
+
+
 STATUS_WORDS = ("Not started", "On track", "At risk", "Off track", "Complete", "Dropped")
 RAG_WORDS = ("Red", "Amber", "Grey", "Green", "Blue")
 
@@ -123,13 +145,14 @@ def add_tracker(book: Any, rows: Sequence[Any], title: str) -> int:
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.pagebreak import Break
 
+    columns = tracker_columns(rows)
     sheet = book.create_sheet(TRACKER_SHEET, 0)
     book.active = 0
     # The workbook's default style sets the unit column widths are counted in: Arial, as the
     # cells here, so the widths below mean the same in Excel and LibreOffice.
     book._named_styles["Normal"].font = Font(name=FONT, size=FONT_SIZE)
     text, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
-    sheet.append([column.header for column in TRACKER_COLUMNS])
+    sheet.append([column.header for column in columns])
     rule = Side(style="thin", color="BFBFBF")
     for cell in sheet[1]:
         cell.font = bold
@@ -138,10 +161,10 @@ def add_tracker(book: Any, rows: Sequence[Any], title: str) -> int:
         cell.border = Border(bottom=Side(style="medium"))
     heights = []
     for row in rows:
-        values = [column.value(row) for column in TRACKER_COLUMNS]
+        values = [column.value(row) for column in columns]
         sheet.append([spreadsheet_text(value) if isinstance(value, str) else value for value in values])
         lines = 1
-        for cell, column in zip(sheet[sheet.max_row], TRACKER_COLUMNS, strict=True):
+        for cell, column in zip(sheet[sheet.max_row], columns, strict=True):
             cell.font = text
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap, horizontal=column.align)
             cell.border = Border(bottom=rule)
@@ -157,10 +180,10 @@ def add_tracker(book: Any, rows: Sequence[Any], title: str) -> int:
         heights.append(height)
     header_height = LINE_HEIGHT + 3
     sheet.row_dimensions[1].height = header_height
-    for index, column in enumerate(TRACKER_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last = len(rows) + 1
-    letters = {column.header: get_column_letter(index) for index, column in enumerate(TRACKER_COLUMNS, start=1)}
+    letters = {column.header: get_column_letter(index) for index, column in enumerate(columns, start=1)}
     if rows:
         rag = f"{letters['RAG']}2:{letters['RAG']}{last}"
         for word in RAG_WORDS:
@@ -179,7 +202,7 @@ def add_tracker(book: Any, rows: Sequence[Any], title: str) -> int:
             choice = DataValidation(type="list", formula1=f'"{",".join(words)}"', allow_blank=True)
             choice.add(f"{letters[header]}2:{letters[header]}{last}")
             sheet.add_data_validation(choice)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(TRACKER_COLUMNS))}{last}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     sheet.freeze_panes = "B2"
     print_setup(sheet, pages_wide=1, heading=title)
     sheet.page_margins.left = sheet.page_margins.right = MARGIN_SIDES

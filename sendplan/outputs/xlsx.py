@@ -14,6 +14,8 @@ from sendplan.outputs.tracker import BOOLEAN_FORMAT, FONT, FONT_SIZE, LINE_HEIGH
 
 # Fields that hold an ISO day: real dates in a spreadsheet, so they sort and filter as dates.
 _DAY_FIELDS = frozenset({"deadline", "revised_deadline", "completed", "next_deadline", "date"})
+# Kinds of several plans' reports, named for what their rows are.
+SHEET_TITLES = {"portfolio_leads": "Leads", "plan_tasks": "Tasks", "plan_returns": "Returns", "portfolio_status": "Status"}
 _XLSX_WIDEST = 60  # characters; longer text wraps inside its cell
 _DATA_WIDEST = 30  # characters: the data sheet beside a Tracker keeps a line a row
 
@@ -58,7 +60,7 @@ def render_xlsx(report: Report, out: IO[bytes] | None = None) -> int | None:
     names = chosen_names(report)
     book = Workbook()
     sheet = book.worksheets[0]  # a new workbook has one sheet, the active one
-    sheet.title = report.kind.capitalize()[:31]
+    sheet.title = SHEET_TITLES.get(report.kind, report.kind.capitalize())[:31]
     tracker = report.kind == "items" and not report.fields
     # Beside the Tracker this is the data sheet, for filters and other programs: a line a row,
     # printing two pages wide with the ids on each. Alone, it is the one to read: text wraps.

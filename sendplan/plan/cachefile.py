@@ -319,10 +319,11 @@ def _recognised(path: str, *, temporary: bool = False) -> bool:
     return start == MAGIC or (path.endswith(_OLD_SUFFIX) and start.startswith(_OLD_MAGIC))
 
 
-def prune(directory: Path, keep: Path | None, keep_count: int) -> None:
-    """Delete all but the *keep_count* most recently used snapshots (never *keep*), and the
-    temporary files a killed writer left: only files this cache named and wrote."""
-    snapshots: list[tuple[int, str]] = []
+def prune(directory: Path, keep: Path | None, keep_count: int, keep_bytes: int = 0) -> None:
+    """Delete the least recently used snapshots beyond the *keep_count* most recent once they
+    pass *keep_bytes* in all (never *keep*), and the temporary files a killed writer left: only
+    files this cache named and wrote."""
+    snapshots: list[tuple[int, int, str]] = []
     stale: list[str] = []
     # "Now" as the file system keeps it: the folder changed when the last snapshot went in.
     now = os.stat(directory).st_mtime
@@ -330,12 +331,18 @@ def prune(directory: Path, keep: Path | None, keep_count: int) -> None:
         for entry in entries:
             with contextlib.suppress(OSError):
                 if _NAME.fullmatch(entry.name):
-                    snapshots.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+                    info = entry.stat(follow_symlinks=False)
+                    snapshots.append((info.st_mtime_ns, info.st_size, entry.path))
                 elif _TEMPORARY.fullmatch(entry.name) and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS:
                     stale.append(entry.path)
     snapshots.sort(reverse=True)
-    ours = [path for _, path in snapshots if (keep is not None and path == str(keep)) or _recognised(path)]
-    doomed = [path for path in ours[keep_count:] if keep is None or path != str(keep)]
+    ours = [(size, path) for _, size, path in snapshots if (keep is not None and path == str(keep)) or _recognised(path)]
+    doomed: list[str] = []
+    total = 0
+    for index, (size, path) in enumerate(ours):
+        total += size
+        if index >= keep_count and total > keep_bytes and (keep is None or path != str(keep)):
+            doomed.append(path)
     doomed += [path for path in stale if _recognised(path, temporary=True)]
     for path in doomed:
         with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ from typing import Any
 
 from sendplan.plan.dates import Deadline, Precision
 
+MARSHAL_VERSION = 4
 # Tags of the tuples that stand for values marshal cannot hold (public for snapshot_edit.py,
 # which edits encoded items in place).
 MODEL, ENUM, DAY, DEADLINE = _MODEL, _ENUM, _DAY, _DEADLINE = "m", "e", "d", "l"
@@ -197,14 +198,27 @@ def restore(schema: dict[str, Any], data: Any) -> Any:
     return decoder(schema)(data)
 
 
+# The record and enum classes of each schema, built once a process: every plan of a folder has
+# the same schema, and building an enum class costs half a millisecond.
+_CLASSES: dict[bytes, dict[str, Any]] = {}
+
+
+def _classes(schema: dict[str, Any]) -> dict[str, Any]:
+    key = marshal.dumps(schema, MARSHAL_VERSION)
+    classes = _CLASSES.get(key)
+    if classes is None:
+        classes = _CLASSES[key] = {}
+        for name, spec in schema.items():
+            if spec["kind"] == "model":
+                classes[name] = _record_class(name, spec["fields"], spec["properties"])
+            else:
+                classes[name] = _enum_class(name, spec["members"], spec["properties"])
+    return classes
+
+
 def decoder(schema: dict[str, Any]) -> Callable[[Any], Any]:
     """A function turning snapshot data into records, with the record classes built once."""
-    classes: dict[str, Any] = {}
-    for name, spec in schema.items():
-        if spec["kind"] == "model":
-            classes[name] = _record_class(name, spec["fields"], spec["properties"])
-        else:
-            classes[name] = _enum_class(name, spec["members"], spec["properties"])
+    classes = _classes(schema)
     new = tuple.__new__
     from_ordinal = date.fromordinal
     precisions = {precision.value: precision for precision in Precision}
@@ -270,7 +284,7 @@ def chunks(plan: Any, encoder: Encoder | None = None) -> Iterator[bytes]:
 
 
 def _dumps(data: Any) -> bytes:
-    return marshal.dumps(data, 4)
+    return marshal.dumps(data, MARSHAL_VERSION)
 
 
 def restore_chunks(parts: Sequence[Any]) -> Any:

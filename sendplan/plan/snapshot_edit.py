@@ -27,7 +27,7 @@ from sendplan.plan import cache
 from sendplan.plan.cachefile import Snapshot
 from sendplan.plan.dates import Deadline
 from sendplan.plan.flat import DELIVERABLE, ID, TASK, TASK_TITLE, FlatPlan, first_row, item_row, place_in
-from sendplan.plan.snapshot import DAY, DEADLINE, ENUM, MODEL, decoder
+from sendplan.plan.snapshot import DAY, DEADLINE, ENUM, MARSHAL_VERSION, MODEL, decoder
 
 # Up to this many ids are looked up in the index one by one; more, through a dict of it.
 _FEW = 8
@@ -162,7 +162,7 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
             return False
         # A snapshot names only the models and enums its plan uses: the first note or hand-set
         # RAG of a plan needs theirs (a test keeps these as the models make them).
-        setting = {key for values in items_wanted.values() for key in values}
+        setting = {key for values in items_wanted.values() for key, value in values.items() if value}
         added = [name for name, key in _SET_BY.items() if key in setting and name not in schema]
         for name in added:
             schema[name] = EDIT_SCHEMA[name]
@@ -197,7 +197,7 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
 
 
 def _dumps(data: Any) -> bytes:
-    return marshal.dumps(data, 4)
+    return marshal.dumps(data, MARSHAL_VERSION)
 
 
 def _rows(read: _Read, t: int, edited: list[str]) -> list[Any]:

@@ -37,9 +37,26 @@ def bundled_plan() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / BUNDLED_NAME
 
 
+_BUNDLED_FILE: list[tuple[int, int] | None] = []
+
+
 def is_bundled(path: str) -> bool:
-    """Whether *path* is the example plan shipped inside the package."""
-    return path != STDIN and os.path.realpath(path) == os.path.realpath(bundled_plan())
+    """Whether *path* is the example plan shipped inside the package (by any name: a link, a
+    relative path). Compared as files, by device and inode, and the example's looked up once a
+    process: a folder of plans asks this of every plan."""
+    if path == STDIN:
+        return False
+    if not _BUNDLED_FILE:
+        try:
+            info = os.stat(bundled_plan())
+            _BUNDLED_FILE.append((info.st_dev, info.st_ino))
+        except OSError:
+            _BUNDLED_FILE.append(None)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (info.st_dev, info.st_ino) == _BUNDLED_FILE[0]
 
 
 def display_name(path: str) -> str:
