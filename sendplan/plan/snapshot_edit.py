@@ -121,12 +121,15 @@ def items(text: str, ids: Collection[str]) -> dict[str, Any] | None:
     an edit (plan/edit.py), which needs only the items it changes."""
     _let_go()
     try:
-        read = _Read.of(text)
-        if read is None:
-            return None
-        _for_edit[text] = read
-        read.find(ids)
-        return {item_id: read.decode(read.encoded(item_id)) for item_id in read.where}
+        # The collector is held off and what is alive frozen out of its sight (gc_paused): the
+        # edit then imports the YAML layers, and each burst of objects would walk it again.
+        with cache.gc_paused():
+            read = _Read.of(text)
+            if read is None:
+                return None
+            _for_edit[text] = read
+            read.find(ids)
+            return {item_id: read.decode(read.encoded(item_id)) for item_id in read.where}
     except Exception:  # noqa: BLE001 - a miss, as for load()
         _let_go()
         return None
