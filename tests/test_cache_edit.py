@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import plain
+from helpers import generate_module, plain
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sendplan.plan import cache, cachefile, edit, load, snapshot_edit
 from sendplan.plan.edit import ItemEdit, Note, update_items
+from sendplan.plan.flat import TASKS_A_PART
 from sendplan.plan.read import load_plan
 
 AS_OF = "2022-06-01"
@@ -41,6 +42,20 @@ def plan(tmp_path: Path, bundled_plan: Path) -> Path:
     load_plan(str(path))
     assert cache.load(path.read_text(encoding="utf-8"), str(path)) is not None
     return path
+
+
+@pytest.fixture
+def big_plan(tmp_path: Path) -> Path:
+    """A generated plan of 1,000 items (more than two parts of the table), in the cache."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(generate_module().generate(1000), encoding="utf-8")
+    assert len(load_plan(str(path)).plan.tasks) > 2 * TASKS_A_PART + 1
+    return path
+
+
+def an_item_of_task(path: Path, t: int) -> str:
+    task = load.parse_plan(path.read_text(encoding="utf-8"), str(path)).plan.tasks[t]
+    return str(next(item.id for deliverable in task.deliverables for item in deliverable.items))
 
 
 def refuse(*args: object, **kwargs: object) -> None:
@@ -127,18 +142,35 @@ def test_dones_in_a_row_each_start_from_the_last_ones_snapshot(
     assert_answers_as_fresh(run, plan, monkeypatch)
 
 
-def test_a_done_writes_only_its_tasks_chunks(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every chunk of the new snapshot but the edited task's (of the records and of the table)
-    is the old snapshot's, byte for byte."""
-    old = cache.stored(plan.read_text(encoding="utf-8"))
-    fast_edit(plan, [ItemEdit("5.1", status="complete", completed=DAY)], monkeypatch)
-    new = cache.stored(plan.read_text(encoding="utf-8"))
+def test_a_batch_across_parts_of_the_table_answers_as_a_fresh_parse(
+    run: Callable[..., Result], big_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch over the first task, one in the table's third part and the last task of a
+    1,000-item plan: every command answers from the edit's snapshot as from a fresh parse."""
+    last = len(load.parse_plan(big_plan.read_text(encoding="utf-8"), str(big_plan)).plan.tasks) - 1
+    edits = [
+        ItemEdit(an_item_of_task(big_plan, 0), status="complete", completed=DAY),
+        ItemEdit(an_item_of_task(big_plan, 2 * TASKS_A_PART + 1), note=Note(DAY, "AG", "in the third part")),
+        ItemEdit(an_item_of_task(big_plan, last), rag="red", rag_reason="late"),
+    ]
+    fast_edit(big_plan, edits, monkeypatch)
+    assert_answers_as_fresh(run, big_plan, monkeypatch)
+
+
+def test_a_done_writes_only_its_tasks_chunks(big_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chunk of the new snapshot but the edited item's two (its task's records, and the
+    table's rows of its 32 tasks) is the old snapshot's, byte for byte."""
+    t = 2 * TASKS_A_PART + 1  # the second task of the table's third part
+    item_id = an_item_of_task(big_plan, t)
+    old = cache.stored(big_plan.read_text(encoding="utf-8"))
+    fast_edit(big_plan, [ItemEdit(item_id, status="complete", completed=DAY)], monkeypatch)
+    new = cache.stored(big_plan.read_text(encoding="utf-8"))
     assert old is not None and new is not None and old.raw("index") == new.raw("index")
-    for section in ("plan", "flat"):
+    for section, expected in (("plan", [1 + t]), ("flat", [1 + 2])):  # after the head: chunk 1 is the first
         before, after = old.chunks(section), new.chunks(section)
         assert before is not None and after is not None
         changed = [number for number, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
-        assert changed == [5], section  # after the head (the table's details): chunk 5 is the fifth task's
+        assert changed == expected, section
 
 
 def flip(path: Path, snapshot: cachefile.Snapshot, section: str, chunk: int) -> None:
@@ -164,23 +196,24 @@ def test_a_damaged_chunk_an_edit_needs_makes_it_read_the_plan(
     assert answers(run, plan) == answers(run, plan, env={"SENDPLAN_NO_CACHE": "1"})
 
 
-@pytest.mark.parametrize("section", ["flat", "plan"])
+@pytest.mark.parametrize(("section", "chunk"), [("flat", 1), ("plan", 3)])
 def test_a_damaged_chunk_an_edit_copies_is_refused_when_read(
-    run: Callable[..., Result], plan: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch, section: str
+    run: Callable[..., Result], big_plan: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch, section: str, chunk: int
 ) -> None:
-    """A flipped byte in a chunk the edit copies without reading it (another task's): the new
+    """A flipped byte in a chunk the edit copies without reading it (other tasks'): the new
     snapshot carries the chunk's own digest, so the first command to read it refuses it, reads
     the plan, answers as a fresh parse and keeps a sound snapshot."""
-    text = plan.read_text(encoding="utf-8")
+    text = big_plan.read_text(encoding="utf-8")
+    item_id = an_item_of_task(big_plan, 2 * TASKS_A_PART + 1)
     snapshot = cache.stored(text)
     assert snapshot is not None
-    flip(_private_cache / f"{cache.cache_key(text)}{cache.SUFFIX}", snapshot, section, 3)
-    new_text = fast_edit(plan, [ItemEdit(LAST, status="complete", completed=DAY)], monkeypatch)
+    flip(_private_cache / f"{cache.cache_key(text)}{cache.SUFFIX}", snapshot, section, chunk)
+    new_text = fast_edit(big_plan, [ItemEdit(item_id, status="complete", completed=DAY)], monkeypatch)
     copied = cache.stored(new_text)
     assert copied is not None
     with pytest.raises(ValueError, match="damaged"):
         copied.chunks(section)
-    assert answers(run, plan) == answers(run, plan, env={"SENDPLAN_NO_CACHE": "1"})
+    assert answers(run, big_plan) == answers(run, big_plan, env={"SENDPLAN_NO_CACHE": "1"})
     sound = cache.stored(new_text)
     assert sound is not None and sound.chunks("flat") is not None and sound.chunks("plan") is not None
 

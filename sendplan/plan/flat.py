@@ -23,6 +23,8 @@ from typing import Any
 ) = range(24)  # fmt: skip
 # Bump when the layout above changes (the cache keys snapshots by it).
 LAYOUT = 5
+# Tasks whose rows make one part of the table as the cache keeps it (parts()).
+TASKS_A_PART = 32
 
 
 @dataclass(slots=True)
@@ -45,12 +47,13 @@ class FlatPlan:
     date_text: str | None = None
 
     def parts(self) -> Iterator[Any]:
-        """The table as core types only, for marshal, in parts: its details, then each task's
-        rows (the cache keeps each part as a chunk, so an edit rewrites only its task's)."""
+        """The table as core types only, for marshal, in parts: its details, then the rows of
+        each TASKS_A_PART tasks in turn (the cache keeps each part as a chunk, so an edit
+        rewrites only its tasks' part; one part a task would cost a listing a third more)."""
         yield (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.shape, self.organisation, self.date_text)
         at = 0
-        for counts in self.shape:
-            size = sum(counts)
+        for first in range(0, len(self.shape), TASKS_A_PART):
+            size = sum(sum(counts) for counts in self.shape[first : first + TASKS_A_PART])
             yield self.items[at : at + size]
             at += size
 
@@ -64,12 +67,13 @@ class FlatPlan:
 
     @classmethod
     def from_parts(cls, head: tuple[Any, ...], rows: Iterable[list[tuple[Any, ...]]]) -> FlatPlan:
-        """The table from parts() (the details, then each task's rows)."""
+        """The table from parts() (the details, then the rows of each TASKS_A_PART tasks)."""
         table = cls.outline(head)
-        for counts, task_rows in zip(table.shape, rows, strict=True):  # as many parts as tasks, or ValueError
-            if len(task_rows) != sum(counts):
+        firsts = range(0, len(table.shape), TASKS_A_PART)
+        for first, part in zip(firsts, rows, strict=True):  # as many parts as groups of tasks, or ValueError
+            if len(part) != sum(sum(counts) for counts in table.shape[first : first + TASKS_A_PART]):
                 raise ValueError("a flat table whose rows do not fit its shape")
-            table.items += task_rows
+            table.items += part
         return table
 
     def place_of(self, number: int) -> tuple[int, int, int]:

@@ -6,8 +6,9 @@ shape (flat.place_in); only their tasks' chunks are read, each verified, and dec
 plan and of the flat table; the items' new values are set there and those chunks encoded
 again; and the new text's snapshot is the old one with just those chunks replaced: every other
 chunk is copied file to file with its digest, never read here (cachefile.py), and verified
-when a command reads it. At 10,000 items an edit of one item reads four chunks of some 1,600
-(the table's details, the plan's schema, and the task's two), and the index.
+when a command reads it. At 10,000 items an edit of one item reads four chunks of some 850
+(the table's details, the plan's schema, its task's records and the table's rows of its 32
+tasks), and the index.
 
 It knows the snapshot's layout (snapshot.py): a model is (MODEL, name, field values, values of
 its properties), and the schema names each model's fields. Best effort throughout, like the
@@ -26,7 +27,17 @@ from typing import Any
 from sendplan.plan import cache
 from sendplan.plan.cachefile import Snapshot
 from sendplan.plan.dates import Deadline
-from sendplan.plan.flat import DELIVERABLE, ID, TASK, TASK_TITLE, FlatPlan, first_row, item_row, place_in
+from sendplan.plan.flat import (
+    DELIVERABLE,
+    ID,
+    TASK,
+    TASK_TITLE,
+    TASKS_A_PART,
+    FlatPlan,
+    first_row,
+    item_row,
+    place_in,
+)
 from sendplan.plan.snapshot import DAY, DEADLINE, ENUM, MARSHAL_VERSION, MODEL, decoder
 
 # Up to this many ids are looked up in the index one by one; more, through a dict of it.
@@ -60,7 +71,8 @@ class _Read:
                 raise ValueError("a snapshot without its index or chunks")
             outline = FlatPlan.outline(marshal.loads(snapshot.chunk("flat", 0)))
             tasks = len(outline.shape)
-            if snapshot.count("plan") != tasks + 2 or snapshot.count("flat") != tasks + 1:
+            parts = -(-tasks // TASKS_A_PART)
+            if snapshot.count("plan") != tasks + 2 or snapshot.count("flat") != parts + 1:
                 raise ValueError("the sections of a snapshot disagree")
             schema = marshal.loads(snapshot.chunk("plan", tasks + 1))
             return cls(snapshot, index, schema, outline, marshal.loads(index))
@@ -185,7 +197,10 @@ def store_edited(old_text: str, new_text: str, items_wanted: dict[str, dict[str,
         plan_chunks = {1 + t: _dumps(read.tasks[t]) for t in touched}
         if added:
             plan_chunks[len(read.outline.shape) + 1] = _dumps(schema)
-        flat_chunks = {1 + t: _dumps(_rows(read, t, edited)) for t, edited in touched.items()}
+        parts: dict[int, list[str]] = {}
+        for t, edited in touched.items():
+            parts.setdefault(t // TASKS_A_PART, []).extend(edited)
+        flat_chunks = {1 + part: _dumps(_rows(read, part, edited)) for part, edited in parts.items()}
         cache.keep(new_text, [
             ("flat", read.snapshot.copied("flat", flat_chunks)),
             ("plan", read.snapshot.copied("plan", plan_chunks)),
@@ -203,10 +218,11 @@ def _dumps(data: Any) -> bytes:
     return marshal.dumps(data, MARSHAL_VERSION)
 
 
-def _rows(read: _Read, t: int, edited: list[str]) -> list[Any]:
-    """The flat table's rows of task *t* with the rows of the items *edited* made again."""
-    rows: list[Any] = marshal.loads(read.snapshot.chunk("flat", 1 + t))
-    first = first_row(read.outline.shape, t)
+def _rows(read: _Read, part: int, edited: list[str]) -> list[Any]:
+    """The flat table's rows of part *part* (flat.TASKS_A_PART tasks) with the rows of the
+    items *edited* made again."""
+    rows: list[Any] = marshal.loads(read.snapshot.chunk("flat", 1 + part))
+    first = first_row(read.outline.shape, part * TASKS_A_PART)
     leads = {code: SimpleNamespace(name=name) for code, (name, _title) in read.outline.leads.items()}
     for item_id in edited:
         at = read.where[item_id][3] - first
