@@ -150,6 +150,7 @@ class Snapshot:
         if name not in self.sections:
             return None
         offsets, lengths, digests = self._table(name)
+        del self._tables[name]  # read whole once: its table need not stay (1 MB at 100,000 items)
         start, size = self.sections[name][:2]
         view = memoryview(_read_at(self._descriptor, len(MAGIC) + start, size))
         if len(view) != size:
