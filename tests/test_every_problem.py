@@ -14,13 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from helpers import MINIMAL_PLAN, generate_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sendplan.errors import PlanError
-from sendplan.plan import ids, load
+from sendplan.plan import ids, load, parse
 
 PLAN = generate_module().generate(40)
 LINES = PLAN.splitlines(keepends=True)
@@ -171,3 +172,26 @@ def test_warnings_wait_until_the_plan_has_no_errors(
     result = run("validate", str(fixed))
     assert result.exit_code == 0
     assert f'{fixed}:18:19: warning: item 1.1 is led by "XY"' in result.stderr
+
+
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure-python"])
+def test_every_character_yaml_refuses_is_located(loader: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each character YAML refuses is a line of its own, on YAML's lines (NEL is a line break); past 20, one line counts the rest."""
+    monkeypatch.setattr(parse, "YamlLoader", loader)
+    with pytest.raises(PlanError) as caught:
+        load.parse_plan("plan:\n  title: a\x0bb\x0bc\n  x: \x85\x07\n" + "y: " + "\x1b" * 30 + "\n", "plan.yaml")
+    found = [(str(problem.location), problem.message) for problem in caught.value.problems]
+    assert [where for where, _ in found] == [
+        "plan.yaml:2:11",
+        "plan.yaml:2:13",
+        "plan.yaml:4:1",
+        *(f"plan.yaml:5:{column}" for column in range(4, 21)),
+        "plan.yaml:5:21",
+    ]
+    assert found[0][1].startswith("the file holds the control character U+000B, which YAML does not allow. Delete it")
+    assert found[2][1].startswith("the file holds the control character U+0007,")
+    assert found[19][1].startswith("the file holds the control character U+001B,")
+    assert found[20][1] == (
+        "the file holds 13 more characters that YAML does not allow, from here on. "
+        "Delete them too (such characters come in with text pasted from other programs)."
+    )
