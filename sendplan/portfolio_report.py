@@ -19,8 +19,10 @@ from sendplan.query import ItemRow
 from sendplan.report import (
     ExceptionLine,
     Figures,
+    as_on_day,
     exception_lines,
     figures,
+    items_by_id,
     legend_lines,
     rag_key,
     worst_rag,
@@ -86,7 +88,11 @@ def portfolio_report(
     ahead_end = period_end(as_of, ahead)
     lines = []
     sections = []
-    for member, found in per_member:
+    everything: list[ItemRow] = []
+    for member, rows in per_member:
+        items = items_by_id(member.loaded.plan)
+        found, _ = as_on_day(rows, items, as_of)
+        everything.extend(found)
         info = member.loaded.plan.plan
         line = PlanLine(
             plan=member.name,
@@ -97,8 +103,7 @@ def portfolio_report(
             rag=worst_rag([row.rag for row in found]),
         )
         lines.append(line)
-        sections.append(PlanExceptions(line, exception_lines(member.loaded.plan, found)))
-    everything = [row for _, found in per_member for row in found]
+        sections.append(PlanExceptions(line, exception_lines(member.loaded.plan, found, items)))
     return PortfolioReport(
         title=portfolio_title(lines),
         as_of=as_of,

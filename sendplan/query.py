@@ -167,7 +167,12 @@ def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_
             revised, revised_iso = revised_date.toordinal(), revised_date.isoformat()
         # A recurring item stays live after completion: its next occurrence falls due.
         live_again = recurring and status == "complete" and completed is not None
-        finished = finished_status and not live_again
+        # An item completed after the day asked about was not complete on that day: in progress
+        # then (the plan keeps no older status), late if it was past due, rated by the rule.
+        done_later = not recurring and status == "complete" and completed_day is not None and completed_day > today
+        if done_later:
+            status, completed = "on_track", None
+        finished = finished_status and not live_again and not done_later
         due = revised if revised is not None else base
         late = today - due if due is not None and not finished and today > due else None
         row_status = "on_track" if recurring and not finished and status == "complete" else status

@@ -1,8 +1,9 @@
 """The monthly highlight report for an improvement board or Schools Forum, as data.
 
 `board_report(...)` gathers the sections councils put in a highlight report (header, headline
-figures, RAG by task, exceptions, progress since the last report, look-ahead by lead,
-dependencies, plan health, legend and glossary) into one BoardReport. The writers are in
+figures, RAG by task, exceptions, revised deadlines, progress since the last report, look-ahead
+by lead, dependencies, plan health, legend and glossary) into one BoardReport. A report as of a
+day past counts an item completed after that day as not yet complete (`as_on_day`). The writers are in
 sendplan/outputs: markdown.py and html.py, with the wording they share in board.py.
 Pure: the day arrives as `as_of`; nothing here reads the clock or prints.
 """
@@ -10,7 +11,7 @@ Pure: the day arrives as `as_of`; nothing here reads the clock or prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,16 @@ from sendplan.errors import Problem
 from sendplan.plan.dates import add_months, period_end
 from sendplan.plan.glossary import GlossaryRow, glossary_rows
 from sendplan.plan.source import display_name
-from sendplan.query import AMBER_WINDOW_DAYS, RAG_LEGEND, RAG_MEANINGS, RAGS, ItemRow, due_within, group_by
+from sendplan.query import (
+    AMBER_WINDOW_DAYS,
+    RAG_LEGEND,
+    RAG_MEANINGS,
+    RAGS,
+    ItemRow,
+    LastUpdate,
+    due_within,
+    group_by,
+)
 from sendplan.summary import returns_sentence, returns_since
 
 STATUS_ORDER = ("not_started", "on_track", "at_risk", "off_track", "complete", "dropped")
@@ -55,6 +65,22 @@ def long_date(day: date | str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def slip_text(days: int) -> str:
+    """How far a deadline moved, in the units a board reads: "12 days", "5 weeks", "7 months",
+    "3 years", "2 years 4 months"; a deadline brought forward says so."""
+    if days < 0:
+        return f"brought forward {slip_text(-days)}"
+    if days < 14:
+        return plural(days, "day")
+    if days < 61:
+        return plural(round(days / 7), "week")
+    months = round(days / 30.44)
+    if months < 24:
+        return plural(months, "month")
+    years, months = divmod(months, 12)
+    return plural(years, "year") + (f" {plural(months, 'month')}" if months else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     total: int
@@ -63,6 +89,7 @@ class Figures:
     percent_complete: int
     overdue: int
     due_ahead: int
+    revised: int = 0  # unfinished items whose deadline has moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +130,18 @@ class Progress:
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """An unfinished item whose deadline has moved: the original stays, the revised one counts."""
+
+    row: ItemRow
+    reason: str | None
+
+    @property
+    def slip(self) -> str:
+        return slip_text(self.row.slip_days) if self.row.slip_days is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
 class Waiting:
     """An unfinished item that depends on items not yet complete."""
 
@@ -125,6 +164,7 @@ class BoardReport:
     figures: Figures
     tasks: list[TaskLine]
     exceptions: list[ExceptionLine]
+    revisions: list[Revision]
     progress: list[Progress]
     ahead: list[tuple[str, list[ItemRow]]]  # (lead label, items due) in lead-key order
     waiting: list[Waiting]
@@ -135,6 +175,8 @@ class BoardReport:
     # The update round: who has sent a progress note since *since*, and who still owes one.
     returns: str = ""
     rag_key: list[tuple[str, str]] = field(default_factory=list)  # (rating, what it means), from RAG_MEANINGS
+    # Items completed after *as_of*, counted as not yet complete on that day (see as_on_day).
+    completed_later: list[str] = field(default_factory=list)
 
 
 def worst_rag(ratings: Sequence[str | None]) -> str | None:
@@ -158,6 +200,7 @@ def figures(rows: Sequence[ItemRow], as_of: date, ahead_end: date) -> Figures:
         percent_complete=percent,
         overdue=sum(row.overdue for row in rows),
         due_ahead=len(due_within(rows, as_of, ahead_end)),
+        revised=sum(row.revised_deadline is not None and not row.finished for row in rows),
     )
 
 
@@ -227,6 +270,43 @@ def exception_lines(plan: Any, rows: Sequence[ItemRow], items: dict[str, Any] | 
             ExceptionLine(row, item.rag_reason, item.revision_reason, item.recovery, item.impact, item.decision)
         )
     return lines
+
+
+def revisions(rows: Sequence[ItemRow], items: dict[str, Any]) -> list[Revision]:
+    """Every unfinished item with a revised deadline, the longest slip first (then in plan order).
+
+    All of them, not only those revised in the period: a plan records a revised deadline
+    without the day it was agreed, and a board asks each month which deadlines stand moved.
+    """
+    moved = [row for row in rows if row.revised_deadline is not None and not row.finished]
+    moved.sort(key=lambda row: -(row.slip_days or 0))
+    return [Revision(row, items[row.id].revision_reason) for row in moved]
+
+
+def as_on_day(rows: Sequence[ItemRow], items: dict[str, Any], as_of: date) -> tuple[list[ItemRow], list[str]]:
+    """The rows as they stood on *as_of*, as far as the plan can tell, and the ids of the items
+    completed after that day.
+
+    The plan keeps an item's status as it is now, and the day it was completed. An item
+    completed after *as_of* was not complete on that day: the rows (query.row_values) already
+    count it in progress (on track), late if it was past due then, and rated by the rule
+    unless the plan rates it by hand. Updates dated after *as_of* are not its latest update on
+    that day, which only the items themselves can tell.
+    """
+    day = as_of.isoformat()
+    result: list[ItemRow] = []
+    later: list[str] = []
+    for original in rows:
+        row, item = original, items[original.id]
+        if row.last_update is not None and row.last_update.date > day:
+            earlier = [u for u in item.updates if u.date <= as_of]
+            last = earlier[-1] if earlier else None
+            row = replace(row, last_update=LastUpdate(last.date.isoformat(), last.by, last.text) if last else None)
+        finished_later = item.completed is not None and item.completed > as_of and str(item.status) == "complete"
+        if finished_later and row.precision != "recurring":
+            later.append(row.id)
+        result.append(row)
+    return result, later
 
 
 def progress_since(
@@ -302,6 +382,7 @@ def board_report(
     """
     plan = loaded.plan
     items = items_by_id(plan)
+    rows, later = as_on_day(rows, items, as_of)
     since = since if since is not None else add_months(as_of, -1)
     ahead_end = period_end(as_of, ahead)
     info = plan.plan
@@ -319,6 +400,7 @@ def board_report(
         figures=figures(rows, as_of, ahead_end),
         tasks=task_lines(plan, rows, as_of),
         exceptions=exception_lines(plan, rows, items),
+        revisions=revisions(rows, items),
         progress=progress_since(plan, rows, since, as_of, items),
         ahead=look_ahead(plan, rows, as_of, ahead_end),
         waiting=waiting_on_others(plan, rows, items),
@@ -328,4 +410,5 @@ def board_report(
         legend=legend_lines(),
         returns=returns_sentence(returns_since(plan, rows, since, as_of), since),
         rag_key=rag_key(),
+        completed_later=later,
     )

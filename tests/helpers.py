@@ -32,6 +32,9 @@ tasks:
             status: not_started
 """
 
+# MINIMAL_PLAN up to its items list: a test's own items go after it, at the same indentation.
+PLAN_HEAD = MINIMAL_PLAN.split('          - id: "1.1"', 1)[0]
+
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     """(removed, added) lines between two texts, as `git diff` would show them."""

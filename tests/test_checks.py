@@ -344,6 +344,48 @@ def test_completed_date_after_as_of(as_of: date, reported: bool) -> None:
     assert found(text, as_of=as_of) == ([("SP113", "20:24", "1.1")] if reported else [])
 
 
+# --- Ratings set by hand that the facts have overtaken (SP119) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "rag", "deadline", "as_of", "reported"),
+    [
+        pytest.param("complete", "red", "Mar 2022", date(2022, 1, 1), True, id="complete but red"),
+        pytest.param("complete", "amber", "Mar 2022", date(2022, 1, 1), True, id="complete but amber"),
+        pytest.param("complete", "blue", "Mar 2022", date(2022, 1, 1), False, id="complete and blue"),
+        pytest.param("on_track", "amber", "Mar 2022", date(2022, 4, 1), True, id="overdue but amber"),
+        pytest.param("on_track", "green", "Mar 2022", date(2022, 4, 1), True, id="overdue but green"),
+        pytest.param("on_track", "blue", "Mar 2022", date(2022, 4, 1), True, id="overdue but blue"),
+        pytest.param("on_track", "red", "Mar 2022", date(2022, 4, 1), False, id="overdue and red"),
+        pytest.param("on_track", "amber", "Mar 2022", date(2022, 3, 31), False, id="due that day is not overdue"),
+        pytest.param("dropped", "red", "Mar 2022", date(2022, 4, 1), False, id="dropped"),
+        pytest.param("on_track", "amber", "every March", date(2022, 4, 1), True, id="a yearly deadline passed"),
+    ],
+)
+def test_a_rating_set_by_hand_that_the_facts_contradict(
+    status: str, rag: str, deadline: str, as_of: date, reported: bool
+) -> None:
+    """A rating set by hand is reported, at its rag line, when the item is complete but not blue or overdue but not red."""
+    completed = "\ncompleted: 2021-12-01" if status == "complete" else ""
+    text = HEAD + item(deadline=deadline, status=status, extra=f"rag: {rag}\nrag_reason: Imported{completed}")
+    codes = [entry for entry in found(text, as_of=as_of) if entry[0] == "SP119"]
+    assert codes == ([("SP119", "20:18", "1.1")] if reported else [])
+
+
+def test_the_overtaken_rating_messages_say_what_reports_show_and_what_to_run() -> None:
+    """Both messages give the rating, its reason and the command that removes it."""
+    done = HEAD + item(status="complete", extra="rag: red\nrag_reason: \"Imported: Red\"\ncompleted: 2022-01-10")
+    assert messages(done, as_of=date(2022, 2, 1)) == [
+        ('item 1.1 is complete but its RAG is set by hand to red ("Imported: Red"), so reports show it red. '
+        "Remove the rating: sendplan update 1.1 --rag rule.")
+    ]
+    late = HEAD + item(extra="rag: amber\nrag_reason: \"Imported: A\"")
+    assert messages(late, as_of=date(2022, 4, 10)) == [
+        ('item 1.1 is overdue (due 31 Mar 2022, 10 days ago) but its RAG is set by hand to amber ("Imported: A"), so '
+        "reports show it amber, not red. Remove the rating (sendplan update 1.1 --rag rule) or revise the deadline.")
+    ]
+
+
 # --- The checks section (SP114) and ignoring ---------------------------------------------
 
 
@@ -353,7 +395,7 @@ def test_unknown_code_in_the_plans_ignore_list() -> None:
     assert found(text) == [("SP106", "5:3", None), ("SP114", "8:12", None)]
     assert messages(text)[1:] == [
         ('"checks: ignore" names "SP11O", which is not a check, so it silences nothing. '
-        "Did you mean SP110? Checks are SP101 to SP118.")
+        "Did you mean SP110? Checks are SP101 to SP119.")
     ]
 
 
@@ -569,7 +611,7 @@ def test_summary_counts_per_check_and_per_task(run: Callable[..., Result], bundl
     assert counts == {
         "SP101": 5, "SP102": 2, "SP103": 1, "SP104": 4, "SP105": 1, "SP106": 0, "SP107": 1,
         "SP108": 0, "SP109": 3, "SP110": 4, "SP111": 0, "SP112": 0, "SP113": 0, "SP114": 0, "SP115": 0, "SP116": 0,
-        "SP117": 0, "SP118": 0,
+        "SP117": 0, "SP118": 0, "SP119": 0,
     }  # fmt: skip
     assert [row["code"] for row in data["checks"] if row["ignored"]] == ["SP110"]
     assert [(row["task"], row["findings"]) for row in data["tasks"]] == [

@@ -75,6 +75,18 @@ def test_status_complete_alone_records_the_collect_day(plan_copy: Path, bundled_
     assert outcome.words == ("status: not started → complete", "completed on 10 Dec 2021 (the day collected)")
 
 
+def test_completing_a_hand_rated_item_says_the_rating_goes(plan_copy: Path, bundled_plan: Path) -> None:
+    """1.5 rated red by hand, then returned complete: the words say the rating set by hand is
+    removed (the rule makes it blue), and applying the edit removes it from the plan."""
+    update_item(str(plan_copy), ItemEdit("1.5", rag="red", rag_reason="Venue not found"))
+    data = fill(ag_workbook(bundled_plan), {"1.5": {"new_status": "complete"}})
+    (outcome,) = collect(plan_copy, ("AG.xlsx", data)).outcomes
+    assert outcome.words[-1] == "rag: red → (rule)"
+    update_item(str(plan_copy), outcome.wanted.edit(COLLECT_DAY))
+    item = next(item for _, _, item in load_plan(str(plan_copy)).plan.iter_items() if item.id == "1.5")
+    assert (item.status.value, item.rag, item.rag_reason) == ("complete", None, None)
+
+
 def _apply(plan_path: Path, plan) -> None:
     for outcome in plan.to_apply:
         update_item(str(plan_path), outcome.wanted.edit(COLLECT_DAY))

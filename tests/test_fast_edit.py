@@ -93,9 +93,11 @@ def item_lines(draw: st.DrawFn, item_id: str, column: int, layout: Layout) -> li
     status = draw(st.sampled_from([None, "not_started", "on_track", "done", "in progress"]))
     if status:
         lines.append(f"{pad}status: {status}{draw(st.sampled_from(['', '   # eol']))}")
-    if draw(st.integers(0, 3)) == 0:
-        lines.append(f"{pad}rag: amber")
+    if draw(st.integers(0, 2)) == 0:
+        lines.append(f"{pad}rag: {draw(st.sampled_from(['amber', 'red', 'Red']))}{draw(st.sampled_from(['', '  # by hand']))}")
         lines.append(f"{pad}rag_reason: {quote(draw(prose()))}")
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from([f"{pad}# after the rating", "", "# at the left edge"])))
     updates = draw(st.sampled_from(["none", "none", "flow", "block"]))
     if updates == "flow":
         lines.append(f"{pad}updates: []")
@@ -151,7 +153,8 @@ def edits_of(draw: st.DrawFn, ids: list[str]) -> list[ItemEdit]:
     edits = []
     for _ in range(draw(st.integers(1, 2))):
         item_id = draw(st.sampled_from(ids))
-        kind = draw(st.sampled_from(["done", "status", "note", "rag", "revise", "exception", "complete-unless", "evidence"]))
+        kinds = ["done", "status", "note", "rag", "revise", "exception", "complete-unless", "evidence", "rule", "done-rated"]
+        kind = draw(st.sampled_from(kinds))
         if kind == "done":
             edits.append(ItemEdit(item_id, status="complete", completed=DAY))
         elif kind == "status":
@@ -168,6 +171,10 @@ def edits_of(draw: st.DrawFn, ids: list[str]) -> list[ItemEdit]:
             edits.append(ItemEdit(item_id, evidence=draw(prose())))
         elif kind == "exception":
             edits.append(ItemEdit(item_id, recovery=draw(prose()), impact=draw(prose()), decision=draw(prose())))
+        elif kind == "rule":
+            edits.append(ItemEdit(item_id, clear_rag=True))
+        elif kind == "done-rated":
+            edits.append(ItemEdit(item_id, status="complete", completed=DAY, rag="amber", rag_reason="why"))
         else:
             edits.append(ItemEdit(item_id, status="complete", completed_unless_set=DAY))
     return edits

@@ -33,7 +33,7 @@ def test_draft_headers(request_ag) -> None:
     assert message["To"] == f"Anthony Giles <{ADDRESS}>"
     assert message["Subject"] == "SEND recovery plan: your update, please, by 15 Dec 2021"
     assert message["X-Unsent"] == "1"
-    assert message["Date"] == "Wed, 01 Dec 2021 09:00:00 -0000"
+    assert message["Date"] == "Wed, 01 Dec 2021 09:00:00 +0000"  # 9 am, GMT in December
     assert message["From"] is None
 
 

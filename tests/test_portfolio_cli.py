@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import Result
-from helpers import MINIMAL_PLAN, REPO
+from helpers import MINIMAL_PLAN
 from icalendar import Calendar
 
 AS_OF = "2021-11-01"
@@ -320,7 +320,9 @@ def test_one_plan_commands_refuse_several(run: Callable[..., Result], plans: Pat
 
 def test_the_bundled_example_in_a_portfolio_is_announced(run: Callable[..., Result], plans: Path) -> None:
     """Naming the bundled plan beside a folder still says it is the example."""
-    result = run("overdue", "--plan", str(plans), "--plan", str(REPO / "sendplan" / "data" / "plan.yaml"), "--as-of", AS_OF, "--json")
+    from sendplan.plan.source import bundled_plan  # the copy installed, which is the example
+
+    result = run("overdue", "--plan", str(plans), "--plan", str(bundled_plan()), "--as-of", AS_OF, "--json")
     assert result.exit_code == 0
     assert "Using the example plan bundled with sendplan" in result.stderr
 

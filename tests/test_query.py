@@ -100,3 +100,25 @@ def test_lead_and_task_summaries() -> None:
     ]
     tasks = [(row.task, row.items, row.finished, row.overdue) for row in task_summaries(loaded.plan, item_rows, date(2022, 1, 6))]
     assert tasks == [(1, 5, 1, 0), (2, 2, 1, 0)]
+
+
+COMPLETED_LATER = (
+    "plan:\n  title: Test plan\n  date: Nov 2021\nleads:\n  AG:\n    name: Anthony Giles\ntasks:\n"
+    "  - number: 1\n    title: First task\n    deliverables:\n      - title: A deliverable\n        items:\n"
+    '          - id: "1.1"\n            action: Do the thing\n            success_criteria:\n'
+    "              - The thing is done\n            deadline: Jan 2022\n            lead: AG\n"
+    "            status: complete\n            completed: 2022-03-20\n"
+)
+
+
+def test_an_item_completed_after_the_day_asked_about_was_in_progress_then() -> None:
+    """Due 31 Jan 2022, completed 20 Mar 2022: as of 1 Mar it was 29 days overdue and red, not
+    complete; as of the day it was completed, and after, it is complete and blue."""
+    plan = parse_plan(COMPLETED_LATER, "p.yaml").plan
+    [before] = rows(plan, date(2022, 3, 1))
+    assert (before.status, before.overdue, before.days_overdue, before.rag, before.completed) == ("on_track", True, 29, "red", None)
+    assert [row.id for row in overdue(rows(plan, date(2022, 3, 1)))] == ["1.1"]
+    [then] = rows(plan, date(2022, 3, 20))
+    assert (then.status, then.overdue, then.rag, then.completed) == ("complete", False, "blue", "2022-03-20")
+    [earlier] = rows(plan, date(2021, 12, 1))
+    assert (earlier.status, earlier.overdue, earlier.rag) == ("on_track", False, "green")

@@ -71,13 +71,13 @@ def test_every_command_is_documented_with_an_example() -> None:
 def test_quick_start_is_two_commands() -> None:
     """The quick start installs and runs `sendplan overdue`, then runs the tests."""
     quick = README.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    assert quick.splitlines() == ["pip install . && sendplan overdue", "pip install '.[test]' && pytest"]
+    assert quick.splitlines() == ["pip install . && sendplan overdue", "pip install -e '.[test]' && pytest"]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    """CI installs the test extras and runs the same pytest command as the README."""
+    """CI installs the test extras as the README does (editable) and runs the same pytest command."""
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'pip install --quiet ".[test]"' in ci
+    assert 'pip install --quiet -e ".[test]"' in ci
     assert re.search(r"^pytest$", ci, re.MULTILINE)
 
 

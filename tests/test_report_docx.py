@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendplan import cli
+from sendplan.outputs.board import Column, bands, grid_columns
 from sendplan.outputs.docx import rag_cell
-from sendplan.outputs.docx_grid import Column, bands, grid_columns
 from sendplan.outputs.wordml import plain
 from sendplan.plan.read import load_plan
 from sendplan.query import rows
@@ -102,6 +102,7 @@ def test_headings_are_word_heading_styles(document: Any) -> None:
         "RAG by task",
         "Deadlines by task",
         "Exceptions",
+        "Revised deadlines",
         "Progress since 1 Nov 2021",
         "Look-ahead to 1 Jan 2022, by lead",
         "Dependencies",
@@ -129,8 +130,8 @@ def test_header_block_and_headline_figures(document: Any) -> None:
     assert details["Period covered"] == "1 Nov 2021 to 1 Dec 2021"
     assert details["Look-ahead to"] == "1 Jan 2022"
     assert texts(table(document, "Headline figures")) == [
-        ["Items", "Complete", "Overdue", "Due by 1 Jan 2022"],
-        ["57", "0%", "13", "3"],
+        ["Items", "Complete", "Overdue", "Due by 1 Jan 2022", "Deadlines moved"],
+        ["57", "0%", "13", "3", "0"],
     ]
     ratings = table(document, "Items by RAG")
     # 4.5 and 4.6 (no lead), 7.7 and 7.8 (no lead, no deadline) are grey, not green.

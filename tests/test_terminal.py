@@ -52,7 +52,7 @@ def test_overdue_on_a_terminal_is_a_line_an_item(run: Callable[..., Result], bun
     assert [line.split()[0] for line in body] == expected
     assert len(body) == len(expected) == 55
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
-    assert body[0].split()[:5] == ["4.2", "2020-10-31", "6", "y", "BB"]
+    assert body[0].split()[:4] == ["4.2", "2020-10-31", "6y", "BB"]
     assert body[0].endswith("…")
     header = result.stdout.splitlines()[2].split()
     assert header == ["ID", "Due", "Late", "Lead", "Status", "RAG", "Action"]
@@ -104,12 +104,12 @@ def test_a_narrow_terminal_leaves_out_the_status_first(run: Callable[..., Result
 
 @pytest.mark.usefixtures("terminal")
 def test_the_action_gets_the_room_the_columns_leave(run: Callable[..., Result], bundled_plan: Path) -> None:
-    """Two spaces between columns, not three: at 80 columns the action of 4.2 (the first overdue)
-    shows 29 characters, its first five words whole."""
+    """Two spaces between columns, not three, and the late column written "12mo" like "32d": at 80
+    columns the action of 4.2 (the first overdue) shows 30 characters, its first five words whole."""
     result = run("overdue", "--plan", str(bundled_plan), "--as-of", AS_OF, env=SCREEN)
     first = item_lines(result.stdout)[0]
-    assert first.startswith(" 4.2  2020-10-31  12 mo  BB    not started  red  ")
-    assert first.endswith("complete an exercise to ensur…")
+    assert first.startswith(" 4.2  2020-10-31  12mo  BB    not started  red  ")
+    assert first.endswith("complete an exercise to ensure…")
     assert len(first) == 79
 
 
@@ -132,16 +132,16 @@ def test_the_status_makes_way_for_a_readable_action(run: Callable[..., Result], 
     [
         pytest.param(1, "1d", id="a day"),
         pytest.param(91, "91d", id="three months in days"),
-        pytest.param(92, "3 mo", id="months from three"),
-        pytest.param(366, "12 mo", id="a year in months"),
-        pytest.param(426, "14 mo", id="fourteen months"),
-        pytest.param(729, "23 mo", id="just under two years"),
-        pytest.param(730, "2 y", id="years from two"),
-        pytest.param(2222, "6 y", id="six years"),
+        pytest.param(92, "3mo", id="months from three"),
+        pytest.param(366, "12mo", id="a year in months"),
+        pytest.param(426, "14mo", id="fourteen months"),
+        pytest.param(729, "23mo", id="just under two years"),
+        pytest.param(730, "2y", id="years from two"),
+        pytest.param(2222, "6y", id="six years"),
     ],
 )
 def test_lateness_in_readable_units(days: int, shown: str) -> None:
-    """Days up to three months, then whole months, then whole years from two."""
+    """Days up to three months, then whole months, then whole years from two: one form, no space."""
     assert lateness(days) == shown
 
 

@@ -20,6 +20,7 @@ from sendplan.cli.options import (
     as_of_option,
     day_or_clock,
     format_options,
+    no_pager_option,
     one_plan_option,
     plan_option,
     set_json,
@@ -94,6 +95,7 @@ def _wrapped(text: str) -> str:
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=PLAN_PATH)
 @plan_option
 @as_of_option
+@no_pager_option
 @click.option("--json", "as_json", is_flag=True, expose_value=False, callback=set_json, help="Shorthand for --format json.")
 @click.option(
     "--format",

@@ -105,8 +105,9 @@ def note_options(function: F) -> F:
 
 @click.option("--completed", type=DayParam(), help="The day it was completed (sets status complete).")
 @note_options
-@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red"], case_sensitive=False),
-              help="Set the RAG rating by hand, overriding the derived one; needs --reason.")
+@click.option("--rag", type=click.Choice(["blue", "green", "amber", "red", "rule"], case_sensitive=False),
+              help="Set the RAG rating by hand, overriding the derived one; needs --reason. "
+              "`--rag rule` removes a rating set by hand (completing an item does too).")
 
 
 @click.option("--revise", type=DeadlineTextParam(), metavar="DATE",
@@ -149,6 +150,7 @@ def update_command(
       sendplan update 4.7 --status at_risk --note "Provider delayed" --by AG
       sendplan update 2.3 --revise "Sep 2022" --reason "Later start agreed"
       sendplan update 1.5 --rag amber --reason "Budget not yet agreed" --dry-run
+      sendplan update 1.5 --rag rule
       sendplan update 5.1 --recovery "Briefings booked" --impact "Vote delayed"
     """
     from sendplan.plan.codes import Status, parse_status
@@ -160,6 +162,12 @@ def update_command(
             wanted = parse_status(status).value
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--status") from None
+    rag = rag.lower() if rag else None
+    by_rule = rag == "rule"
+    if by_rule:
+        rag = None
+        if reason is not None and not revise:
+            raise click.BadParameter("goes with --rag COLOUR or --revise, not --rag rule.", param_hint="--reason")
     if rag and revise:
         raise click.UsageError("--rag and --revise each need their own --reason: run update once for each.")
     if reason is not None and not (rag or revise):
@@ -177,7 +185,9 @@ def update_command(
         "impact": _one_line_option(impact, "--impact"),
         "decision": _one_line_option(decision, "--decision"),
     }
-    if not any(value is not None for value in (wanted, completed, the_note, rag, revise, *exception_note.values())):
+    if not by_rule and not any(
+        value is not None for value in (wanted, completed, the_note, rag, revise, *exception_note.values())
+    ):
         raise click.UsageError(
             "nothing to change: give --status, --completed, --note, --rag, --revise, --recovery, --impact or --decision."
         )
@@ -188,8 +198,9 @@ def update_command(
         dry_run,
         status=wanted,
         completed=completed,
-        rag=rag.lower() if rag else None,
+        rag=rag,
         rag_reason=why if rag else None,
+        clear_rag=by_rule,
         revised_deadline=revise,
         revision_reason=why if revise else None,
         note=the_note,

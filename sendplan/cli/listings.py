@@ -223,8 +223,10 @@ def due_command(
 def show_command(item_id: str, plan_path: tuple[str, ...], as_of: date | None, output_format: str | None) -> None:
     """One item in full: every criterion, the deadline, why it has its rating, every update.
 
-    On a terminal the item is laid out field by field; piped, or with --json or -o, it is
-    the same record as `sendplan list` gives. With several plans open, ID may be PLAN:ID
+    On a terminal the item is laid out field by field. Piped, or with -o, it is the same
+    record as `sendplan list` gives; with --json that record goes on with the rest of what
+    the item's page shows (updates, evidence, the exception note, whether the rating is set
+    by hand). With several plans open, ID may be PLAN:ID
     (needed when more than one plan has the id).
 
     \b
@@ -242,17 +244,25 @@ def show_command(item_id: str, plan_path: tuple[str, ...], as_of: date | None, o
     title = f"Item {item_ref(row)} as of {day.isoformat()} · {plan_name(loaded)}"
     ctx = click.get_current_context()
     plain = "sendplan.output" not in ctx.meta and "sendplan.fields" not in ctx.meta
-    if plain and resolve_format(output_format) is OutputFormat.TABLE:
+    fmt = resolve_format(output_format)
+    path = loaded.item_path(row.id)
+    assert path is not None  # the row came from this plan
+    _, t, _, d, _, i = path
+    item = loaded.plan.tasks[t].deliverables[d].items[i]
+    if plain and fmt is OutputFormat.TABLE:
         from sendplan.outputs.detail import item_fields, render_item
 
-        path = loaded.item_path(row.id)
-        assert path is not None  # the row came from this plan
-        _, t, _, d, _, i = path
-        item = loaded.plan.tasks[t].deliverables[d].items[i]
         with screen() as out:
             render_item(title, item_fields(row, item, loaded.plan.leads.get(row.lead or "")), out)
         return
-    show(items_report(f"Item {item_ref(row)}", [row], plans, day, ""), output_format)
+    report = items_report(f"Item {item_ref(row)}", [row], plans, day, "")
+    if fmt in (OutputFormat.JSON, OutputFormat.JSONL) and "sendplan.fields" not in ctx.meta:
+        # JSON carries everything the item's page shows; the other formats keep the listing's columns.
+        from sendplan.outputs.detail import item_record
+        from sendplan.outputs.rows import record
+
+        report.rows = [item_record(record(row), item)]
+    show(report, output_format)
 
 
 @click.command("leads", short_help="One row per lead: items, done, overdue, next deadline.")

@@ -62,7 +62,7 @@ def count(number: int, noun: str) -> str:
 
 
 def confirm_written(path: str, *details: str) -> None:
-    """ "Wrote tracker.xlsx (57 items, 7 pages when printed)" on stderr: every -o FILE says what
+    """ "Wrote tracker.xlsx (57 items, the Tracker sheet prints on 7 pages)" on stderr: every -o FILE says what
     it wrote, so a write that succeeds is not mistaken for one that did nothing."""
     from sendplan.outputs.text import visible
 
@@ -71,7 +71,9 @@ def confirm_written(path: str, *details: str) -> None:
 
 
 def printed_pages(pages: int | None) -> str:
-    """ "7 pages when printed", or "" when the pages are not known (only a printer lays out text)."""
-    return f"{count(pages, 'page')} when printed" if pages else ""
+    """ "the Tracker sheet prints on 7 pages", or "" when the pages are not known (only a printer
+    lays out text). Only a workbook's Tracker sheet knows its pages; the sheet is named because
+    a program that prints every sheet (LibreOffice) prints the others too."""
+    return f"the Tracker sheet prints on {count(pages, 'page')}" if pages else ""
 
 

@@ -65,8 +65,10 @@ def _count(number: int, noun: str) -> str:
     "--from", "sender", metavar="ADDRESS", envvar="SENDPLAN_FROM", show_envvar=True,
     help='You, as "Name <address>": the drafts come from you and ask for the workbooks back to you.',
 )  # fmt: skip
-@click.option("-o", "--output", "folder", metavar="DIR", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "folder", metavar="DIR", required=True,
               help="The folder to write the workbooks and drafts in (made if missing).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace workbooks and drafts in DIR that differ from the new ones "
+              "(a lead's filled-in return among them).")  # fmt: skip
 def request_command(
     plan_path: tuple[str, ...],
     as_of: date | None,
@@ -75,6 +77,7 @@ def request_command(
     return_by: date | None,
     sender: str | None,
     folder: str,
+    force: bool,
 ) -> None:
     """Write a return workbook for each lead to fill in, and a draft email to send it with.
 
@@ -82,16 +85,20 @@ def request_command(
     their open items with columns to fill in (new status, progress note, revised deadline
     and reason, completed on, evidence), and, where the plan has the lead's email, a draft
     DIR/<plan>-<LEAD>-<date>.eml with the workbook attached that Outlook opens ready to send.
-    Collect the answers with `sendplan collect`.
+    Collect the answers with `sendplan collect`. A file in DIR that differs from the one
+    about to be written (a lead's return, saved under the name it was sent with) is never
+    replaced unless --force is given: then nothing is written.
 
     \b
     Example:
       sendplan request --as-of 2021-12-01 -o returns
     """
     from sendplan import __version__
+    from sendplan.errors import Location, PlanError
     from sendplan.office.mail import address, draft_message
     from sendplan.office.returns import build_requests, file_stem, short_day
     from sendplan.office.returns_book import request_workbook
+    from sendplan.office.returns_guard import refuse_replacing
     from sendplan.plan.checks.leads import plausible_email
     from sendplan.plan.dates import period_end
     from sendplan.query import rows
@@ -115,10 +122,13 @@ def request_command(
         soon_end=end, due_by=end, reply_to=sender,
     )  # fmt: skip
     out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise click.FileError(folder, hint=error.strerror or str(error)) from None
+    if out.exists() and not out.is_dir():
+        raise PlanError.single(
+            "this is a file, not a folder: -o names the folder the workbooks and drafts go in "
+            "(for example -o returns). Nothing was written.",
+            Location(folder),
+        )
+    files: list[tuple[Path, bytes]] = []
     written, no_address, bad_address, nothing = [], [], [], []
     for request in requests:
         if not request.rows:
@@ -126,18 +136,28 @@ def request_command(
             continue
         stem = file_stem(request)
         workbook = request_workbook(request, version=__version__)
-        _write(out / f"{stem}.xlsx", workbook)
+        files.append((out / f"{stem}.xlsx", workbook))
         counts = [_count(len(request.rows), "item")]
         counts += [f"{request.overdue} overdue"] if request.overdue else []
         counts += [f"{request.due_soon} due soon"] if request.due_soon else []
         written.append(f"  {request.lead:<4} {stem}.xlsx: {', '.join(counts)}")
         if request.email and plausible_email(request.email):
-            _write(out / f"{stem}.eml", draft_message(request, workbook, f"{stem}.xlsx", sender=sender))
+            files.append((out / f"{stem}.eml", draft_message(request, workbook, f"{stem}.xlsx", sender=sender)))
             written.append(f"  {'':<4} {stem}.eml: a draft to {request.email}")
         elif request.email:
             bad_address.append(f"{request.who} ({request.email!r})")
         else:
             no_address.append(request.who)
+    if not force:
+        refuse_replacing(files)
+    if files:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PlanError.single(f"cannot make this folder: {error.strerror or error}. Nothing was written.",
+                                   Location(folder)) from None
+    for path, data in files:
+        _write(path, data)
     made = [request for request in requests if request.rows]
     if made:
         due = short_day(made[0].return_by)
@@ -159,19 +179,20 @@ def request_command(
 
 
 def _write(path: Path, data: bytes) -> None:
+    from sendplan.errors import Location, PlanError
     from sendplan.outputs.registry import write_bytes
 
     try:
         write_bytes(str(path), data)
     except OSError as error:
-        raise click.FileError(str(path), hint=error.strerror or str(error)) from None
+        raise PlanError.single(f"cannot write this file: {error.strerror or error}.", Location(str(path))) from None
 
 
 # --- collect ---------------------------------------------------------------------------------
 
 
-def _read_all(files: tuple[str, ...]) -> list[Any]:
-    """Every return read, or one PlanError with every problem of every file."""
+def _read_all(files: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    """Every return that could be read, and every problem of those that could not."""
     import os
 
     from sendplan.errors import PlanError
@@ -189,9 +210,7 @@ def _read_all(files: tuple[str, ...]) -> list[Any]:
             returns.append(read_return(name))
         except PlanError as error:
             problems.extend(error.problems)
-    if problems:
-        raise PlanError(problems)
-    return returns
+    return returns, problems
 
 
 def _say(source: Any, outcomes: list[Any]) -> None:
@@ -252,7 +271,10 @@ def collect_command(
       sendplan collect returns/*.xlsx --dry-run
     """
     from sendplan.cli.plans import refuse_several
+    from sendplan.errors import PlanError
     from sendplan.office.collect import plan_collect
+    from sendplan.outputs.problems import emit_problems
+    from sendplan.outputs.registry import ProblemFormat
     from sendplan.plan.edit import update_items
     from sendplan.plan.read import load_plan
     from sendplan.plan.source import STDIN
@@ -263,9 +285,16 @@ def collect_command(
         raise click.BadParameter("a plan read from standard input cannot be updated; name the plan file.", param_hint="--plan")
     writable_path(path)
     day = day_or_today(as_of)
-    returns = _read_all(files)
+    returns, problems = _read_all(files)
     loaded = load_plan(path)
-    plan = plan_collect(loaded, returns, as_of=day, force=frozenset(forced))
+    warnings = [warning for source in returns for warning in source.warnings]
+    try:
+        plan = plan_collect(loaded, returns, as_of=day, force=frozenset(forced))
+    except PlanError as error:
+        problems.extend(error.problems)
+    if problems:
+        # Every problem of every file at once: those read well are checked against the plan too.
+        raise PlanError([*problems, *warnings])
     for source in returns:
         _say(source, plan.outcomes)
     conflicts = [outcome.item_id for outcome in plan.conflicts]
@@ -274,6 +303,7 @@ def collect_command(
         click.echo(f"--force {item_id}: item {item_id} has no conflict in these returns; nothing was forced.", err=True)
     edits = [outcome.wanted.edit(day) for outcome in plan.to_apply if outcome.wanted is not None]
     if conflicts and all_or_nothing:
+        emit_problems(warnings, ProblemFormat.TEXT)
         click.echo(
             f"Nothing applied: {_count(len(conflicts), 'conflict')} ({', '.join(conflicts)}) and --all-or-nothing. "
             f"{path} is unchanged.",
@@ -290,6 +320,7 @@ def collect_command(
     else:
         result = update_items(path, edits)
         click.echo(f"Updated {path}: {_count(sum(bool(r.changes) for r in result.results), 'item')} changed.")
+    emit_problems(warnings, ProblemFormat.TEXT)
     if conflicts:
         click.echo(
             f"{_count(len(conflicts), 'conflict')} not applied ({', '.join(conflicts)}): check each with the lead, "

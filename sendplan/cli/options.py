@@ -59,6 +59,8 @@ def day_or_clock(as_of: date | None) -> date | Callable[[], date]:
 
 # Days named relative to today, which every date option accepts ("--as-of yesterday").
 DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+# The advice for a day that cannot be read (a plan's deadline advice names yearly deadlines).
+DAY_EXAMPLES = 'Write a day such as 31/03/2022 (day first), "31 Mar 2022" or 2022-03-31, or a month such as "Mar 2022".'
 
 
 class DayParam(DateType):
@@ -71,7 +73,7 @@ class DayParam(DateType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         from sendplan.outputs.text import visible
-        from sendplan.plan.dates import DeadlineError, first_day, parse_day, parse_deadline
+        from sendplan.plan.dates import EXAMPLES, DeadlineError, first_day, parse_day, parse_deadline
 
         if isinstance(value, date):
             return value
@@ -85,7 +87,11 @@ class DayParam(DateType):
                 return first_day(parse_deadline(value))
             return parse_day(value)
         except DeadlineError as error:
-            self.fail(visible(str(error)), param, ctx)
+            # The plan's advice names yearly deadlines, which mean nothing for one day.
+            message = str(error)
+            if message.endswith(EXAMPLES):
+                message = message.removesuffix(EXAMPLES) + DAY_EXAMPLES
+            self.fail(visible(message), param, ctx)
 
 
 class PeriodParam(PeriodType):

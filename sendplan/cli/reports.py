@@ -18,6 +18,7 @@ from sendplan.cli.options import (
     PeriodParam,
     as_of_option,
     day_or_today,
+    no_pager_option,
     plan_option,
     screen,
     to_terminal,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 @click.command("report", short_help="The monthly highlight report for a board or Schools Forum.")
 @plan_option
 @as_of_option
+@no_pager_option
 @click.option("--since", type=DayParam("start"), help="Show progress from this day on. Default: a month before --as-of.")
 @click.option("--ahead", type=PeriodParam(), default="1m", show_default=True, help='Look-ahead period: "1m", "6w", "30d".')
 @click.option(
@@ -56,10 +58,11 @@ def report_command(
     """The monthly highlight report for a board or Schools Forum: Markdown, HTML or Word.
 
     Sections: headline figures, RAG by task, a chart of deadlines (HTML, Word), exceptions
-    (every red or overdue item), progress since --since, look-ahead by lead, dependencies,
-    legend, glossary and a plan health appendix. The HTML is one file with no scripts; it
-    and the Word document print on A4 with page numbers. On several plans (--plan FOLDER):
-    a summary with a row per plan, then each plan's exceptions.
+    (every red or overdue item), revised deadlines, progress since --since, look-ahead by
+    lead, dependencies, legend, glossary and a plan health appendix. As of a day past, an
+    item completed after that day counts as in progress. The HTML is one file with no
+    scripts; it and the Word document print on A4 with page numbers. On several plans
+    (--plan FOLDER): a summary with a row per plan, then each plan's exceptions.
 
     \b
     Example:
@@ -105,6 +108,7 @@ def report_command(
 @click.command("timeline", short_help="Deadlines month by month: a row per task, a column a month.")
 @plan_option
 @as_of_option
+@no_pager_option
 @lead_filter_option
 @click.option("--width", type=click.IntRange(40), help="Columns to fit. Default: the terminal's width, or 80.")
 @click.option(

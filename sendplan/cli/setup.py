@@ -14,6 +14,7 @@ from sendplan.cli.options import (
     day_or_today,
     format_options,
     load,
+    no_pager_option,
     one_plan_option,
     output_options,
     show,
@@ -53,6 +54,7 @@ def init_command(file: str, example: bool, force: bool, as_of: date | None) -> N
 
 @click.command("schema", short_help="The plan file's JSON Schema, for editors that check YAML.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (e.g. plan.schema.json) instead of the screen.")
+@no_pager_option
 def schema_command(output: str | None) -> None:
     """The plan file's JSON Schema, so editors can check plan.yaml as you type.
 
@@ -71,6 +73,7 @@ def schema_command(output: str | None) -> None:
 @one_plan_option
 @format_options
 @output_options
+@no_pager_option
 def glossary_command(plan_path: tuple[str, ...], output_format: str | None) -> None:
     """The plan's abbreviations and their meanings (the "glossary:" section of the plan).
 

@@ -73,9 +73,12 @@ class Wanted:
             said.append(f"completed on {short_day(self.completed)}")
         elif self.complete_on is not None:
             said.append(f"completed on {short_day(self.complete_on)} (the day collected)")
+        completing = (self.status is not None and self.status.value == "complete") or self.completed is not None
+        if completing and item.rag is not None:  # the edit removes it (plan/itemedit.py): say so, as update does
+            said.append(f"rag: {item.rag.value} → (rule)")
         if self.revised is not None:
             was = item.revised_deadline.text if item.revised_deadline else (item.deadline.text if item.deadline else "none")
-            said.append(f"deadline revised: {was} → {self.revised}, because {quoted(self.reason, 200)}")
+            said.append(f"deadline revised: {was} → {readable(self.revised)}, because {quoted(self.reason, 200)}")
         if self.note is not None:
             said.append(f"progress note by {self.lead}: {quoted(self.note, 200)}")
         if self.evidence is not None:
@@ -152,6 +155,23 @@ def differences(sent: dict[str, Any], now: dict[str, Any]) -> list[str]:
         for name, label in _FIELD_NAMES.items()
         if sent.get(name) != now.get(name)
     ]
+
+
+def readable(text: str) -> str:
+    """A deadline as a message shows it: "31/10/2024" → "31 Oct 2024", "sep 2022" → "Sep 2022"."""
+    from sendplan.plan.dates import DeadlineError, Precision, parse_deadline
+
+    try:
+        deadline = parse_deadline(text)
+    except DeadlineError:
+        return text
+    if deadline.due_date is None:
+        return text
+    if deadline.precision is Precision.DAY:
+        return short_day(deadline.due_date)
+    if deadline.precision is Precision.MONTH:
+        return f"{deadline.due_date:%b %Y}"
+    return text
 
 
 def _same_deadline(item: Any, text: str) -> bool:

@@ -24,6 +24,8 @@ class Cell:
     merged: bool = False
     # A solid fill colour as RRGGBB, for RAG columns coloured instead of written.
     fill: str | None = None
+    # A workbook cell's formula ("=SUM(1,2)"): *text* is the value it showed when last saved.
+    formula: str | None = None
 
     @property
     def blank(self) -> bool:

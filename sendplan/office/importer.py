@@ -32,8 +32,12 @@ from sendplan.office.values import (
     read_status,
     split_bullets,
 )
+from sendplan.plan.dates import date_fault
 
 CONTENT = ("action", "success_criteria", "milestones")
+# The rating the rule gives from the status alone, whatever the day: a tracker's RAG that says
+# no more than this is not kept as a rating set by hand, which would stay when the status moves.
+RULE_FROM_STATUS = {"complete": "blue", "at_risk": "amber", "off_track": "red"}
 GROUPS = ("task", "deliverable")
 _ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NUMBERED = re.compile(r"(\d{1,3})[.):]?[ \t]+(\S.*)", re.DOTALL)
@@ -304,7 +308,23 @@ class _Reader:
         self._status(row, item)
         self._rag(row, item)
         self._update(row, item)
+        self._formulas(row, item)
         deliverable.items.append(item)
+
+    def _formulas(self, row: int, item: DraftItem) -> None:
+        """A warning for each cell of the row read as the value its formula showed."""
+        for column in sorted(set(self.columns.values())):
+            cell = self.table.cell(row, column)
+            if cell.formula is None or cell.merged:
+                continue
+            ref = self.table.ref(row, column)
+            if cell.blank:
+                self.warn(ref, f"the cell holds the formula {quoted(cell.formula, 80)} but no value was saved with it, "
+                               "so it is read as empty. Open the workbook in Excel or LibreOffice, save it and import "
+                               "again.", item.item_id)
+            else:
+                self.warn(ref, f"the cell holds the formula {quoted(cell.formula, 80)}; the value it showed, "
+                               f"{quoted(plain(cell.text), 80)}, was kept, not the formula.", item.item_id)
 
     def _bullets(self, row: int, name: str) -> list[str]:
         column = self.columns.get(name)
@@ -325,9 +345,15 @@ class _Reader:
         elif value.note is not None:
             item.values["deadline_note"] = value.note
             self.result.kept.append(("deadline", value.note))
-            self.warn(ref, f"the deadline {quoted(value.note)} names no date sendplan can read, so it is kept as "
-                           "written (deadline_note) and the item cannot fall due until it is given a deadline.",
-                      item.item_id)
+            fault = date_fault(value.note)
+            if fault is not None:  # a date mistyped, not words: say what is wrong with it
+                self.warn(ref, f"the deadline {quoted(value.note)} is not a date: {fault}; check the cell. It is kept "
+                               "as written (deadline_note) and the item cannot fall due until the date is corrected.",
+                          item.item_id)
+            else:
+                self.warn(ref, f"the deadline {quoted(value.note)} names no date sendplan can read, so it is kept as "
+                               "written (deadline_note) and the item cannot fall due until it is given a deadline.",
+                          item.item_id)
 
     def _lead(self, row: int, item: DraftItem) -> None:
         if "lead" not in self.columns or not self.text(row, "lead"):
@@ -367,10 +393,19 @@ class _Reader:
         else:
             rag = fill_rag(cell.fill)
             reason = f"Imported: the tracker's rating cell is coloured {rag}"
-        if rag is not None:
+        status = item.values.get("status")
+        if rag is not None and status == "complete" and rag != "blue":
+            # Completion makes the rule's rating blue; a red kept by hand would outlive the work.
+            item.notes.append(f"RAG in the tracker: {text or rag}")
+            self.result.kept.append(("RAG", text or rag))
+            written = f" ({quoted(text)})" if text and text.lower() != rag else ""
+            self.warn(ref, f"the tracker rates this complete item {rag}{written}; a complete item is blue, so the "
+                           "rating is kept in the item's comment only. If the work is not finished, correct the "
+                           "status and import again.", item.item_id)
+        elif rag is not None and RULE_FROM_STATUS.get(str(status)) != rag:
             item.values["rag"] = rag
             item.values["rag_reason"] = reason
-        elif text:
+        elif rag is None and text:
             item.notes.append(f"RAG in the tracker: {text}")
             self.result.kept.append(("RAG", text))
             self.warn(ref, f"the RAG {quoted(text)} is not blue, green, amber or red, so it is kept in the item's "

@@ -6,8 +6,8 @@ window, with a Send button, instead of as a received one. The body, in plain tex
 says how many of the lead's items are overdue and due soon and when to send the workbook back;
 the workbook is attached.
 
-Pure: the message is dated the request's day (no clock); plan text is data (escaped in HTML,
-kept out of header syntax).
+Pure: the message is dated the request's day at 09:00 UK time (no clock); it is signed with the
+sender's name when --from gives one; plan text is data (escaped in HTML, kept out of header syntax).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -39,6 +39,29 @@ def address(text: str, name: str | None = None) -> Address:
     return Address(display_name=display, username=local, domain=domain)
 
 
+def _last_sunday(year: int, month: int) -> date:
+    last = date(year, month + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
+def uk_zone(day: date) -> timezone:
+    """UK time on *day* at 09:00: British Summer Time (+01:00) from the last Sunday of March to
+    the Saturday before the last Sunday of October, else GMT. By rule, so no time zone database
+    is needed (Windows has none)."""
+    summer = _last_sunday(day.year, 3) <= day < _last_sunday(day.year, 10)
+    return timezone(timedelta(hours=1), "BST") if summer else UTC
+
+
+def _sender_name(sender: str | None) -> str:
+    """The name in "Jo Bloggs <jo@council.gov.uk>", to sign the message with ("" if none)."""
+    if not sender:
+        return ""
+    try:
+        return address(sender).display_name
+    except ValueError:
+        return ""
+
+
 def subject(request: ReturnRequest) -> str:
     return f"{one_line(request.plan_title)}: your update, please, by {short_day(request.return_by)}"
 
@@ -58,6 +81,7 @@ def body_lines(request: ReturnRequest, attachment: str) -> list[str]:
     """The message's paragraphs, in order, as plain text."""
     greeting = f"Dear {one_line(request.lead_name).split()[0]}," if request.lead_name else "Hello,"
     reply = f"to {one_line(request.reply_to)}" if request.reply_to else "as a reply to this email"
+    signature = _sender_name(request.reply_to)
     return [
         greeting,
         f"It is time for this month's update on the {one_line(request.plan_title)}.",
@@ -72,7 +96,7 @@ def body_lines(request: ReturnRequest, attachment: str) -> list[str]:
             f"Please send the workbook back {reply} by {long_day(request.return_by)}, saved as an Excel "
             "workbook (.xlsx) with its name unchanged."
         ),
-        "Thank you.",
+        "Thank you." + (f"\n{signature}" if signature else ""),
     ]
 
 
@@ -89,12 +113,12 @@ def draft_message(request: ReturnRequest, workbook: bytes, attachment: str, *, s
         message["From"] = address(sender)
     message["To"] = address(request.email, request.lead_name)
     message["Subject"] = subject(request)
-    # The request's day at 09:00 with no time zone ("-0000"): the clock is not read.
-    message["Date"] = format_datetime(datetime.combine(request.as_of, time(9, 0)))
+    # The request's day at 09:00 UK time (the clock is not read).
+    message["Date"] = format_datetime(datetime.combine(request.as_of, time(9, 0), tzinfo=uk_zone(request.as_of)))
     message["X-Unsent"] = "1"
     paragraphs = body_lines(request, attachment)
     message.set_content("\n\n".join(paragraphs) + "\n")
-    markup = "".join(f"<p>{html.escape(paragraph)}</p>\n" for paragraph in paragraphs)
+    markup = "".join(f"<p>{html.escape(paragraph).replace(chr(10), '<br>')}</p>\n" for paragraph in paragraphs)
     message.add_alternative(
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body style="font-family: Arial, sans-serif">\n'
         f"{markup}</body></html>\n",

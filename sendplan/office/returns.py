@@ -258,7 +258,7 @@ def _deadline_text(row: ItemRow, sent: dict[str, Any]) -> str:
     if sent["revised_deadline"]:
         text += f"\nrevised to {sent['revised_deadline']}"
     if row.overdue and row.days_overdue:
-        text += f"\n{row.days_overdue} days overdue"
+        text += f"\n{row.days_overdue} day{'' if row.days_overdue == 1 else 's'} overdue"
     return text
 
 
@@ -282,6 +282,11 @@ def cell_texts(form_row: FormRow) -> dict[str, str]:
         "rag": row.rag or "",
         "latest": _latest_text(row),
     }
+
+
+def shown_cells(form_row: FormRow) -> dict[str, str]:
+    """The grey cells of one row but its id, by column key: what the hidden record keeps of them."""
+    return {key: text for key, text in cell_texts(form_row).items() if key != "id"}
 
 
 def instructions(request: ReturnRequest) -> list[str]:

@@ -27,14 +27,13 @@ from sendplan.office.returns import (
     column_letter,
     fingerprint,
     instructions,
+    shown_cells,
 )
 from sendplan.outputs.text import clean
 
 
 def _text(value: str | None) -> str:
     return clean(value).strip() if value else ""
-
-
 
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -236,7 +235,7 @@ def _record_sheet(book: Any, request: ReturnRequest, header_row: int, positions:
     for number, key in enumerate(RECORD_KEYS, start=2):
         _set_text(record.cell(number, 1), key)
         _set_text(record.cell(number, 2), values[key])
-    for index, header in enumerate(("id", "row", "fingerprint", "sent"), start=1):
+    for index, header in enumerate(("id", "row", "fingerprint", "sent", "shown"), start=1):
         _set_text(record.cell(RECORD_TABLE_ROW, index), header)
     for offset, (form_row, position) in enumerate(zip(request.rows, positions, strict=True)):
         number = RECORD_TABLE_ROW + 1 + offset
@@ -244,5 +243,7 @@ def _record_sheet(book: Any, request: ReturnRequest, header_row: int, positions:
         _set_text(record.cell(number, 2), str(position))
         _set_text(record.cell(number, 3), fingerprint(form_row.sent))
         _set_text(record.cell(number, 4), canonical(form_row.sent))
+        # The grey cells as the lead saw them, so that one edited there is noticed, not lost.
+        _set_text(record.cell(number, 5), canonical(shown_cells(form_row)))
     record.sheet_state = "hidden"
     record.protection.sheet = True

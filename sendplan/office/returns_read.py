@@ -10,17 +10,14 @@ Pure: no clock, no printing, no writing.
 
 from __future__ import annotations
 
-import io
 import json
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from sendplan.errors import Location, PlanError, Problem, quoted
+from sendplan.errors import Location, PlanError, Problem, Severity, quoted
 from sendplan.office.returns import (
+    ANSWER_KEYS,
     COLUMNS,
     RECORD_KEYS,
     RECORD_SHEET,
@@ -32,18 +29,17 @@ from sendplan.office.returns import (
     fingerprint,
     short_day,
 )
+from sendplan.office.returns_cells import (
+    formula_cells,
+    grey_changes,
+    missing_rows,
+    return_date_advice,
+    same_cells,
+)
+from sendplan.office.returns_file import file_problem, load_return_workbook, read_bytes
 from sendplan.outputs.text import clean
 from sendplan.plan.dates import Deadline, DeadlineError, Precision, parse_deadline
 from sendplan.plan.model import Status, parse_status
-
-MAX_RETURN_BYTES = 32 * 1024 * 1024
-# A workbook's parts, unpacked; a "zip bomb" stops here before openpyxl reads it.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SAVE_AS = (
-    'open it, choose File > Save As and pick "Excel Workbook (*.xlsx)" (in LibreOffice: '
-    '"Excel 2007-365 (.xlsx)"), then collect the .xlsx file'
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +50,7 @@ class SentRow:
     row: int
     fingerprint: str
     fields: dict[str, Any]
+    shown: dict[str, str] | None = None  # the grey cells as sent (None in a form made before they were kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +97,7 @@ class ReturnFile:
     name: str
     record: FormRecord
     rows: tuple[AnswerRow, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # found in the workbook, collected all the same
 
     def cell(self, key: str, row: int) -> str:
         """"Update!I9": the sheet and cell of the form's column *key* on *row*."""
@@ -109,89 +107,6 @@ class ReturnFile:
 def cell_problem(name: str, where: str, message: str, item_id: str | None = None) -> Problem:
     """A problem at a workbook cell, shown as `AG.xlsx: Update!I9: message`."""
     return Problem(f"{where}: {message}", Location(name), item_id)
-
-
-def file_problem(name: str, message: str) -> PlanError:
-    return PlanError([Problem(message, Location(name))])
-
-
-# ---------------------------------------------------------------------------------------
-# The file itself
-
-
-def _refuse_wrong_format(name: str, data: bytes) -> None:
-    suffix = Path(name).suffix.lower()
-    if not data:
-        raise file_problem(name, "the file is empty. Collect the workbook the lead sent back (an .xlsx file).")
-    if data.startswith(_OLE2):
-        raise file_problem(
-            name,
-            "this is an Excel 97-2003 workbook (.xls), or a workbook saved with a password; sendplan "
-            f"reads only .xlsx workbooks without a password. To save it properly, {_SAVE_AS}.",
-        )
-    if data.startswith(b"PK\x03\x04"):
-        return
-    head = data[:65536].decode("utf-8", "replace").lower()
-    if suffix in (".csv", ".tsv", ".txt") or "new status" in head:
-        raise file_problem(
-            name,
-            "this is a CSV file (text only), not a workbook: saving as CSV keeps one sheet's text and drops "
-            "the hidden record the answers are checked against. Open the .xlsx workbook that was sent, put "
-            'the answers in it and save it with File > Save As as "Excel Workbook (*.xlsx)" (in LibreOffice: '
-            '"Excel 2007-365 (.xlsx)"); then collect that file.',
-        )
-    raise file_problem(name, f"this is not an Excel workbook (.xlsx). If it is a return, {_SAVE_AS}.")
-
-
-def _open_zip(name: str, data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise file_problem(
-            name, "this file is damaged or is not a workbook: it could not be opened. Ask for it to be sent again."
-        ) from None
-    if "xl/workbook.xml" not in names:
-        if "content.xml" in names:
-            raise file_problem(
-                name, f"this is an OpenDocument spreadsheet (.ods), not an Excel workbook. To save it properly, {_SAVE_AS}."
-            )
-        if "word/document.xml" in names:
-            raise file_problem(name, "this is a Word document, not the return workbook. Collect the .xlsx file.")
-        raise file_problem(name, "this is a zip file, not an Excel workbook. Collect the .xlsx file the lead sent back.")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise file_problem(name, "this workbook unpacks to more than 256 MiB, far more than a return holds; it was not read.")
-
-
-def load_return_workbook(name: str, data: bytes) -> Any:
-    """The openpyxl workbook in *data*, or a PlanError that says what the file is instead."""
-    _refuse_wrong_format(name, data)
-    _open_zip(name, data)
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it skips (extensions, unknown styles): not our business.
-            warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # noqa: BLE001  any damage in any part must become a message, never a traceback
-        raise file_problem(
-            name, f"this workbook could not be read ({type(error).__name__}); it may be damaged. Ask for it to be sent again."
-        ) from None
-
-
-def read_bytes(name: str) -> bytes:
-    """The return file's bytes, or a PlanError naming it (one reader for every file sendplan reads)."""
-    from sendplan.plan.source import read_bytes as read_file
-
-    return read_file(
-        name,
-        MAX_RETURN_BYTES,
-        folder="this is a folder; give the return workbooks (.xlsx files) themselves.",
-        missing="no such file. Check the name and the folder.",
-        too_big="this file is larger than 32 MiB ({size} bytes), far more than a return holds; it was not read.",
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -239,7 +154,7 @@ def read_record(name: str, book: Any) -> FormRecord:
             raise damaged from None
         if not isinstance(fields, dict) or fingerprint(fields) != sent.fingerprint or fields.get("id") != item_id:
             raise damaged
-        rows.append(sent)
+        rows.append(_with_shown(sent, _text_value(sheet.cell(number, 5).value)))
         number += 1
     try:
         return FormRecord(
@@ -336,21 +251,20 @@ class _Answers:
         try:
             return None, parse_deadline(text), text
         except DeadlineError as error:
-            self.fail(key, str(error))
+            self.fail(key, return_date_advice(str(error), key))
             return None, None, text
 
     def deadline(self) -> str | None:
-        day, deadline, _text = self._dated("revised")
+        day, deadline, written = self._dated("revised")
         if day is not None:
             month_only = _month_only(self.cell("revised").number_format or "") and day.day == 1
             return f"{day:%b %Y}" if month_only else day.isoformat()
-        if deadline is None:
+        if deadline is None or written is None:
             return None
-        if deadline.due_date is None:
-            return deadline.text
-        if deadline.precision is Precision.MONTH:
-            return f"{deadline.due_date:%b %Y}"
-        return deadline.due_date.isoformat()
+        # Kept as the lead wrote it ("31/10/2024", "Sep 2022"), as `update --revise` and `import` keep
+        # a deadline; only a date the spreadsheet holds as a date has no writing, and is written as
+        # import writes one (2024-10-31, or Oct 2024 for a month).
+        return " ".join(written.split())
 
     def day(self) -> date | None:
         day, deadline, text = self._dated("completed")
@@ -390,11 +304,13 @@ def read_answers(name: str, book: Any, record: FormRecord) -> tuple[list[AnswerR
     by_id = {sent.item_id: sent for sent in record.rows}
     by_row = {sent.row: sent for sent in record.rows}
     seen: dict[str, int] = {}
+    text_on: dict[int, str] = {}
     result = []
     for row in range(record.header_row + 1, sheet.max_row + 1):
         reader = _Answers(name, sheet, record, row)
         id_text = _text_value(sheet.cell(row, 1).value)
-        band = row not in by_row and id_text.startswith("Task ")
+        text_on[row] = id_text
+        band = id_text.startswith("Task ") and id_text not in by_id
         reader.item_id = id_text or None
         answers = AnswerRow(
             row=row,
@@ -432,9 +348,48 @@ def read_answers(name: str, book: Any, record: FormRecord) -> tuple[list[AnswerR
             else:
                 seen[id_text] = row
                 answers = _with_sent(answers, by_id[id_text])
+                problems.extend(_grey_problems(name, sheet, record, row, by_id[id_text], by_row.get(row)))
         problems.extend(reader.problems)
         result.append(answers)
+    sent_rows = [(sent.item_id, sent.row, sent.shown) for sent in record.rows]
+    problems.extend(missing_rows(name, record.sheet, sent_rows, seen, text_on, lambda row: _grey_on(sheet, row)))
     return result, problems
+
+
+def _grey_on(sheet: Any, row: int) -> dict[str, str]:
+    """The grey cells of *row* now, by column key (the id left out)."""
+    return {
+        column.key: _text_value(sheet.cell(row, number).value)
+        for number, column in enumerate(COLUMNS, start=1)
+        if not column.answer and column.key != "id"
+    }
+
+
+def _grey_problems(name: str, sheet: Any, record: FormRecord, row: int, sent: SentRow, here: SentRow | None) -> list[Problem]:
+    """The grey cells of *row* that differ from those sent for its item (see returns_cells).
+
+    When they are still those sent on this row for another item (*here*), the id was changed,
+    not the grey cells: that is the id's problem.
+    """
+    if sent.shown is None:
+        return []
+    found = _grey_on(sheet, row)
+    if here is not None and here is not sent and here.shown is not None and same_cells(here.shown, found):
+        return []
+    return grey_changes(name, record.sheet, row, sent.shown, found, sent.item_id)
+
+
+def _with_shown(sent: SentRow, text: str) -> SentRow:
+    """*sent* with the grey cells the record kept, when it kept them as a table of texts."""
+    from dataclasses import replace
+
+    try:
+        shown = json.loads(text) if text else None
+    except ValueError:
+        return sent
+    if not isinstance(shown, dict) or not all(isinstance(value, str) for value in shown.values()):
+        return sent
+    return replace(sent, shown=shown)
 
 
 def _with_sent(answers: AnswerRow, sent: SentRow) -> AnswerRow:
@@ -449,6 +404,13 @@ def read_return(name: str, data: bytes | None = None) -> ReturnFile:
     book = load_return_workbook(name, raw)
     record = read_record(name, book)
     rows, problems = read_answers(name, book, record)
-    if problems:
+    answer_cells = [
+        (f"{column_letter(key)}{answer.row}", answer.sent.item_id if answer.sent else answer.id_text or None,
+         book[record.sheet][f"{column_letter(key)}{answer.row}"].value)
+        for answer in rows
+        for key in ANSWER_KEYS
+    ]  # fmt: skip
+    problems += formula_cells(name, raw, record.sheet, answer_cells)
+    if any(problem.severity is Severity.ERROR for problem in problems):
         raise PlanError(problems)
-    return ReturnFile(name, record, tuple(rows))
+    return ReturnFile(name, record, tuple(rows), tuple(problems))

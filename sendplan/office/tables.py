@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -262,14 +263,30 @@ def _read_xlsx(data: bytes, file: str) -> Source:
             # not matter for reading values, and the warning is not the user's problem.
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            # Formulas are read as the values they showed; a second read says which cells are formulas.
+            formulas = _formulas(openpyxl.load_workbook(io.BytesIO(data), read_only=True))
     except Exception as error:  # noqa: BLE001 - a damaged workbook can fail anywhere inside openpyxl
         raise _fail(
             f"this workbook cannot be read; it may be damaged ({type(error).__name__}). "
             "Open it in Excel, save it again and import that.",
             file,
         ) from None
-    tables = [_sheet(sheet, index, file) for index, sheet in enumerate(workbook.worksheets, 1)]
+    tables = [_sheet(sheet, index, file, formulas.get(index, {})) for index, sheet in enumerate(workbook.worksheets, 1)]
     return Source(file, "xlsx", tables)
+
+
+def _formulas(workbook: Any) -> dict[int, dict[tuple[int, int], str]]:
+    """By sheet (1-based), the formula of each cell that holds one, by (row, column) from 0."""
+    found: dict[int, dict[tuple[int, int], str]] = {}
+    for index, sheet in enumerate(workbook.worksheets, 1):
+        if not hasattr(sheet, "iter_rows"):  # a chart sheet
+            continue
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+                    found.setdefault(index, {})[(r, c)] = value
+    workbook.close()
+    return found
 
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -321,11 +338,14 @@ def sheet_cell(value: Any, number_format: str = "General", fill: str | None = No
     return Cell(str(value), fill=fill)
 
 
-def _sheet(sheet: Any, index: int, file: str) -> Table:
+def _sheet(sheet: Any, index: int, file: str, formulas: dict[tuple[int, int], str]) -> Table:
     _check_size(sheet.max_row, sheet.max_column, f'sheet "{sheet.title}"', file)
     rows: list[list[Cell]] = []
     for row in sheet.iter_rows():
         rows.append([sheet_cell(cell.value, cell.number_format, _fill(cell)) for cell in row])
+    for (r, c), formula in formulas.items():
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = dataclasses.replace(rows[r][c], formula=formula)
     while rows and all(cell.blank and cell.fill is None for cell in rows[-1]):
         rows.pop()
     for merged in sheet.merged_cells.ranges:

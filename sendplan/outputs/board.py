@@ -1,13 +1,18 @@
 """The board report's wording, shared by its Markdown (markdown.py) and HTML (html.py) writers,
-so both say the same thing: header lines, headline figures, deadlines, leads, exception notes."""
+so both say the same thing: header lines, headline figures, deadlines, leads, exception notes,
+revised deadlines; and the columns of the deadlines chart (the Word grid and the HTML chart)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sendplan.errors import Problem
 from sendplan.query import RAG_OVERRIDE, ItemRow
 from sendplan.report import BoardReport, ExceptionLine, long_date, plural
+from sendplan.timeline import Grid, Month, month_of
 
 NO_EXCEPTIONS = "No item is red or overdue."
 
@@ -18,8 +23,8 @@ def label(status: str | None) -> str:
 
 def empty_section(report: BoardReport, section: str) -> str | None:
     """What a section says when it has nothing to show ("No item is red or overdue."), or None
-    when it has something. *section* is "exceptions", "progress", "ahead", "waiting", "health"
-    or "glossary"."""
+    when it has something. *section* is "exceptions", "revisions", "progress", "ahead",
+    "waiting", "health" or "glossary"."""
     content: dict[str, tuple[object, str]] = {
         "exceptions": (report.exceptions, NO_EXCEPTIONS),
         "progress": (
@@ -28,6 +33,7 @@ def empty_section(report: BoardReport, section: str) -> str | None:
         ),
         "ahead": (report.ahead, f"Nothing unfinished falls due by {long_date(report.ahead_end)}."),
         "waiting": (report.waiting, "No unfinished item is waiting on another."),
+        "revisions": (report.revisions, "No unfinished item has a revised deadline."),
         "health": (report.health, "No gaps found."),
         "glossary": (report.glossary, 'The plan has no glossary yet (add one under "glossary:").'),
     }
@@ -72,6 +78,48 @@ def headline_pairs(report: BoardReport) -> list[tuple[str, str]]:
         ("Complete", f"{f.percent_complete}%"),
         ("Overdue", str(f.overdue)),
         ("Due by " + long_date(report.ahead_end), str(f.due_ahead)),
+        ("Deadlines moved", str(f.revised)),
+    ]
+
+
+def as_of_note(report: BoardReport) -> str | None:
+    """What the figures make of items completed after the as-of day, or None when there are none."""
+    later = report.completed_later
+    if not later:
+        return None
+    which = ", ".join(later)
+    return (
+        f"{plural(len(later), 'item')} ({which}) {'was' if len(later) == 1 else 'were'} completed after "
+        f"{long_date(report.as_of)}, so {'it is' if len(later) == 1 else 'they are'} counted here as in progress "
+        "on that day. Other statuses are as the plan records them now."
+    )
+
+
+REVISIONS_TITLE = "Revised deadlines"
+REVISIONS_HEADERS = ["ID", "Lead", "Original deadline", "Revised deadline", "Slip", "Reason"]
+
+
+def revisions_intro(report: BoardReport) -> str:
+    count = len(report.revisions)
+    order = ", the longest slip first" if count > 1 else ""
+    return (
+        f"{plural(count, 'unfinished item')} {'has' if count == 1 else 'have'} a revised deadline{order}. "
+        "The original deadline is kept; the item is now measured against the revised one."
+    )
+
+
+def revision_cells(report: BoardReport) -> list[list[str]]:
+    """The rows of "Revised deadlines" as text (the writers add the RAG in their own way)."""
+    return [
+        [
+            r.row.id,
+            lead_text(r.row),
+            long_date(r.row.deadline) if r.row.deadline else (r.row.deadline_text or "none"),
+            long_date(r.row.revised_deadline),
+            r.slip,
+            r.reason or "",
+        ]
+        for r in report.revisions
     ]
 
 
@@ -200,6 +248,10 @@ HEALTH_WORDING: dict[str, tuple[str, str]] = {
     "SP116": ("{n} task or deliverable holds no actions", "{n} tasks or deliverables hold no actions"),
     "SP117": ("{n} lead's email cannot be an address", "{n} leads' emails cannot be addresses"),
     "SP118": ("{n} lead code has another name in another plan", "{n} lead codes have other names in other plans"),
+    "SP119": (
+        "{n} rating set by hand is overtaken by the facts (done or overdue since)",
+        "{n} ratings set by hand are overtaken by the facts (done or overdue since)",
+    ),
 }
 HEALTH_TITLE = "Appendix: plan health"
 HEALTH_HEADERS = ["What needs attention", "Which"]
@@ -256,3 +308,77 @@ def written(report: BoardReport, size: int) -> str:
         f"{size_text(size)}: {plural(f.total, 'item')}, {len(report.exceptions)} red or overdue, "
         f"{f.due_ahead} due by {long_date(report.ahead_end)}"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The deadlines chart's columns, for the Word grid (docx_grid.py) and the HTML chart (html.py)
+
+QUIET_RUN = 3  # this many empty months in a row share one column
+GAP_MARK = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the chart: a month, or a quiet stretch of months shown as one."""
+
+    months: tuple[Month, ...]
+
+    @property
+    def quiet(self) -> bool:
+        return len(self.months) > 1
+
+
+def grid_columns(the_grid: Grid) -> list[Column]:
+    """Months as columns, each stretch of QUIET_RUN or more empty months (never the as-of
+    month) folded into one."""
+    busy = {month for lane in the_grid.tasks for month, cell in lane.cells.items() if cell.items}
+    busy.add(month_of(the_grid.as_of))
+    result: list[Column] = []
+    run: list[Month] = []
+
+    def close_run() -> None:
+        if len(run) >= QUIET_RUN:
+            result.append(Column(tuple(run)))
+        else:
+            result.extend(Column((month,)) for month in run)
+        run.clear()
+
+    for month in the_grid.months:
+        if month in busy:
+            close_run()
+            result.append(Column((month,)))
+        else:
+            run.append(month)
+    close_run()
+    return result
+
+
+def bands(columns: Sequence[Column], per_band: int) -> list[list[Column]]:
+    """Columns split into nearly equal bands of at most *per_band*."""
+    count = max(1, math.ceil(len(columns) / per_band))
+    size = math.ceil(len(columns) / count)
+    return [list(columns[start : start + size]) for start in range(0, len(columns), size)]
+
+
+def months_of(band: Sequence[Column]) -> list[Month]:
+    return [month for column in band for month in column.months]
+
+
+def span_text(months: Sequence[Month]) -> str:
+    """ "Nov 2020 to Aug 2021"."""
+    first, last = months[0], months[-1]
+    return f"{date(*first, 1):%b %Y} to {date(*last, 1):%b %Y}"
+
+
+def year_groups(band: Sequence[Column], short_single: bool) -> list[tuple[int, int, str]]:
+    """(first column, last column, text) for the year row: one group per year's run of months;
+    a quiet column stands alone with no year. With *short_single*, a year over one column
+    alone is written short ("’21"), so it fits a narrow column."""
+    groups: list[tuple[int, int, str]] = []
+    for index, column in enumerate(band):
+        year = None if column.quiet else column.months[0][0]
+        if groups and year is not None and groups[-1][2] == str(year) and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, str(year))
+        else:
+            groups.append((index, index, "" if year is None else str(year)))
+    return [(a, b, f"’{text[2:]}" if a == b and text and short_single else text) for a, b, text in groups]

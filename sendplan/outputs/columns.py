@@ -76,13 +76,13 @@ def _code_counts(counts: dict[str, int]) -> str:
 
 
 def lateness(days: int) -> str:
-    """How late, in a unit people read at a glance: "32d" up to three months, then "14 mo",
-    and "6 y" from two years (whole units, rounded down, as an age is)."""
+    """How late, in a unit people read at a glance: "32d" up to three months, then "14mo",
+    and "6y" from two years (whole units, rounded down, as an age is), written alike: no space."""
     if days < 92:
         return f"{days}d"
     if days < 730:
-        return f"{days * 12 // 365} mo"
-    return f"{days // 365} y"
+        return f"{days * 12 // 365}mo"
+    return f"{days // 365}y"
 
 
 def _late_text(row: Any) -> str:

@@ -94,6 +94,28 @@ def item_fields(row: Any, item: Any, lead: Any) -> list[tuple[str, str]]:
     return [(label, text) for label, text in fields if text]
 
 
+# The keys `show ID --json` adds after the listing's (docs/json.md), in this order.
+DETAIL_KEYS = (
+    "rag_set_by_hand", "revision_reason", "recovery", "impact", "decision", "depends_on", "evidence", "updates",
+)  # fmt: skip
+
+
+def item_record(row_data: dict[str, Any], item: Any) -> dict[str, Any]:
+    """What `show ID` prints, as JSON: the listing's object for the item (*row_data*, every key
+    in its order, so a script written for `list --json` reads it alike), then the rest."""
+    return {
+        **row_data,
+        "rag_set_by_hand": item.rag is not None,
+        "revision_reason": item.revision_reason,
+        "recovery": item.recovery,
+        "impact": item.impact,
+        "decision": item.decision,
+        "depends_on": list(item.depends_on),
+        "evidence": list(item.evidence),
+        "updates": [{"date": update.date.isoformat(), "by": update.by, "text": update.text} for update in item.updates],
+    }
+
+
 def render_item(title: str, fields: list[tuple[str, str]], out: IO[str] | None = None, *, width: int | None = None) -> None:
     """*title*, then each field's label beside its text, wrapped to the terminal."""
     from rich import box

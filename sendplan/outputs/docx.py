@@ -23,6 +23,9 @@ from sendplan.outputs.board import (
     HEALTH_TITLE,
     NO_EXCEPTIONS,
     PROGRESS_HEADERS,
+    REVISIONS_HEADERS,
+    REVISIONS_TITLE,
+    as_of_note,
     due_text,
     empty_section,
     exception_note,
@@ -38,6 +41,8 @@ from sendplan.outputs.board import (
     made_by,
     note_parts,
     progress_cells,
+    revision_cells,
+    revisions_intro,
     show_why,
     without_note,
 )
@@ -101,6 +106,7 @@ def to_docx(report: BoardReport) -> bytes:
     paragraph(document, "Deadlines by task", "Heading 1")
     deadline_grid(document, lanes(report), report.rows, report.as_of)
     _exceptions(document, report)
+    _revisions(document, report)
     _progress(document, report)
     _ahead(document, report)
     _waiting(document, report)
@@ -176,6 +182,8 @@ def _headline(document: Any, report: BoardReport) -> None:
         [Cell(value, bold=True, size=16, colour="C62828" if name in alert else None) for name, value in pairs],
         "; ".join(f"{name}: {value}" for name, value in pairs),
     )
+    if (note := as_of_note(report)) is not None:
+        paragraph(document, note)
     for caption, counts, header in (
         ("Items by status", f.by_status, label),
         ("Items by RAG", f.by_rag, lambda name: rag_cell(None if name == "none" else name)),
@@ -248,6 +256,25 @@ def exceptions_section(
     missing = without_note(exceptions)
     if missing:
         paragraph(document, f"No recovery step is recorded yet for {', '.join(missing)}.")
+
+
+def _revisions(document: Any, report: BoardReport) -> None:
+    if not _heading(document, REVISIONS_TITLE, report, "revisions"):
+        return
+    paragraph(document, revisions_intro(report), keep_with_next=True)
+    rows: list[list[str | Cell]] = [
+        [*cells, rag_cell(r.row.rag)] for cells, r in zip(revision_cells(report), report.revisions, strict=True)
+    ]
+    add_table(
+        document,
+        [*REVISIONS_HEADERS, "RAG"],
+        rows,
+        [11, 27, 22, 22, 20, 52, 16],
+        caption=REVISIONS_TITLE,
+        description="Every unfinished item whose deadline has moved: its lead, original and revised deadlines, "
+        "how far it slipped, why, and its rating.",
+        align=["left", "left", "left", "left", "left", "left", "center"],
+    )
 
 
 def _progress(document: Any, report: BoardReport) -> None:

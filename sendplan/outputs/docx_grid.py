@@ -10,12 +10,11 @@ the page at 9 pt; the as-of month is marked.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sendplan.outputs.board import GAP_MARK, Column, bands, grid_columns, months_of, span_text, year_groups
 from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.wordml import (
     HEADER_FILL,
@@ -36,82 +35,13 @@ from sendplan.timeline import MARK_DONE, MARK_OVERDUE, Grid, Month, grid, month_
 COLUMN_MM = 5.2  # a month: "4!" or a month's initial at 9 pt, with 0.25 mm either side
 WIDE_COLUMN_MM = 9.5  # room for "Oct" when there are few months
 LABEL_MIN_MM = 52.0
-QUIET_RUN = 3  # this many empty months in a row share one column
 GAP_FILL = "F3F5F6"
 AS_OF_FILL = "D9D9D9"
-GAP_MARK = "…"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of the grid: a month, or a quiet stretch of months shown as one."""
-
-    months: tuple[Month, ...]
-
-    @property
-    def quiet(self) -> bool:
-        return len(self.months) > 1
-
-
-def grid_columns(the_grid: Grid) -> list[Column]:
-    """Months as columns, each stretch of QUIET_RUN or more empty months (never the as-of
-    month) folded into one."""
-    busy = {month for lane in the_grid.tasks for month, cell in lane.cells.items() if cell.items}
-    busy.add(month_of(the_grid.as_of))
-    result: list[Column] = []
-    run: list[Month] = []
-
-    def close_run() -> None:
-        if len(run) >= QUIET_RUN:
-            result.append(Column(tuple(run)))
-        else:
-            result.extend(Column((month,)) for month in run)
-        run.clear()
-
-    for month in the_grid.months:
-        if month in busy:
-            close_run()
-            result.append(Column((month,)))
-        else:
-            run.append(month)
-    close_run()
-    return result
-
-
-def bands(columns: Sequence[Column], per_band: int) -> list[list[Column]]:
-    """Columns split into nearly equal bands of at most *per_band*."""
-    count = max(1, math.ceil(len(columns) / per_band))
-    size = math.ceil(len(columns) / count)
-    return [list(columns[start : start + size]) for start in range(0, len(columns), size)]
-
-
-def months_of(band: Sequence[Column]) -> list[Month]:
-    return [month for column in band for month in column.months]
 
 
 def _month_name(month: Month, wide: bool) -> str:
     name = date(month[0], month[1], 1).strftime("%b")
     return name if wide else name[0]
-
-
-def span_text(months: Sequence[Month]) -> str:
-    """ "Nov 2020 to Aug 2021"."""
-    first, last = months[0], months[-1]
-    return f"{date(*first, 1):%b %Y} to {date(*last, 1):%b %Y}"
-
-
-def _year_groups(band: Sequence[Column], wide: bool) -> list[tuple[int, int, str]]:
-    """(first column, last column, text) for the year row: one group per year's run of months;
-    a quiet column stands alone with no year."""
-    groups: list[tuple[int, int, str]] = []
-    for index, column in enumerate(band):
-        year = None if column.quiet else column.months[0][0]
-        if groups and year is not None and groups[-1][2] == str(year) and groups[-1][1] == index - 1:
-            groups[-1] = (groups[-1][0], index, str(year))
-        else:
-            groups.append((index, index, "" if year is None else str(year)))
-    # A year over a single narrow column would wrap: write it short.
-    return [(a, b, f"’{text[2:]}" if a == b and text and not wide else text) for a, b, text in groups]
 
 
 def _cell(rows: Sequence[ItemRow]) -> Cell:
@@ -159,7 +89,7 @@ def deadline_grid(document: Any, tasks: Sequence[tuple[int, str]], rows: Sequenc
         wide = len(band) * WIDE_COLUMN_MM <= TEXT_WIDTH_MM - LABEL_MIN_MM
         width = WIDE_COLUMN_MM if wide else COLUMN_MM
         label_width = TEXT_WIDTH_MM - width * len(band)
-        years = _year_groups(band, wide)
+        years = year_groups(band, not wide)
         year_row: list[str | Cell] = ["Task", *[""] * len(band)]
         month_row: list[str | Cell] = [Cell("", fill=HEADER_FILL)]
         for column in band:

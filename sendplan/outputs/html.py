@@ -7,7 +7,6 @@ html.escape, so nothing in the plan can add markup, scripts or links.
 from __future__ import annotations
 
 import html
-import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -17,6 +16,9 @@ from sendplan.outputs.board import (
     HEALTH_TITLE,
     NO_EXCEPTIONS,
     PROGRESS_HEADERS,
+    REVISIONS_HEADERS,
+    REVISIONS_TITLE,
+    as_of_note,
     due_text,
     empty_section,
     exception_note,
@@ -32,14 +34,15 @@ from sendplan.outputs.board import (
     made_by,
     note_parts,
     progress_cells,
+    revision_cells,
+    revisions_intro,
     show_why,
     without_note,
 )
+from sendplan.outputs.chart import chart_grid, quiet_note, timeline_svg
 from sendplan.outputs.colours import rag_colour, rag_ink
 from sendplan.outputs.text import clean
-from sendplan.query import ItemRow
-from sendplan.report import RAG_ORDER, BoardReport, ExceptionLine, long_date, worst_rag
-from sendplan.timeline import month_span
+from sendplan.report import BoardReport, ExceptionLine, long_date
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
@@ -66,7 +69,7 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.6mm 5mm;
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 .cards { display: flex; gap: 3mm; margin: 2mm 0 3mm; }
-.card { flex: 1; border: 1px solid #c7ccd1; border-radius: 2mm; padding: 2mm 3mm; }
+.card { flex: 1 1 0; min-width: 0; border: 1px solid #c7ccd1; border-radius: 2mm; padding: 2mm 3mm; }
 .card .value { font-size: 20pt; font-weight: 700; line-height: 1.1; }
 .card .name { color: #444; }
 .card.alert .value { color: #c62828; }
@@ -156,129 +159,6 @@ def rag_bar(counts: dict[str, int]) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# The timeline chart
-
-
-def _x(day: date, first: date, days: int, left: float, width: float) -> float:
-    return left + width * (day - first).days / days
-
-
-# The chart is drawn CHART_WIDTH units wide and printed 186 mm wide (A4 less the page margins),
-# so one unit is 0.36 mm and a font-size of CHART_TEXT units prints at 9 pt.
-CHART_WIDTH = 520.0
-CHART_TEXT = 9.0
-LABEL_CHARS = 40  # a task's title wraps at about this many characters of CHART_TEXT
-LABEL_LINE = 10.5
-
-
-def timeline_svg(
-    tasks: Sequence[tuple[int, str]], rows: Sequence[ItemRow], as_of: date, ratings: Sequence[str] = ()
-) -> str:
-    """Deadlines by task as an SVG chart: one lane per task, a dot per deadline, the as-of day marked.
-
-    A task's items due in the same month share a dot with their count; its colour is their
-    worst RAG, and a black ring means some are overdue. Each task's title is wrapped, never
-    cut; *ratings* are the ones the key shows (the report's legend).
-    """
-    months = month_span(rows, as_of)
-    first = date(months[0][0], months[0][1], 1)
-    end_year, end_month = months[-1]
-    last = date(end_year + (end_month == 12), end_month % 12 + 1, 1)
-    days = (last - first).days
-    width, left, right, top = CHART_WIDTH, 196.0, 6.0, 34.0
-    plot = width - left - right
-    half_month = plot * 15 / days
-    labels = [textwrap.wrap(f"{number} {' '.join(clean(title).split())}", LABEL_CHARS) for number, title in tasks]
-    lanes = [max(20.0, LABEL_LINE * len(lines) + 6) for lines in labels]
-    tops = [top + sum(lanes[:index]) for index in range(len(tasks))]
-    bottom = top + sum(lanes)
-    height = bottom + 40
-    out = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        'aria-label="Deadlines by task, with the as-of day marked" font-family="Arial, Liberation Sans, sans-serif">')
-    ]
-    # Lane backgrounds first, so the month grid shows through every lane.
-    for index in range(0, len(tasks), 2):
-        out.append(f'<rect x="0" y="{tops[index]:.1f}" width="{width:.0f}" height="{lanes[index]:.1f}" fill="#f3f5f6"/>')
-    # Month grid, with the year over each January and over the first month (unless a January
-    # follows within three months, where the two would collide).
-    for position, (year, month) in enumerate(months):
-        x = _x(date(year, month, 1), first, days, left, plot)
-        strong = month == 1
-        out.append(
-            f'<line x1="{x:.1f}" y1="{top - 6:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" '
-            f'stroke="{"#9aa0a6" if strong else "#e3e6e8"}" stroke-width="{1.2 if strong else 0.8}"/>'
-        )
-        if len(months) <= 40 or month in (1, 4, 7, 10):
-            name = date(year, month, 1).strftime("%b")
-            out.append(
-                f'<text x="{x + half_month:.1f}" y="{top - 9:.1f}" font-size="{CHART_TEXT}" text-anchor="middle" '
-                f'fill="#444">{name[0] if len(months) > 18 else name}</text>'
-            )
-        if month == 1 or (position == 0 and month <= 10):
-            out.append(
-                f'<text x="{x + 1:.1f}" y="{top - 21:.1f}" font-size="10" font-weight="bold" fill="#222">{year}</text>'
-            )
-    out.append(f'<line x1="{left + plot:.1f}" y1="{top - 6:.1f}" x2="{left + plot:.1f}" y2="{bottom:.1f}" stroke="#e3e6e8"/>')
-    # The as-of day: drawn before the dots, so a dot in the as-of month and its count stay
-    # readable on top of the line.
-    as_of_x = _x(as_of, first, days, left, plot)
-    out.append(
-        f'<line x1="{as_of_x:.1f}" y1="{top - 4:.1f}" x2="{as_of_x:.1f}" y2="{bottom + 4:.1f}" stroke="#000" '
-        'stroke-width="1.4" stroke-dasharray="4 3"/>'
-    )
-    for index, (number, title) in enumerate(tasks):
-        y, lane = tops[index], lanes[index]
-        first_line = y + (lane - LABEL_LINE * len(labels[index])) / 2 + CHART_TEXT
-        # The task's number in bold at the start of its first line.
-        lines = [e(text) for text in labels[index]]
-        lines[0] = f'<tspan font-weight="bold">{number}</tspan>' + lines[0][len(str(number)) :]
-        spans = "".join(
-            f'<tspan x="4" y="{first_line + LABEL_LINE * line:.1f}">{text}</tspan>' for line, text in enumerate(lines)
-        )
-        out.append(f'<text font-size="{CHART_TEXT}" fill="#1a1a1a">{spans}<title>Task {number}: {e(title)}</title></text>')
-        by_month: dict[tuple[int, int], list[ItemRow]] = {}
-        for row in rows:
-            if row.task == number and row.due_date is not None:
-                by_month.setdefault((row.due_date.year, row.due_date.month), []).append(row)
-        for (year, month), group in sorted(by_month.items()):
-            # One dot per task and month, in the middle of the month.
-            x = _x(date(year, month, 1), first, days, left, plot) + half_month
-            rag = worst_rag([row.rag for row in group])
-            late = any(row.overdue for row in group)
-            ids = ", ".join(f"{row.id} ({long_date(row.due_date)})" for row in group)
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y + lane / 2:.1f}" r="{4.5 if len(group) == 1 else 6.0}" '
-                f'fill="{rag_colour(rag)}" stroke="{"#000" if late else "#fff"}" stroke-width="{1.4 if late else 0.8}">'
-                f"<title>{e(ids)}{' (overdue)' if late else ''}</title></circle>"
-            )
-            if len(group) > 1:
-                out.append(
-                    f'<text x="{x:.1f}" y="{y + lane / 2 + 3.2:.1f}" font-size="{CHART_TEXT}" font-weight="bold" '
-                    f'text-anchor="middle" fill="{rag_ink(rag)}">{len(group)}</text>'
-                )
-    # The as-of day's label (its line is under the dots, drawn before them).
-    anchor = "end" if as_of_x > left + plot * 0.75 else "start"
-    shift = -4 if anchor == "end" else 4
-    out.append(
-        f'<text x="{as_of_x + shift:.1f}" y="{bottom + 14:.1f}" font-size="{CHART_TEXT}" font-weight="bold" '
-        f'text-anchor="{anchor}">as of {e(long_date(as_of))}</text>'
-    )
-    key_x, key_y = 4.0, height - 9
-    for name in ratings or (*RAG_ORDER, "none"):
-        out.append(f'<circle cx="{key_x + 4:.1f}" cy="{key_y - 3:.1f}" r="4" fill="{rag_colour(name)}"/>')
-        out.append(f'<text x="{key_x + 11:.1f}" y="{key_y:.1f}" font-size="{CHART_TEXT}" fill="#333">{e(label(name))}</text>')
-        key_x += 50
-    out.append(
-        f'<circle cx="{key_x + 4:.1f}" cy="{key_y - 3:.1f}" r="4" fill="#fff" stroke="#000" stroke-width="1.4"/>'
-        f'<text x="{key_x + 11:.1f}" y="{key_y:.1f}" font-size="{CHART_TEXT}" fill="#333">ring = overdue; '
-        "number = items that month</text>"
-    )
-    out.append("</svg>")
-    return "".join(out)
-
-
-# ---------------------------------------------------------------------------------------
 # The page
 
 
@@ -303,6 +183,7 @@ def to_html(report: BoardReport) -> str:
         "<h2>Headline figures</h2>",
         f'<div class="cards">{cards}</div>',
         rag_bar(f.by_rag),
+        *([f"<p>{e(note)}</p>"] if (note := as_of_note(report)) else []),
         f'<div class="split"><div>{status_table}</div><div>{rag_table}</div></div>',
         "<h2>RAG by task</h2>",
         table(
@@ -317,9 +198,13 @@ def to_html(report: BoardReport) -> str:
         "<h2>Deadlines by task</h2>",
         (f"<figure>{timeline_svg(lanes(report), report.rows, report.as_of, [name for name, _ in report.rag_key])}"
         f"<figcaption>Each dot is a month's deadlines for a task (revised deadlines where there are any); "
-        f"the dashed line is the as-of day. Items with no deadline are not shown.</figcaption></figure>"),
+        f"the dashed line is the as-of day, in the month headed in black. "
+        f"{e(quiet_note(chart_grid(lanes(report), report.rows, report.as_of)[1]))} "
+        f"Items with no deadline are not shown.</figcaption></figure>"),
         "<h2>Exceptions</h2>",
         _exceptions(report),
+        f"<h2>{e(REVISIONS_TITLE)}</h2>",
+        _revisions(report),
         f"<h2>Progress since {e(long_date(report.since))}</h2>",
         _progress(report),
         f"<h2>Look-ahead to {e(long_date(report.ahead_end))}, by lead</h2>",
@@ -393,6 +278,18 @@ def exceptions_html(exceptions: Sequence[ExceptionLine], notes_heading: str = "h
     if missing:
         extra += f"<p class=\"small\">No recovery step is recorded yet for {e(', '.join(missing))}.</p>"
     return intro + table(headers, rows, classes, raw=True) + extra
+
+
+def _revisions(report: BoardReport) -> str:
+    if (empty := empty_section(report, "revisions")) is not None:
+        return f"<p>{e(empty)}</p>"
+    body = [
+        [*(e(cell) for cell in cells), chip(r.row.rag)]
+        for cells, r in zip(revision_cells(report), report.revisions, strict=True)
+    ]
+    return f"<p>{e(revisions_intro(report))}</p>" + table(
+        [*REVISIONS_HEADERS, "RAG"], body, ["id", "", "nowrap", "nowrap", "nowrap", "", "nowrap"], raw=True
+    )
 
 
 def _progress(report: BoardReport) -> str:

@@ -15,6 +15,9 @@ from sendplan.outputs.board import (
     HEALTH_TITLE,
     NO_EXCEPTIONS,
     PROGRESS_HEADERS,
+    REVISIONS_HEADERS,
+    REVISIONS_TITLE,
+    as_of_note,
     due_text,
     empty_section,
     exception_note,
@@ -27,6 +30,8 @@ from sendplan.outputs.board import (
     lead_text,
     note_parts,
     progress_cells,
+    revision_cells,
+    revisions_intro,
     show_why,
     without_note,
 )
@@ -109,9 +114,10 @@ def to_markdown(report: BoardReport) -> str:
     parts = [
         title,
         header,
-        _section("Headline figures", headline, statuses, rags),
+        _section("Headline figures", headline, *_as_of_note(report), statuses, rags),
         _section("RAG by task", tasks),
         _section("Exceptions", _md_exceptions(report)),
+        _section(REVISIONS_TITLE, _md_revisions(report)),
         _section(f"Progress since {long_date(report.since)}", _md_progress(report)),
         _section(f"Look-ahead to {long_date(report.ahead_end)}, by lead", _md_ahead(report)),
         _section("Dependencies", _md_waiting(report)),
@@ -163,6 +169,21 @@ def md_exceptions(exceptions: Sequence[ExceptionLine]) -> str:
     if missing:
         parts.append(f"No recovery step is recorded yet for {md_escape(', '.join(missing))}.")
     return "\n\n".join(parts)
+
+
+def _as_of_note(report: BoardReport) -> list[str]:
+    note = as_of_note(report)
+    return [md_escape(note)] if note else []
+
+
+def _md_revisions(report: BoardReport) -> str:
+    if (empty := empty_section(report, "revisions")) is not None:
+        return empty
+    table = md_table(
+        [*REVISIONS_HEADERS, "RAG"],
+        [[*cells, label(r.row.rag).upper()] for cells, r in zip(revision_cells(report), report.revisions, strict=True)],
+    )
+    return revisions_intro(report) + "\n\n" + table
 
 
 def _md_progress(report: BoardReport) -> str:

@@ -258,6 +258,20 @@ def _parse_with_dateutil(written: str, folded: str) -> Deadline:
     return _day(written, first.year, first.month, first.day)
 
 
+def date_fault(text: str) -> str | None:
+    """Why *text*, written like a date, is none ("there is no month 13", "November 2024 has 30
+    days"), or None when it reads as a deadline or is simply words ("Ongoing", "TBC")."""
+    try:
+        parse_deadline(text)
+    except DeadlineError as error:
+        said = str(error).removesuffix(EXAMPLES).strip().removeprefix(quoted(text))
+        for start in (" is not a date: ", " is not a real date: "):
+            if said.startswith(start):
+                return said.removeprefix(start).rstrip(".")
+        return None
+    return None
+
+
 def parse_day(text: str) -> date:
     """A single day, for --as-of, filters and completion dates: a month means its last day."""
     deadline = parse_deadline(text)

@@ -101,7 +101,7 @@ def undefined_abbreviations(loaded: Any) -> Iterator[Problem]:
         also = f" (and {more} more time{'s' if more != 1 else ''})" if more else ""
         yield Problem(
             f'the abbreviation "{word}" is used here{also} but is not in the glossary. '
-            f'Add it under "glossary:" with its meaning, for example  {word}: what it stands for',
+            f'Add it under "glossary:" with its meaning, for example "{word}: what it stands for".',
             location,
             code="SP115",
             severity=Severity.WARNING,

@@ -18,7 +18,17 @@ from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem
 from sendplan.plan.load import LoadedPlan, parse_plan
-from sendplan.plan.roundtrip import append, deadline_value, dump, prose, round_trip, set_key, splice, word
+from sendplan.plan.roundtrip import (
+    append,
+    deadline_value,
+    dump,
+    prose,
+    remove_key,
+    round_trip,
+    set_key,
+    splice,
+    word,
+)
 from sendplan.plan.splice import ITEM_ORDER
 
 
@@ -50,6 +60,9 @@ class ItemEdit:
     completed_unless_set: date | None = None
     # Added to the item's evidence list.
     evidence: str | None = None
+    # Remove a RAG rating set by hand (and its reason), so the rule rates the item again.
+    # Completing an item does this too, unless the same edit sets a rating.
+    clear_rag: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +80,12 @@ def _shown(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+# The change list's word for a rating that the rule gives again, and for its reason.
+BY_RULE = "(rule)"
+REMOVED = "(removed)"
+RAG_KEYS = ("rag", "rag_reason")
 
 
 # ---------------------------------------------------------------------------------------
@@ -117,11 +136,20 @@ def _comparable(item: Any) -> Any:
     return item.model_dump(mode="json")
 
 
+def clears_rag(edit: ItemEdit) -> bool:
+    """Whether *edit* (as made) removes a rating set by hand: asked to, or by completing the
+    item without setting a rating (completion makes the rule's rating blue; a red or amber
+    set before would otherwise outlive the work)."""
+    return edit.rag is None and (edit.clear_rag or edit.status == "complete")
+
+
 def _resolved(edit: ItemEdit, item: Any) -> ItemEdit:
     """*edit* with completed_unless_set turned into a completion day, or dropped.
 
     *item* is the item as it stands, after any earlier edit of the same batch.
     """
+    if clears_rag(edit) and not edit.clear_rag:
+        edit = dataclasses.replace(edit, clear_rag=True)
     if edit.completed is not None or edit.completed_unless_set is None:
         return edit
     from sendplan.plan.codes import Status, parse_status
@@ -153,18 +181,36 @@ def _append_entry(item: Any, key: str, value: Any, order: list[str]) -> None:
     set_key(item, key, fresh, order)
 
 
+def _clear_rag(item: Any) -> list[Change]:
+    """Remove the item's rating set by hand and its reason: what that changed."""
+    changes = []
+    for key in RAG_KEYS:
+        if key in item:
+            before = _shown(item[key])
+            remove_key(item, key)
+            changes.append(Change(key, before, BY_RULE if key == "rag" else REMOVED))
+    return changes
+
+
 def apply(item: Any, asked: ItemEdit) -> tuple[ItemEdit, list[Change]]:
     """Make the edit *asked* on the round-trip *item* node: (the edit as made, with "complete
     unless already complete" decided, and what changed, in field order)."""
     edit = _resolved(asked, item)
     order = ITEM_ORDER
     changes: list[Change] = []
+    # The rating set by hand goes where it stands in field order: after status and completed.
+    cleared = not clears_rag(edit)
     for key, value, shown in planned(edit):
+        if not cleared and order.index(key) > order.index("rag_reason"):
+            changes += _clear_rag(item)
+            cleared = True
         before = _shown(item.get(key))
         if before == shown:
             continue
         set_key(item, key, value, order)
         changes.append(Change(key, before, shown))
+    if not cleared:
+        changes += _clear_rag(item)
     if edit.note is not None:
         _append_entry(item, "updates", note_value(edit.note), order)
         by = f" by {edit.note.by}" if edit.note.by else ""
@@ -218,13 +264,15 @@ def whole_file(
     return new_text, changes, _check(loaded, new_text, name, resolved)
 
 
-def _expected(edits: Sequence[ItemEdit]) -> dict[str, tuple[dict[str, str], list[str], list[str]]]:
-    """Per edited item: the values it must end with (the last edit wins), its new notes and its
-    new evidence."""
-    expected: dict[str, tuple[dict[str, str], list[str], list[str]]] = {}
+def _expected(edits: Sequence[ItemEdit]) -> dict[str, tuple[dict[str, str | None], list[str], list[str]]]:
+    """Per edited item: the values it must end with (the last edit wins; None: absent), its new
+    notes and its new evidence."""
+    expected: dict[str, tuple[dict[str, str | None], list[str], list[str]]] = {}
     for edit in edits:
         values, notes, evidence = expected.setdefault(edit.item_id, ({}, [], []))
         values.update({key: shown for key, _, shown in planned(edit)})
+        if clears_rag(edit):
+            values.update(dict.fromkeys(RAG_KEYS))
         if edit.note is not None:
             notes.append(edit.note.text)
         if edit.evidence is not None:
@@ -258,7 +306,9 @@ def _check(before: LoadedPlan, new_text: str, name: str, edits: Sequence[ItemEdi
         if target is None:
             as_asked = False
             continue
-        as_asked = as_asked and all(str(target.get(key)) == value for key, value in values.items())
+        as_asked = as_asked and all(
+            target.get(key) is None if value is None else str(target.get(key)) == value for key, value in values.items()
+        )
         if notes:
             written = [update["text"] for update in target["updates"][-len(notes) :]]
             as_asked = as_asked and written == notes

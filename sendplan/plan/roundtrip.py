@@ -188,6 +188,19 @@ def set_key(item: Any, key: str, value: Any, order: list[str]) -> None:
     _put_tail(_slots(item, key), tail)
 
 
+def remove_key(item: Any, key: str) -> None:
+    """Remove *key* from the item mapping, keeping the comment lines and blank lines that
+    follow its value (they belong to what comes next); its end-of-line comment goes with it."""
+    keys = list(item)
+    position = keys.index(key)
+    tail = _take_tail(_slots(item, key))
+    if tail.strip() and position == 0:  # nowhere to keep the comments: leave the edit to a person
+        raise PlanError.single(f'sendplan cannot remove "{key}" without losing the comments after it: edit it by hand.')
+    del item[key]
+    if position > 0:
+        _put_tail(_slots(item, keys[position - 1]), tail)
+
+
 def append(sequence: Any, value: Any) -> None:
     tail = _take_tail(_slots(sequence, len(sequence) - 1)) if len(sequence) else ""
     sequence.append(value)

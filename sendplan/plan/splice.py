@@ -386,6 +386,10 @@ def edit_item(
     for asked in edits:
         made, changed = apply(node, asked)
         changes.append(changed)
+        if made.clear_rag and made.rag is None:  # a rating set by hand removed (itemedit.clears_rag)
+            for key in ("rag", "rag_reason"):
+                expected.pop(key, None)
+                values[key] = None
         for key, _, shown in planned(made):
             expected[key] = shown
             values[key] = _typed(key, shown, made)

@@ -27,7 +27,7 @@ class CheckContext:
     """What every check may look at: the loaded plan, its settings and the day of the check.
 
     *when* is the day, or a function that gives it: the CLI passes its clock so that today's
-    date is read only if a check needs it (only SP113 does, and only for completed items).
+    date is read only if a check needs it (SP113, for completed items; SP119, for items rated by hand).
     """
 
     loaded: LoadedPlan

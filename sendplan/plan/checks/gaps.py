@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sendplan.errors import Problem, quoted
 from sendplan.plan.checks.base import CheckContext, check, excerpt, finding, is_active
+from sendplan.plan.dates import date_fault
 
 
 @check("SP101", "no-lead")
@@ -35,7 +36,16 @@ def no_deadline(ctx: CheckContext) -> Iterator[Problem]:
     Fix: add `deadline:` with a month such as `Mar 2022`, or a day.
     """
     for _path, _task, _deliverable, item in ctx.items():
-        if item.deadline is None and item.deadline_note and is_active(item):
+        fault = date_fault(item.deadline_note) if item.deadline is None and item.deadline_note else None
+        if fault is not None and is_active(item):
+            yield finding(
+                "SP102",
+                f"item {item.id} has no deadline date: it is written {quoted(item.deadline_note)} (deadline_note), "
+                f'which is not a date: {fault}. Correct the date and write it as "deadline:".',
+                ctx.loaded.where(item.id, "deadline_note"),
+                item.id,
+            )
+        elif item.deadline is None and item.deadline_note and is_active(item):
             yield finding(
                 "SP102",
                 f"item {item.id} has no deadline date: it is written {quoted(item.deadline_note)} (deadline_note), "

@@ -16,12 +16,12 @@ from datetime import date
 from sendplan.errors import Problem, quoted, sort_problems
 
 # Each family registers its checks when imported.
-from sendplan.plan.checks import across, dates, gaps, leads, words
+from sendplan.plan.checks import across, dates, gaps, leads, rating, words
 from sendplan.plan.checks.base import REGISTERED, Check, CheckContext, check, finding, located
 from sendplan.plan.dates import without_lookalikes
 from sendplan.plan.load import LoadedPlan
 
-FAMILIES = (gaps, leads, dates, words, across)
+FAMILIES = (gaps, leads, dates, words, rating, across)
 
 
 def normalise_code(text: str) -> str:

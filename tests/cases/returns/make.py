@@ -8,7 +8,11 @@
 3. LibreOffice opens it and saves it again, rewriting the whole file, as AG-filled.xlsx, and
    also as AG-filled.xls and AG-filled.csv (the wrong formats a lead may pick by mistake);
 4. one more is filled with a status that is not on the list ("finished-ish") and saved by
-   LibreOffice as AG-bad-status.xlsx.
+   LibreOffice as AG-bad-status.xlsx;
+5. what a lead may do besides answering, each saved by LibreOffice: AG-grey.xlsx (the sheet
+   unprotected and grey cells typed over: 1.2's Status, 1.3's Deadline, 1.4's Latest update,
+   beside a real answer for 1.1), AG-rowdel.xlsx (the row of 1.2 deleted, the rows below moved
+   up, and 1.1 answered) and AG-formula.xlsx (a formula as 1.1's progress note).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -39,20 +44,44 @@ FILLED = {
     "2.2": {"completed": "29/11/2021"},
 }
 BAD = {"1.1": {"new_status": "finished-ish"}}
+ANSWER = {"1.1": {"new_status": "on track", "note": "Working group met twice"}}
+GREY = {"1.2": {"status": "complete"}, "1.3": {"deadline": "Mar 2022"}, "1.4": {"latest": "Met the DfE team on 30 Nov"}}
+FORMULA = {"1.1": {"new_status": "on track", "note": '=HYPERLINK("https://example.org/minutes","Minutes of the meeting")'}}
 
 
-def _fill(source: Path, target: Path, answers: dict[str, dict[str, object]]) -> None:
-    book = load_workbook(source)
+def _positions(book: Any) -> dict[str, int]:
     record = book["sendplan"]
     positions = {}
     number = 13
     while record.cell(number, 1).value:
         positions[record.cell(number, 1).value] = int(record.cell(number, 2).value)
         number += 1
+    return positions
+
+
+def _fill(source: Path, target: Path, answers: dict[str, dict[str, object]]) -> None:
+    """*source* with *answers* typed in, by item id and column key (grey columns too: unprotected)."""
+    book = load_workbook(source)
+    positions = _positions(book)
     sheet = book["Update"]
     for item_id, cells in answers.items():
         for key, value in cells.items():
             sheet[f"{column_letter(key)}{positions[item_id]}"] = value
+    book.save(target)
+
+
+def _delete_row(source: Path, target: Path, item_id: str) -> None:
+    """*source* with *item_id*'s row deleted as a spreadsheet deletes one: the rows below move up."""
+    book = load_workbook(source)
+    row = _positions(book)[item_id]
+    sheet = book["Update"]
+    below = [cells for cells in sheet.merged_cells.ranges if cells.min_row > row]
+    for cells in below:
+        sheet.merged_cells.remove(cells)
+    sheet.delete_rows(row)
+    for cells in below:  # openpyxl leaves merged cells where they were; a spreadsheet moves them up
+        cells.shift(0, -1)
+        sheet.merged_cells.add(cells)
     book.save(target)
 
 
@@ -86,6 +115,17 @@ def main() -> int:
         bad = folder / "AG-bad-status.xlsx"
         _fill(sent, bad, BAD)
         _resave(bad, out, "AG-bad-status.xlsx", "xlsx:Calc MS Excel 2007 XML")
+        grey = folder / "AG-grey.xlsx"
+        _fill(sent, grey, {**ANSWER, **GREY})
+        _resave(grey, out, "AG-grey.xlsx", "xlsx:Calc MS Excel 2007 XML")
+        answered = folder / "answered.xlsx"
+        _fill(sent, answered, ANSWER)
+        rowdel = folder / "AG-rowdel.xlsx"
+        _delete_row(answered, rowdel, "1.2")
+        _resave(rowdel, out, "AG-rowdel.xlsx", "xlsx:Calc MS Excel 2007 XML")
+        formula = folder / "AG-formula.xlsx"
+        _fill(sent, formula, FORMULA)
+        _resave(formula, out, "AG-formula.xlsx", "xlsx:Calc MS Excel 2007 XML")
     return 0
 
 
