@@ -103,7 +103,9 @@ def _unknown_problems(
             if needed not in depends:
                 import difflib  # only on a mistake
 
-                guess = difflib.get_close_matches(needed, list(depends), n=3, cutoff=0.5)
+                # Never the item itself: depending on itself would be a circle.
+                others = [other for other in depends if other != item_id]
+                guess = difflib.get_close_matches(needed, others, n=3, cutoff=0.5)
                 hint = f" Did you mean {', '.join(guess)}?" if guess else ""
                 yield Problem(
                     f'item {item_id} depends on "{needed}", which is not an item in this plan.{hint}',
