@@ -127,10 +127,11 @@ def test_progress_field_errors(items: str, fragment: str) -> None:
 
 
 def test_unknown_dependency_suggests_ids() -> None:
-    """depends_on naming no item is an error at the list entry, with close ids suggested."""
+    """depends_on naming no item is an error at the list entry, with close ids suggested (never
+    the item's own id: depending on itself would be a circle)."""
     messages = problems('- id: "1.1"\n- id: "1.2"\n  depends_on: ["1.3"]')
     assert messages == [
-        'plan.yaml:15:26: item 1.2 depends on "1.3", which is not an item in this plan. Did you mean 1.2, 1.1?'
+        'plan.yaml:15:26: item 1.2 depends on "1.3", which is not an item in this plan. Did you mean 1.1?'
     ]
 
 

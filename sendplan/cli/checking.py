@@ -134,7 +134,8 @@ def validate_command(
     pre-commit hook does, and a FILE may be a folder of plans (then a lead code with
     another name in another plan is a warning too, SP118). Every finding is reported at once as FILE:LINE:COL with a
     check code such as SP101; `sendplan validate --explain SP101` says what that check
-    finds and how to fix it. Exits 1 on errors, and on warnings only with --strict;
+    finds and how to fix it. A plan with errors gets no warnings: they come once the
+    errors are fixed. Exits 1 on errors, and on warnings only with --strict;
     otherwise 0. Text goes to stderr (wrapped on a terminal, a line a finding otherwise);
     json (one array), github and parsable to stdout. Silence a check with --ignore CODE
     or the plan's "checks: ignore:" list.

@@ -1,19 +1,23 @@
 """Plain data → a typed Plan: pydantic errors turned into located Problems, and the rules that
-span items (unique ids, real dependencies, no circle of them).
+span items (unique ids, real dependencies, no circle of them: ids.py).
 
 `parse_plan(text, name)` is the one full load of a plan's text: YAML (parse.py), then pydantic
-(model.py), every problem collected and raised at once as one PlanError. Reading a file, and
-the cache of validated plans, sit above this module (read.py); nothing here prints.
+(model.py), every problem collected and raised at once as one PlanError. The rules that span
+items run on the plain data too when pydantic refuses some value, so a mistyped date does not
+hide a repeated id. Reading a file, and the cache of validated plans, sit above this module
+(read.py); nothing here prints.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sendplan.errors import Location, PlanError, Problem, quoted
+from sendplan.plan.codes import parse_rag
 from sendplan.plan.dates import LOOKALIKE
+from sendplan.plan.ids import id_problems, raw_ids, readable_id, typed_ids
 from sendplan.plan.locate import (
     Path_,
     Positions,
@@ -136,15 +140,48 @@ def _find_model(root_model: Any, path: Sequence[str | int]) -> Any:
     return model
 
 
-def _item_id_at(data: Any, path: Sequence[str | int]) -> str | None:
-    if len(path) < 6 or path[0] != "tasks" or path[2] != "deliverables" or path[4] != "items":
+def _is_item(path: Sequence[str | int]) -> bool:
+    """Whether *path* starts at an item: ("tasks", 0, "deliverables", 1, "items", 2, ...)."""
+    return len(path) >= 6 and path[0] == "tasks" and path[2] == "deliverables" and path[4] == "items"
+
+
+def _raw_item(data: Any, path: Sequence[str | int]) -> dict[str, Any] | None:
+    """The plain mapping of the item *path* starts at, if it is one."""
+    if not _is_item(path):
         return None
     try:
         item = data["tasks"][path[1]]["deliverables"][path[3]]["items"][path[5]]
     except (KeyError, IndexError, TypeError):
         return None
-    value = item.get("id") if isinstance(item, dict) else None
+    return item if isinstance(item, dict) else None
+
+
+def _item_id_at(data: Any, path: Sequence[str | int]) -> str | None:
+    item = _raw_item(data, path)
+    value = item.get("id") if item is not None else None
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _reason_problems(data: Any, path: Path_, positions: Positions) -> list[Problem]:
+    """The reasons an item of the plain data must give and does not (model.missing_reasons):
+    the model asks for them only once the item's values are right, and the loader asks at once."""
+    from sendplan.plan.model import missing_reasons
+
+    item = _raw_item(data, path)
+    item_id = readable_id(item.get("id")) if item is not None else None
+    if item is None or item_id is None:
+        return []
+    try:
+        rag = parse_rag(item["rag"]) if item.get("rag") is not None else None
+    except ValueError:  # a rating that is not one is a problem of its own
+        rag = None
+
+    def reason(key: str) -> Any:  # a reason that is not text is a problem of its own
+        value = item.get(key)
+        return value if value is None or isinstance(value, str) else key
+
+    reasons = missing_reasons(item_id, rag, reason("rag_reason"), item.get("revised_deadline"), reason("revision_reason"))
+    return [Problem(text, positions.locate(path), item_id) for text in reasons]
 
 
 def _describe(path: Sequence[str | int]) -> str:
@@ -232,8 +269,12 @@ def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Prob
     guessed: set[tuple[str | int, ...]] = set()
     guesses: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     problems = []
+    # Items with a wrong value, and each one's own error (reasons missing), worded once below.
+    wrong_items: dict[Path_, Problem | None] = {}
     for path, detail in details:
         kind = detail["type"]
+        if _is_item(path) and len(path) > 6:
+            wrong_items.setdefault(path[:6], None)
         item_id = _item_id_at(data, path)
         where = f" in item {item_id}" if item_id else ""
         value = detail.get("input")
@@ -262,85 +303,19 @@ def _pydantic_problems(error: Any, data: Any, positions: Positions) -> list[Prob
                 text = f"{_describe(path)}: {text}"
             message = text
             location = positions.locate(path, key=path in key_errors)
+            if kind == "value_error" and len(path) == 6 and _is_item(path):
+                wrong_items[path] = Problem(message, location, item_id)
+                continue
         problems.append(Problem(message, location, item_id))
+    for path, own in wrong_items.items():
+        reasons = _reason_problems(data, path, positions)
+        problems.extend(reasons if reasons or own is None else [own])
     for path, detail in details:
         if detail["type"] == "missing" and path not in guessed:
             item_id = _item_id_at(data, path)
             where = f" in item {item_id}" if item_id else _container(path)
             problems.append(Problem(f"{_describe(path)} is missing{where}: add it.", positions.locate(path[:-1]), item_id))
     return problems
-
-
-def consistency_problems(loaded: LoadedPlan) -> list[Problem]:
-    """Rules that span items: ids are unique, depends_on names real items and has no cycle."""
-    problems: list[Problem] = []
-    # Paths, not positions: an id is located only when a message needs it.
-    first_path: dict[str, Path_] = {}
-    depends: dict[str, list[str]] = {}
-    for t, task in enumerate(loaded.plan.tasks):
-        for d, deliverable in enumerate(task.deliverables):
-            for i, item in enumerate(deliverable.items):
-                path = ("tasks", t, "deliverables", d, "items", i)
-                if item.id in first_path:
-                    first = loaded.locate((*first_path[item.id], "id"))
-                    problems.append(
-                        Problem(
-                            f'item id "{item.id}" is used twice (first at line {first.line}). '
-                            "Each item needs its own id; give this one a new id.",
-                            loaded.locate((*path, "id")),
-                            item.id,
-                        )
-                    )
-                    continue
-                first_path[item.id] = path
-                depends[item.id] = item.depends_on
-    for item_id, needs in depends.items():
-        for position, needed in enumerate(needs):
-            if needed not in depends:
-                import difflib  # only on a mistake
-
-                guess = difflib.get_close_matches(needed, list(depends), n=3, cutoff=0.5)
-                hint = f" Did you mean {', '.join(guess)}?" if guess else ""
-                item_path: Path_ = loaded.item_path(item_id) or ()
-                problems.append(
-                    Problem(
-                        f'item {item_id} depends on "{needed}", which is not an item in this plan.{hint}',
-                        loaded.locate((*item_path, "depends_on", position)),
-                        item_id,
-                    )
-                )
-    problems.extend(_cycle_problems(loaded, depends))
-    return problems
-
-
-def _cycle_problems(loaded: LoadedPlan, depends: dict[str, list[str]]) -> Iterator[Problem]:
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    reported: set[frozenset[str]] = set()
-    for start, needs in depends.items():
-        if state.get(start):
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(start, iter(needs))]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif child in depends and state.get(child) == 1:
-                cycle = [name for name, _ in stack][[name for name, _ in stack].index(child) :]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    path = loaded.item_path(cycle[0]) or ()
-                    chain = " → ".join([*cycle, cycle[0]])
-                    yield Problem(
-                        f"items depend on each other in a circle ({chain}), so none can finish first.",
-                        loaded.locate((*path, "depends_on")),
-                        cycle[0],
-                    )
-            elif child in depends and not state.get(child):
-                state[child] = 1
-                stack.append((child, iter(depends[child])))
 
 
 def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
@@ -363,14 +338,10 @@ def _read_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     if not isinstance(root, yaml.MappingNode):
         what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         if isinstance(root, yaml.ScalarNode) and root.tag == NULL_TAG:
-            raise PlanError.single(
-                "the file holds no plan (only an empty value). A plan starts with \"plan:\" and \"tasks:\".",
-                node_location(name, root),
-            )
-        raise PlanError.single(
-            f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\".",
-            node_location(name, root),
-        )
+            message = "the file holds no plan (only an empty value). A plan starts with \"plan:\" and \"tasks:\"."
+        else:
+            message = f"the file holds {what}, not a plan. A plan is a mapping that starts with \"plan:\" and \"tasks:\"."
+        raise PlanError([*problems, Problem(message, node_location(name, root))])
     return data, builder.done(), problems
 
 
@@ -444,10 +415,14 @@ def _typed(text: str, name: str, *, fast: bool) -> LoadedPlan:
     except ValidationError as error:
         if scanned:
             raise _Retry from None
-        raise PlanError(problems + _pydantic_problems(error, data, positions)) from None
+        # Some value is wrong: the ids are checked on the plain data, as far as they can be read.
+        items, every_id = raw_ids(data)
+        problems += _pydantic_problems(error, data, positions)
+        problems += id_problems(items, positions.locate, every_id=every_id)
+        raise PlanError(problems) from None
     del data
     loaded = LoadedPlan(plan, name, positions)
-    problems.extend(consistency_problems(loaded))
+    problems.extend(id_problems(typed_ids(plan), loaded.locate))
     if problems:
         if scanned:
             raise _Retry

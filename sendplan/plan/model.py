@@ -230,15 +230,21 @@ class Item(Strict):
 
     @model_validator(mode="after")
     def _reasons_given(self) -> Item:
-        if self.rag is not None and not self.rag_reason:
-            raise ValueError(
-                f'item {self.id} sets rag: {self.rag.value} by hand, so it needs a "rag_reason" saying why.'
-            )
-        if self.revised_deadline is not None and not self.revision_reason:
-            raise ValueError(
-                f'item {self.id} has a revised_deadline, so it needs a "revision_reason" saying why.'
-            )
+        # The loader words each missing reason on its own line (load.py, from the plain data).
+        reasons = missing_reasons(self.id, self.rag, self.rag_reason, self.revised_deadline, self.revision_reason)
+        if reasons:
+            raise ValueError(" ".join(reasons))
         return self
+
+
+def missing_reasons(item_id: str, rag: Rag | None, rag_reason: Any, revised: Any, revision_reason: Any) -> list[str]:
+    """What an item must say and does not: why its RAG is set by hand, why its deadline moved."""
+    reasons = []
+    if rag is not None and not rag_reason:
+        reasons.append(f'item {item_id} sets rag: {rag.value} by hand, so it needs a "rag_reason" saying why.')
+    if revised is not None and not revision_reason:
+        reasons.append(f'item {item_id} has a revised_deadline, so it needs a "revision_reason" saying why.')
+    return reasons
 
 
 class Deliverable(Strict):

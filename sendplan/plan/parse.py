@@ -81,8 +81,8 @@ def compose(text: str, name: str) -> yaml.Node | None:
         if "maximum nesting depth" in str(error.problem):  # libyaml stops at 1,000 levels
             raise PlanError([_depth_problem(text, name)]) from None
         raise PlanError([_yaml_problem(error, text, name)]) from None
-    except yaml.reader.ReaderError as error:
-        raise PlanError([_reader_problem(error, text, name)]) from None
+    except yaml.reader.ReaderError:
+        raise PlanError(_reader_problems(text, name)) from None
     except yaml.YAMLError as error:  # pragma: no cover - every YAMLError PyYAML raises is handled above
         raise PlanError.single(f"this is not valid YAML: {error}", Location(name)) from None
     except RecursionError:  # the pure-Python composer recurses once per level
@@ -207,22 +207,47 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
     return Problem(message, mark_location(name, mark))
 
 
-def _reader_problem(error: yaml.reader.ReaderError, text: str, name: str) -> Problem:
-    """A character YAML refuses (control characters, U+FFFE): say which, and where."""
-    character = chr(error.character) if isinstance(error.character, int) else str(error.character)
-    # libyaml counts bytes and PyYAML characters; the first such character is the one reported.
-    offset = text.find(character)
-    location = Location(name)
-    if offset != -1:
-        lines = text[:offset].splitlines(keepends=True) or [""]
-        if lines[-1].endswith(("\n", "\r")):  # the character starts a new line
-            lines.append("")
-        location = Location(name, len(lines), len(lines[-1]) + 1)
-    return Problem(
-        f"the file holds the control character U+{ord(character):04X}, which YAML does not allow. "
-        "Delete it (such characters come in with text pasted from other programs).",
-        location,
-    )
+# The characters YAML refuses anywhere in a file (PyYAML's Reader.NON_PRINTABLE; libyaml's too).
+_REFUSED = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The line breaks YAML counts: its marks, and so the lines of every other message, count these.
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+# Past this many, the rest are counted in one more line rather than each given its own.
+MOST_CHARACTERS = 20
+
+
+def _reader_problems(text: str, name: str) -> list[Problem]:
+    """Every character YAML refuses (control characters, U+FFFE), each where it is: YAML stops
+    at the first, but each must be deleted, and text pasted from other programs often brings
+    several (Word's line break is U+000B)."""
+    found = list(_REFUSED.finditer(text))
+    problems = []
+    line, line_start, counted = 1, 0, 0
+    for number, match in enumerate(found):
+        for brk in _BREAK.finditer(text, counted, match.start()):
+            line += 1
+            line_start = brk.end()
+        counted = match.start()
+        location = Location(name, line, match.start() - line_start + 1)
+        if number == MOST_CHARACTERS:
+            problems.append(
+                Problem(
+                    f"the file holds {len(found) - number} more characters that YAML does not allow, from here on. "
+                    "Delete them too (such characters come in with text pasted from other programs).",
+                    location,
+                )
+            )
+            break
+        character = match[0]
+        problems.append(
+            Problem(
+                f"the file holds the control character U+{ord(character):04X}, which YAML does not allow. "
+                "Delete it (such characters come in with text pasted from other programs).",
+                location,
+            )
+        )
+    if not problems:  # pragma: no cover - YAML refuses only the characters _REFUSED finds
+        problems.append(Problem("the file holds a character YAML does not allow. Delete it.", Location(name)))
+    return problems
 
 
 def _depth_problem(text: str, name: str) -> Problem:
