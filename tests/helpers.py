@@ -4,9 +4,12 @@ so the tests exercise the installed package)."""
 from __future__ import annotations
 
 import difflib
+import enum
 import importlib.util
 from pathlib import Path
 from typing import Any
+
+from sendplan.plan.dates import Deadline
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -109,3 +112,19 @@ def generate_module() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def plain(value: Any) -> Any:
+    """A model or a cached record as plain data, to compare the two."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Deadline):
+        return (value.text, value.precision.value, value.due_date, value.month)
+    if isinstance(value, list):
+        return [plain(part) for part in value]
+    if isinstance(value, dict):
+        return {key: plain(part) for key, part in value.items()}
+    names = getattr(type(value), "model_fields", None) or getattr(value, "_fields", None)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    return value

@@ -293,6 +293,17 @@ def test_old_snapshots_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPat
     assert cache.load(MINIMAL_PLAN + "# edit 0\n", "plan.yaml") is None
 
 
+def test_key_is_the_same_whatever_the_pieces_the_text_is_hashed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text is encoded for its key a piece at a time; the key is that of the whole text,
+    wherever a piece ends (inside a run of accented, astral or lone surrogate characters too)."""
+    text = MINIMAL_PLAN + "# décisions \U0001f600 \ud800 end\n" * 50
+    whole = cache.cache_key(text)
+    for piece in (1, 7, 64):
+        monkeypatch.setattr(cache, "_PIECE", piece)
+        assert cache.cache_key(text) == whole
+        assert cache.cache_key(text + "x") != whole
+
+
 def test_snapshots_within_the_byte_budget_are_kept(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """More plans than KEEP_SNAPSHOTS (a folder of plans) all stay cached while they fit in KEEP_BYTES."""
     monkeypatch.setattr(cache, "KEEP_SNAPSHOTS", 2)

@@ -196,7 +196,7 @@ def test_an_edited_item_keeps_the_cache_warm(cache_dir: Path) -> None:
     assert snapshot_edit.store_edited(old_text, new_text, {"1.1": {"status": "complete", "completed": date(2022, 3, 1)}})
     warm = cache.load(new_text, "plan.yaml")
     assert warm is not None
-    assert set(warm._snapshot.sections) == {"flat", "plan"}  # positions are read from the text when needed
+    assert set(warm._snapshot.sections) == {"flat", "plan", "index"}  # positions are read from the text when needed
     edited = load.parse_plan(new_text, "plan.yaml")
     assert warm.flat == edited.flat
     assert warm.plan.tasks[0].deliverables[0].items[0].status.value == "complete"
@@ -204,15 +204,15 @@ def test_an_edited_item_keeps_the_cache_warm(cache_dir: Path) -> None:
 
 
 def test_a_snapshot_without_its_table_makes_and_keeps_it(cache_dir: Path) -> None:
-    """keep() without the edited ids stores no flat table: the first listing makes it from the
-    records, and keeps it for the next."""
+    """A snapshot kept without its flat table: the first listing makes it from the records, and
+    keeps it (with the index of ids) for the next."""
     loaded = load.parse_plan(MINIMAL_PLAN, "plan.yaml")
     cache.store(MINIMAL_PLAN, loaded.plan)
     found = cache.stored(MINIMAL_PLAN)
     assert found is not None
-    cache.keep(MINIMAL_PLAN + "# edited\n", found[1], found[2])
+    cache.keep(MINIMAL_PLAN + "# edited\n", [("plan", found.copied("plan"))])
     first = cache.load(MINIMAL_PLAN + "# edited\n", "plan.yaml")
     assert first is not None and "flat" not in first._snapshot.sections
     assert first.flat == loaded.flat
     again = cache.load(MINIMAL_PLAN + "# edited\n", "plan.yaml")
-    assert again is not None and "flat" in again._snapshot.sections
+    assert again is not None and {"flat", "index"} <= set(again._snapshot.sections)

@@ -3,7 +3,6 @@ file the whole-file editor gives, proved before use, with the cache kept warm.""
 
 from __future__ import annotations
 
-import enum
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,13 +12,12 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from helpers import MINIMAL_PLAN
+from helpers import MINIMAL_PLAN, plain
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from sendplan.errors import PlanError
 from sendplan.plan import cache, edit, itemedit, snapshot, snapshot_edit, splice
-from sendplan.plan.dates import Deadline
 from sendplan.plan.edit import ItemEdit, Note, update_item
 from sendplan.plan.load import parse_plan
 from sendplan.plan.model import Item
@@ -322,22 +320,6 @@ def test_an_items_plain_data_reads_as_the_model_reads_it(data: st.DataObject) ->
 
 # ---------------------------------------------------------------------------------------
 # Through the command line, and the cache kept warm
-
-
-def plain(value: Any) -> Any:
-    """A model or a cached record as plain data, to compare the two."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Deadline):
-        return (value.text, value.precision.value, value.due_date, value.month)
-    if isinstance(value, list):
-        return [plain(part) for part in value]
-    if isinstance(value, dict):
-        return {key: plain(part) for key, part in value.items()}
-    names = getattr(type(value), "model_fields", None) or getattr(value, "_fields", None)
-    if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
-    return value
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,13 @@
 Parsing YAML and validating with pydantic costs seconds for a plan of 10,000 items, and
 importing pydantic alone costs more than a whole `sendplan overdue --json` on a small plan.
 So after a plan loads without problems, read.py hands it here and we keep a *snapshot* file
-of three sections, each read only when a command needs it:
-- "flat": the items as one table of plain values (flat.py), all the listings read;
-- "plan": the models as tuples (snapshot.py), for reports, checks and edits;
+of four sections, each read only when a command needs it:
+- "flat": the items as one table of plain values (flat.py), all the listings read, in chunks
+  (cachefile.py): the plan's details, then each task's rows;
+- "plan": the models as tuples (snapshot.py), for reports, checks and edits, in chunks: the
+  plan without its tasks, each task, the schema;
+- "index": the items' ids in plan order, for an edit to find an item's chunks
+  (snapshot_edit.py, which writes only the chunks of the tasks it changes);
 - "positions": where every value sits in the file (locate.py), for warnings.
 
 A cache must never change an answer. So:
@@ -30,11 +34,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import marshal
 import os
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from sendplan import __version__
@@ -42,20 +46,19 @@ from sendplan.plan.cachefile import (
     FORMAT,
     MAGIC,
     SUFFIX,
-    Made,
+    Chunked,
     Section,
     Snapshot,
     open_own_file,
     prune,
     write_snapshot,
 )
-from sendplan.plan.flat import DELIVERABLE, ID, LAYOUT, TASK, TASK_TITLE, FlatPlan, item_row
+from sendplan.plan.flat import ID, LAYOUT, FlatPlan
 from sendplan.plan.load import LoadedPlan, read_data
 from sendplan.plan.locate import Positions
 
-__all__ = ["MAGIC", "SUFFIX", "CachedPlan", "cache_dir", "cache_key", "gc_paused", "keep", "load", "restore", "store", "stored"]
+__all__ = ["MAGIC", "SUFFIX", "CachedPlan", "cache_dir", "cache_key", "flat_sections", "gc_paused", "keep", "load", "store", "stored"]
 
-_Named = SimpleNamespace
 _MARSHAL_VERSION = 4
 
 CACHE_DIR_ENV = "SENDPLAN_CACHE_DIR"
@@ -65,7 +68,8 @@ NO_CACHE_ENV = "SENDPLAN_NO_CACHE"
 # plans stays warm (150 plans of 60 items take about 4 MB).
 KEEP_SNAPSHOTS = 16
 KEEP_BYTES = 64 * 1024 * 1024
-SECTIONS = ("flat", "plan", "positions")
+SECTIONS = ("flat", "plan", "index", "positions")
+_PIECE = 1 << 16  # characters of the text encoded at a time for its key
 
 
 @contextlib.contextmanager
@@ -138,7 +142,9 @@ def cache_key(text: str) -> str:
         _code_fingerprint(),
     ):
         digest.update(part + b"\0")
-    digest.update(text.encode("utf-8", "surrogatepass"))
+    # A piece at a time: a whole copy of a 46 MB plan's bytes costs more than hashing them.
+    for start in range(0, len(text), _PIECE):
+        digest.update(text[start : start + _PIECE].encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -159,20 +165,12 @@ class CachedPlan(LoadedPlan):
     table for listings, the records for reports and checks, the positions for warnings. A
     section that fails its digest is never used: the plan is then read from its text."""
 
-    def __init__(self, snapshot_file: Snapshot, source: str, text: str) -> None:
+    def __init__(self, snapshot_file: Snapshot, source: str, text: str, file: tuple[Path, str] | None = None) -> None:
         super().__init__(None, source)
         self._snapshot = snapshot_file
         self._text = text
+        self._file = file  # (path, key) of the snapshot, when known
         self._loaded: LoadedPlan | None = None
-
-    def _section(self, name: str) -> Any:
-        """A section's data; None when the file lacks it, or when it is damaged: the plan is then
-        read from its text (self._loaded) and the snapshot replaced."""
-        try:
-            return self._snapshot.section(name)
-        except Exception:  # noqa: BLE001 - damaged: never used
-            self._fresh()
-            return None
 
     def _fresh(self) -> LoadedPlan:
         """The plan read from its text, as if there were no cache, and the snapshot replaced."""
@@ -188,14 +186,14 @@ class CachedPlan(LoadedPlan):
     def plan(self) -> Any:
         if self._plan is None:
             try:
-                blob = self._snapshot.raw("plan")
+                parts = self._snapshot.chunks("plan")
             except Exception:  # noqa: BLE001 - damaged: never used
-                blob = None
-            if blob is not None:
+                parts = None
+            if parts is not None:
                 from sendplan.plan.snapshot import restore_chunks  # only for commands that need the records
 
                 with gc_paused():
-                    self._plan = restore_chunks(blob)
+                    self._plan = restore_chunks(parts)
             else:
                 self._plan = self._fresh().plan
         return self._plan
@@ -207,16 +205,17 @@ class CachedPlan(LoadedPlan):
             # text, where the table's own section would hold a second copy (100 MB at 100,000).
             self._flat = super().flat
         if self._flat is None:
-            state = self._section("flat")
-            if state is not None:
-                self._flat = FlatPlan.from_state(state)
-            elif self._loaded is not None:
-                self._flat = self._loaded.flat
-            else:
-                # A snapshot kept without its table (after an edit whose table could not be
-                # kept): made from the records, and kept for the next command.
-                self._flat = super().flat
-                self._keep_section("flat", self._flat.state)
+            try:
+                parts = self._snapshot.chunks("flat")
+                self._flat = _flat_of(parts) if parts is not None else None
+            except Exception:  # noqa: BLE001 - damaged: never used; the plan is read from its text
+                self._fresh()
+        if self._flat is None and self._loaded is not None:
+            self._flat = self._loaded.flat
+        if self._flat is None:
+            # A snapshot kept without its table: made from the records, and kept for the next command.
+            self._flat = super().flat
+            self._keep_sections(flat_sections(self._flat))
         return self._flat
 
     @property
@@ -236,24 +235,23 @@ class CachedPlan(LoadedPlan):
                 # they are kept for the next command.
                 with gc_paused():
                     self._positions = read_data(self._text, self.source)[1]
-                self._keep_section("positions", self._positions.pieces())
+                self._keep_sections([("positions", self._positions.pieces())])
         return self._positions
 
-    def _keep_section(self, name: str, made: Made) -> None:
-        """The snapshot written again with the section *name* added (best effort)."""
+    def _keep_sections(self, made: list[Section]) -> None:
+        """The snapshot written again with the sections *made* added (best effort)."""
         with contextlib.suppress(Exception):
-            found = _file_for(self._text)
+            found = self._file or _file_for(self._text)
             if found is None:
                 return
-            sections: list[Section] = [
-                (other, blob) for other in SECTIONS if other != name and (blob := self._snapshot.raw(other))
-            ]
-            sections.append((name, made))
-            write_snapshot(found[0], found[1], sections)
+            names = {name for name, _ in made}
+            kept = [name for name in SECTIONS if name not in names and name in self._snapshot.sections]
+            sections: list[Section] = [(name, self._snapshot.copied(name)) for name in kept]
+            write_snapshot(found[0], found[1], sections + made)
 
 
-def _open_snapshot(text: str) -> Snapshot | None:
-    """The snapshot file kept for this text, its header verified, or None."""
+def _open_snapshot(text: str) -> tuple[Snapshot, tuple[Path, str]] | None:
+    """The snapshot file kept for this text, its header verified, and its (path, key); or None."""
     found = _file_for(text)
     if found is None:
         return None
@@ -262,56 +260,42 @@ def _open_snapshot(text: str) -> Snapshot | None:
     if descriptor is None:
         return None
     try:
-        return Snapshot(descriptor, key)
+        return Snapshot(descriptor, key), found
     except Exception:  # noqa: BLE001 - damaged, foreign or of another format: a miss
         os.close(descriptor)
         return None
 
 
-# The flat table of the snapshot stored() last read, by its text: keep() makes the edited
-# plan's table from it, remaking only the rows of the items an edit changed.
-_read_for_edit: dict[str, Any] = {}
+def _flat_of(parts: list[memoryview]) -> FlatPlan:
+    """The flat table from its section's chunks (verified), a task's rows at a time."""
+    if not parts:
+        raise ValueError("an empty flat table")
+    return FlatPlan.from_parts(marshal.loads(parts[0]), (marshal.loads(part) for part in parts[1:]))
 
 
-def stored(text: str) -> tuple[Path, dict[str, Any], Any] | None:
-    """(file, schema, data) of the snapshot kept for this text: the plan's models encoded whole
-    (snapshot.py's layout), for an edit that changes a few items' values in place
-    (snapshot_edit.py) and keeps the result with keep(); None when there is none. Every part
-    is verified before it is read; raises on a damaged snapshot."""
-    snapshot_file = _open_snapshot(text)
-    if snapshot_file is None:
-        return None
-    try:
-        blob, flat = snapshot_file.raw("plan"), snapshot_file.section("flat")
-    finally:
-        snapshot_file.close()
-    if blob is None:
-        return None
-    from sendplan.plan.snapshot import assemble
-
-    schema, data = assemble(blob)
-    _read_for_edit.clear()
-    _read_for_edit[text] = flat
-    found = _file_for(text)
-    assert found is not None  # the snapshot was just opened by that name
-    return found[0], schema, data
+def flat_sections(flat: FlatPlan) -> list[Section]:
+    """The sections a flat table is kept as: the table in chunks, and the index of ids."""
+    chunks = (marshal.dumps(part, _MARSHAL_VERSION) for part in flat.parts())
+    return [("flat", Chunked(chunks)), ("index", lambda: [row[ID] for row in flat.items])]
 
 
-def restore(schema: dict[str, Any], data: Any) -> Any:
-    """Records from snapshot data (snapshot.py), for the items an edit reads (snapshot_edit.py)."""
-    from sendplan.plan.snapshot import restore as made
-
-    return made(schema, data)
+def stored(text: str) -> Snapshot | None:
+    """The snapshot kept for this text, open, its header verified (each part is verified when
+    read), or None when there is none. For an edit (snapshot_edit.py), which reads only the
+    chunks it changes and keeps the others as they are, with keep(); the caller closes it."""
+    opened = _open_snapshot(text)
+    return opened[0] if opened is not None else None
 
 
 def load(text: str, name: str) -> CachedPlan | None:
     """The cached plan for this text, or None (a miss) for any reason at all."""
     try:
-        snapshot_file = _open_snapshot(text)
-        if snapshot_file is None:
+        opened = _open_snapshot(text)
+        if opened is None:
             return None
+        snapshot_file, found = opened
         snapshot_file.touch()
-        return CachedPlan(snapshot_file, name, text)
+        return CachedPlan(snapshot_file, name, text, found)
     except Exception:  # noqa: BLE001 - a cache must never be the reason a command fails
         return None
 
@@ -328,57 +312,23 @@ def store(text: str, plan: Any, *, positions: Positions | None = None, flat: Fla
     already made.
     """
     try:
-        found = _file_for(text)
-        if found is None:
-            return
-        path, key = found
         from sendplan.plan.flat import flatten
         from sendplan.plan.snapshot import chunks
 
-        sections: list[Section] = [("flat", (flat or flatten(plan)).state), ("plan", chunks(plan))]
+        sections = [*flat_sections(flat or flatten(plan)), ("plan", Chunked(chunks(plan)))]
         if positions is not None:
             sections.append(("positions", positions.pieces()))
-        write_snapshot(path, key, sections)
-        prune(path.parent, path, KEEP_SNAPSHOTS, KEEP_BYTES)
+        keep(text, sections)
     except Exception:  # noqa: BLE001 - read-only home, full disk, a type we cannot keep: no cache
         return
 
 
-def keep(
-    text: str, schema: dict[str, Any], data: Any, *, edited: Collection[str] = (), old_text: str | None = None
-) -> None:
-    """Keep *data*, a plan's models encoded whole as stored() gives them (some items' values
-    changed by an edit), as the snapshot of *text*. With *edited*, the ids of the items changed,
-    and *old_text*, the text stored() read, the flat table is the old one with only those rows
-    made again; otherwise the snapshot has none, and the first listing makes it (and keeps it).
-    Positions are not carried over (the edit moved lines): the first command that needs one
-    reads the text for them. Raises on anything unexpected (the caller treats it as no cache)."""
-    from sendplan.plan.snapshot import chunks_of, decoder
-
+def keep(text: str, sections: list[Section]) -> None:
+    """Keep *sections* as the snapshot of *text* (an edit's, from the snapshot stored() read).
+    Raises on anything unexpected (the caller treats it as no cache)."""
     found = _file_for(text)
     if found is None:
         return
     path, key = found
-    sections: list[Section] = []
-    flat_state = _read_for_edit.pop(old_text, None) if old_text is not None else None
-    if flat_state is not None and edited:
-        flat = FlatPlan.from_state(flat_state)
-        decode = decoder(schema)
-        fields = {name: spec["fields"] for name, spec in schema.items() if spec["kind"] == "model"}
-        tasks = data[2][fields["Plan"].index("tasks")]
-        deliverables_at, items_at = fields["Task"].index("deliverables"), fields["Deliverable"].index("items")
-        rows = {row[ID]: number for number, row in enumerate(flat.items)}
-        leads = {code: _Named(name=name) for code, (name, _title) in flat.leads.items()}
-        for item_id in edited:
-            number = rows[item_id]
-            t, d, i = flat.place_of(number)
-            item = decode(tasks[t][2][deliverables_at][d][2][items_at][i])
-            if item.id != item_id:
-                raise ValueError("the flat table and the plan disagree")
-            old = flat.items[number]
-            task, deliverable = _Named(number=old[TASK], title=old[TASK_TITLE]), _Named(title=old[DELIVERABLE])
-            flat.items[number] = item_row(task, deliverable, item, leads)
-        sections.append(("flat", flat.state))
-    sections.append(("plan", chunks_of(schema, data)))
     write_snapshot(path, key, sections)
     prune(path.parent, path, KEEP_SNAPSHOTS, KEEP_BYTES)

@@ -10,6 +10,7 @@ are query.py's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,9 @@ from typing import Any
     RAG_REASON,
 ) = range(24)  # fmt: skip
 # Bump when the layout above changes (the cache keys snapshots by it).
-LAYOUT = 4
+LAYOUT = 5
+# Tasks whose rows make one part of the table as the cache keeps it (parts()).
+TASKS_A_PART = 32
 
 
 @dataclass(slots=True)
@@ -43,31 +46,43 @@ class FlatPlan:
     organisation: str | None = None
     date_text: str | None = None
 
-    def state(self) -> tuple[Any, ...]:
-        """The table as core types only, for marshal."""
-        return (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.items, self.shape,
-                self.organisation, self.date_text)  # fmt: skip
+    def parts(self) -> Iterator[Any]:
+        """The table as core types only, for marshal, in parts: its details, then the rows of
+        each TASKS_A_PART tasks in turn (the cache keeps each part as a chunk, so an edit
+        rewrites only its tasks' part; one part a task would cost a listing a third more)."""
+        yield (LAYOUT, self.title, self.plan_day, self.leads, self.tasks, self.shape, self.organisation, self.date_text)
+        at = 0
+        for first in range(0, len(self.shape), TASKS_A_PART):
+            size = sum(sum(counts) for counts in self.shape[first : first + TASKS_A_PART])
+            yield self.items[at : at + size]
+            at += size
 
     @classmethod
-    def from_state(cls, state: tuple[Any, ...]) -> FlatPlan:
-        layout, *fields = state
+    def outline(cls, head: tuple[Any, ...]) -> FlatPlan:
+        """The table's details from the first of parts(), without its rows (*items* is empty)."""
+        layout, title, plan_day, leads, tasks, shape, organisation, date_text = head
         if layout != LAYOUT:
             raise ValueError("a flat table of another layout")
-        return cls(*fields)
+        return cls(title, plan_day, leads, tasks, [], shape, organisation, date_text)
+
+    @classmethod
+    def from_parts(cls, head: tuple[Any, ...], rows: Iterable[list[tuple[Any, ...]]]) -> FlatPlan:
+        """The table from parts() (the details, then the rows of each TASKS_A_PART tasks)."""
+        table = cls.outline(head)
+        firsts = range(0, len(table.shape), TASKS_A_PART)
+        for first, part in zip(firsts, rows, strict=True):  # as many parts as groups of tasks, or ValueError
+            if len(part) != sum(sum(counts) for counts in table.shape[first : first + TASKS_A_PART]):
+                raise ValueError("a flat table whose rows do not fit its shape")
+            table.items += part
+        return table
 
     def place_of(self, number: int) -> tuple[int, int, int]:
         """(task, deliverable, item) indexes of row *number*: row_number() the other way."""
-        left = number
-        for t, counts in enumerate(self.shape):
-            for d, count in enumerate(counts):
-                if left < count:
-                    return t, d, left
-                left -= count
-        raise IndexError("no such row")
+        return place_in(self.shape, number)
 
     def row_number(self, task: int, deliverable: int, item: int) -> int:
         """The row of item *item* of deliverable *deliverable* of task *task* (indexes from 0)."""
-        before = sum(sum(counts) for counts in self.shape[:task]) + sum(self.shape[task][:deliverable])
+        before = first_row(self.shape, task) + sum(self.shape[task][:deliverable])
         if not 0 <= item < self.shape[task][deliverable]:
             raise IndexError("no such item")
         return before + item
@@ -79,6 +94,26 @@ class FlatPlan:
             if row[LEAD] is not None and row[LEAD] not in codes:
                 codes[row[LEAD]] = None
         return list(codes)
+
+
+def place_in(shape: list[list[int]], number: int) -> tuple[int, int, int]:
+    """(task, deliverable, item) indexes of row *number* of a table of this *shape*."""
+    left = number
+    for t, counts in enumerate(shape):
+        total = sum(counts)
+        if left >= total:
+            left -= total
+            continue
+        for d, count in enumerate(counts):
+            if left < count:
+                return t, d, left
+            left -= count
+    raise IndexError("no such row")
+
+
+def first_row(shape: list[list[int]], task: int) -> int:
+    """The row number of the first item of task *task* (index from 0) of a table of this *shape*."""
+    return sum(sum(counts) for counts in shape[:task])
 
 
 def _deadline(deadline: Any) -> tuple[int | None, str | None, int | None]:

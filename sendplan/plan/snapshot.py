@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import marshal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -264,66 +264,33 @@ def decoder(schema: dict[str, Any]) -> Callable[[Any], Any]:
 
 # ---------------------------------------------------------------------------------------
 # The plan in chunks: the plan without its tasks, each task, then the schema, each a marshal
-# framed by its length. Writing a task at a time keeps one task's snapshot in memory, not
-# the whole plan's (at 100,000 items that is 100 MB); an edit rewrites one task's chunk.
-
-
-def frame(data: Any) -> bytes:
-    blob = marshal.dumps(data, MARSHAL_VERSION)
-    return len(blob).to_bytes(4, "big") + blob
+# (cachefile.py keeps them as a section in chunks). Writing a task at a time keeps one task's
+# snapshot in memory, not the whole plan's (at 100,000 items that is 100 MB); an edit
+# rewrites one task's chunk (snapshot_edit.py).
 
 
 def chunks(plan: Any, encoder: Encoder | None = None) -> Iterator[bytes]:
-    """The plan's snapshot as framed chunks (see above)."""
+    """The plan's snapshot as chunks (see above)."""
     encoder = encoder if encoder is not None else Encoder()
     name, fields, properties = encoder._getter(type(plan))
     spec = encoder.schema[name]
     values = list((fields(plan),) if len(spec["fields"]) == 1 else fields(plan))
     values[spec["fields"].index("tasks")] = []
-    yield frame((_MODEL, name, encoder._many(tuple(values), len(values)),
-                 encoder._many(properties(plan), len(spec["properties"]))))  # fmt: skip
+    yield _dumps((_MODEL, name, encoder._many(tuple(values), len(values)),
+                  encoder._many(properties(plan), len(spec["properties"]))))  # fmt: skip
     for task in plan.tasks:
-        yield frame(encoder.encode(task))
-    yield frame(encoder.schema)
+        yield _dumps(encoder.encode(task))
+    yield _dumps(encoder.schema)
 
 
-def split(blob: bytes) -> list[memoryview]:
-    """The chunks of a plan section (verified by its digest, so exactly as written)."""
-    view = memoryview(blob)
-    found, at = [], 0
-    while at < len(view):
-        size = int.from_bytes(view[at : at + 4], "big")
-        found.append(view[at + 4 : at + 4 + size])
-        at += 4 + size
-    if at != len(view) or len(found) < 2:
+def _dumps(data: Any) -> bytes:
+    return marshal.dumps(data, MARSHAL_VERSION)
+
+
+def restore_chunks(parts: Sequence[Any]) -> Any:
+    """The plan's records from its chunks (verified), decoded a task at a time."""
+    if len(parts) < 2:
         raise ValueError("a plan section cut short")
-    return found
-
-
-def chunks_of(schema: dict[str, Any], data: Any) -> Iterator[bytes]:
-    """The chunks of a plan already encoded whole (assemble()'s result, edited), as chunks() writes them."""
-    fields = list(data[2])
-    at = schema["Plan"]["fields"].index("tasks")
-    tasks, fields[at] = fields[at], []
-    yield frame((data[0], data[1], tuple(fields), data[3]))
-    for task in tasks:
-        yield frame(task)
-    yield frame(schema)
-
-
-def assemble(blob: bytes) -> tuple[dict[str, Any], Any]:
-    """(schema, data): the plan of a chunked section encoded whole again, as snapshot() makes it."""
-    parts = split(blob)
-    schema = marshal.loads(parts[-1])
-    head = marshal.loads(parts[0])
-    fields = list(head[2])
-    fields[schema["Plan"]["fields"].index("tasks")] = [marshal.loads(part) for part in parts[1:-1]]
-    return schema, (head[0], head[1], tuple(fields), head[3])
-
-
-def restore_chunks(blob: bytes) -> Any:
-    """The plan's records from its chunks, decoded a task at a time."""
-    parts = split(blob)
     schema = marshal.loads(parts[-1])
     decode = decoder(schema)
     head = marshal.loads(parts[0])
