@@ -213,13 +213,20 @@ class ItemFilter:
         return not (self.due_after is not None and (due is None or due < self.due_after))
 
 
+_KEEP_ALL = ItemFilter()
+
+
 def select(item_rows: Iterable[ItemRow], flt: ItemFilter) -> list[ItemRow]:
+    if flt == _KEEP_ALL:  # no filter asked for (the usual case): no test of every row
+        return list(item_rows)
     return [row for row in item_rows if flt.matches(row)]
 
 
 def matching(item_rows: Iterable[ItemRow], flt: ItemFilter) -> Iterator[ItemRow]:
     """select(), one row at a time: with rows made as they are asked for, only the kept ones are
     alive at once (at 100,000 items, the rows of a whole plan are 30 MB)."""
+    if flt == _KEEP_ALL:
+        return iter(item_rows)
     return (row for row in item_rows if flt.matches(row))
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from sendplan.plan.load import parse_plan
-from sendplan.query import ItemFilter, due_within, lead_summaries, overdue, rows, select, task_summaries
+from sendplan.query import (
+    ItemFilter,
+    due_within,
+    lead_summaries,
+    matching,
+    overdue,
+    rows,
+    select,
+    task_summaries,
+)
 
 PLAN = """\
 plan: {title: Q, date: 2021-11-01}
@@ -122,3 +131,12 @@ def test_an_item_completed_after_the_day_asked_about_was_in_progress_then() -> N
     assert (then.status, then.overdue, then.rag, then.completed) == ("complete", False, "blue", "2022-03-20")
     [earlier] = rows(plan, date(2021, 12, 1))
     assert (earlier.status, earlier.overdue, earlier.rag) == ("on_track", False, "green")
+
+
+def test_no_filter_keeps_every_row_in_order() -> None:
+    """ItemFilter() keeps everything, one row at a time or all at once, in plan order."""
+    plan = parse_plan(COMPLETED_LATER.replace('id: "1.1"', 'id: "1.2"'), "p.yaml").plan
+    all_rows = rows(plan, date(2022, 3, 1))
+    assert select(all_rows, ItemFilter()) == all_rows
+    assert list(matching(iter(all_rows), ItemFilter())) == all_rows
+    assert list(matching(iter(all_rows), ItemFilter(leads=frozenset({"CW"})))) == []
