@@ -87,6 +87,18 @@ def test_completing_a_hand_rated_item_says_the_rating_goes(plan_copy: Path, bund
     assert (item.status.value, item.rag, item.rag_reason) == ("complete", None, None)
 
 
+def test_a_new_completion_day_for_a_finished_item_keeps_its_rating(plan_copy: Path, bundled_plan: Path) -> None:
+    """1.5 already complete and rated amber by hand, then returned with another completion day:
+    the status does not change, so the rating stays, and the words do not say it goes."""
+    update_item(str(plan_copy), ItemEdit("1.5", status="complete", completed=date(2021, 12, 1), rag="amber", rag_reason="Late sign-off"))
+    data = fill(ag_workbook(bundled_plan), {"1.5": {"completed": "05/12/2021"}})
+    (outcome,) = collect(plan_copy, ("AG.xlsx", data)).outcomes
+    assert outcome.words == ("completed on 5 Dec 2021",)
+    update_item(str(plan_copy), outcome.wanted.edit(COLLECT_DAY))
+    item = next(item for _, _, item in load_plan(str(plan_copy)).plan.iter_items() if item.id == "1.5")
+    assert (item.completed, item.rag.value) == (date(2021, 12, 5), "amber")
+
+
 def _apply(plan_path: Path, plan) -> None:
     for outcome in plan.to_apply:
         update_item(str(plan_path), outcome.wanted.edit(COLLECT_DAY))

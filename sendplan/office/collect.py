@@ -27,6 +27,7 @@ from sendplan.errors import Location, PlanError, Problem, quoted
 from sendplan.office.returns import fingerprint, sent_fields, short_day
 from sendplan.office.returns_read import AnswerRow, ReturnFile, cell_problem
 from sendplan.plan.edit import ItemEdit, Note, nearest_ids
+from sendplan.plan.itemedit import clears_rag
 from sendplan.plan.model import Status
 
 
@@ -73,8 +74,8 @@ class Wanted:
             said.append(f"completed on {short_day(self.completed)}")
         elif self.complete_on is not None:
             said.append(f"completed on {short_day(self.complete_on)} (the day collected)")
-        completing = (self.status is not None and self.status.value == "complete") or self.completed is not None
-        if completing and item.rag is not None:  # the edit removes it (plan/itemedit.py): say so, as update does
+        status_edit = ItemEdit(self.item_id, status=self.status.value if self.status else None)
+        if item.rag is not None and clears_rag(status_edit):  # the edit removes it: say so, as update does
             said.append(f"rag: {item.rag.value} → (rule)")
         if self.revised is not None:
             was = item.revised_deadline.text if item.revised_deadline else (item.deadline.text if item.deadline else "none")
