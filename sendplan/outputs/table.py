@@ -77,19 +77,21 @@ def render_table(report: Report, out: IO[str] | None = None, *, width: int | Non
     # the kinds with a column that says how it shows briefly.
     if report.one_line and any(column.brief for column in columns):
         cells = [[one_line(column.text(row, True)) for column in columns] for row in report.rows]
-        fit = _one_line_widths(columns, cells, console.width)
+        natural = _natural_widths(columns, cells)
+        fit = _one_line_widths(columns, natural, console.width)
         spare = [index for index, column in enumerate(columns) if column.spare]
-        if spare and _cramped(columns, cells, fit):  # a narrow terminal: leave out the spare columns first
+        if spare and _cramped(columns, natural, fit):  # a narrow terminal: leave out the spare columns first
             kept = [column for index, column in enumerate(columns) if index not in spare]
-            kept_cells = [[cell for index, cell in enumerate(line) if index not in spare] for line in cells]
-            kept_fit = _one_line_widths(kept, kept_cells, console.width)
+            kept_natural = [size for index, size in enumerate(natural) if index not in spare]
+            kept_fit = _one_line_widths(kept, kept_natural, console.width)
             if kept_fit is not None or fit is None:
-                columns, cells, fit = kept, kept_cells, kept_fit
+                cells = [[cell for index, cell in enumerate(line) if index not in spare] for line in cells]
+                columns, fit = kept, kept_fit
     if fit is not None:
         # A line a row: two spaces between columns rather than three, which on 80 columns gives
         # the action (the one cut short) six more characters.
         table.collapse_padding = True
-    if fit is None:  # the full view, or a terminal too narrow for a line a row even so
+    else:  # the full view, or a terminal too narrow for a line a row even so
         columns = report_columns(report)
         cells = [[shown(column.text(row, False)) for column in columns] for row in report.rows]
     for index, column in enumerate(columns):
@@ -126,30 +128,36 @@ _NARROWEST = 12
 _COMFORTABLE = 24
 
 
-def _cramped(columns: Sequence[Column], cells: list[list[str]], fit: list[int] | None) -> bool:
-    """Whether the one-line widths *fit* leave the cut column (the action) too little room."""
-    if fit is None:
-        return True
+def _cut(columns: Sequence[Column]) -> int | None:
+    """The column cut to the room left (the one with a ratio: the action), if any."""
+    return next((index for index, column in enumerate(columns) if column.ratio), None)
+
+
+def _natural_widths(columns: Sequence[Column], cells: list[list[str]]) -> list[int]:
+    """Each column as wide as its header and its widest cell."""
     from rich.cells import cell_len
 
-    cut = next((index for index, column in enumerate(columns) if column.ratio), None)
-    if cut is None:
-        return False
-    widest = max((cell_len(line[cut]) for line in cells), default=0)
-    return fit[cut] < min(_COMFORTABLE, widest)
-
-
-def _one_line_widths(columns: Sequence[Column], cells: list[list[str]], width: int) -> list[int] | None:
-    """Widths for the one-line view: every column as wide as its widest cell, and the column
-    with a ratio (the action) the width that is left, so each row takes one line; None if that
-    leaves it fewer than _NARROWEST characters."""
-    from rich.cells import cell_len
-
-    widest = [
+    return [
         max([cell_len(column.brief_header or column.header)] + [cell_len(line[index]) for line in cells])
         for index, column in enumerate(columns)
     ]
-    cut = next((index for index, column in enumerate(columns) if column.ratio), None)
+
+
+def _cramped(columns: Sequence[Column], natural: list[int], fit: list[int] | None) -> bool:
+    """Whether the one-line widths *fit* leave the cut column (the action) too little room for
+    what it holds (*natural*: the widths it would take)."""
+    if fit is None:
+        return True
+    cut = _cut(columns)
+    return cut is not None and fit[cut] < min(_COMFORTABLE, natural[cut])
+
+
+def _one_line_widths(columns: Sequence[Column], natural: list[int], width: int) -> list[int] | None:
+    """Widths for the one-line view: every column its natural width, and the column with a ratio
+    (the action) the width that is left, so each row takes one line; None if that leaves it
+    fewer than _NARROWEST characters."""
+    widest = list(natural)
+    cut = _cut(columns)
     if cut is None:
         return widest
     # SIMPLE_HEAD without edge padding: a blank edge each side, and between two columns a
