@@ -147,6 +147,13 @@ def _yearly(month: int, plan_day: int | None, as_of: date, completed: int | None
     return recurring_due_date(deadline, plan_date=start, as_of=as_of, completed=done)
 
 
+def completed_after(status: str, completed_day: int | None, recurring: bool, today: int) -> bool:
+    """Whether an item was completed after the day *today* (a day number) and so was not complete
+    on it: in progress then (the plan keeps no older status), late if it was past due, rated by
+    the rule. Not a yearly item, whose completion day marks an occurrence, not the end."""
+    return not recurring and status == "complete" and completed_day is not None and completed_day > today
+
+
 def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_DAYS) -> Iterator[tuple[Any, ...]]:
     """ItemRow's fields, in its order, for every item as of *as_of* (the rule of each is beside it).
 
@@ -167,9 +174,7 @@ def row_values(flat: FlatPlan, as_of: date, *, amber_window: int = AMBER_WINDOW_
             revised, revised_iso = revised_date.toordinal(), revised_date.isoformat()
         # A recurring item stays live after completion: its next occurrence falls due.
         live_again = recurring and status == "complete" and completed is not None
-        # An item completed after the day asked about was not complete on that day: in progress
-        # then (the plan keeps no older status), late if it was past due, rated by the rule.
-        done_later = not recurring and status == "complete" and completed_day is not None and completed_day > today
+        done_later = completed_after(status, completed_day, recurring, today)
         if done_later:
             status, completed = "on_track", None
         finished = finished_status and not live_again and not done_later

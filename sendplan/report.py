@@ -26,6 +26,7 @@ from sendplan.query import (
     RAGS,
     ItemRow,
     LastUpdate,
+    completed_after,
     due_within,
     group_by,
 )
@@ -302,8 +303,8 @@ def as_on_day(rows: Sequence[ItemRow], items: dict[str, Any], as_of: date) -> tu
             earlier = [u for u in item.updates if u.date <= as_of]
             last = earlier[-1] if earlier else None
             row = replace(row, last_update=LastUpdate(last.date.isoformat(), last.by, last.text) if last else None)
-        finished_later = item.completed is not None and item.completed > as_of and str(item.status) == "complete"
-        if finished_later and row.precision != "recurring":
+        completed_day = item.completed.toordinal() if item.completed is not None else None
+        if completed_after(str(item.status), completed_day, row.precision == "recurring", as_of.toordinal()):
             later.append(row.id)
         result.append(row)
     return result, later
