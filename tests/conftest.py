@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from datetime import date
@@ -72,6 +73,14 @@ def write_plan(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def bundled_plan() -> Path:
     return REPO / "plan.yaml"
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path, bundled_plan: Path) -> Path:
+    """tmp_path/plan.yaml: a copy of the bundled plan to edit."""
+    path = tmp_path / "plan.yaml"
+    shutil.copy(bundled_plan, path)
+    return path
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,13 +9,6 @@ import pytest
 
 from sendplan.errors import PlanError
 from sendplan.plan.edit import ItemEdit, Note, update_item, update_items
-
-
-@pytest.fixture
-def plan_copy(tmp_path: Path, bundled_plan: Path) -> Path:
-    path = tmp_path / "plan.yaml"
-    shutil.copy(bundled_plan, path)
-    return path
 
 
 def test_batch_applies_every_edit_in_one_write(plan_copy: Path) -> None:

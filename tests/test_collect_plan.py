@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,13 +15,6 @@ from sendplan.plan.edit import ItemEdit, update_item
 from sendplan.plan.read import load_plan
 
 COLLECT_DAY = date(2021, 12, 10)
-
-
-@pytest.fixture
-def plan_copy(tmp_path: Path, bundled_plan: Path) -> Path:
-    path = tmp_path / "plan.yaml"
-    shutil.copy(bundled_plan, path)
-    return path
 
 
 def collect(plan_path: Path, *files: tuple[str, bytes], force: tuple[str, ...] = ()):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,6 @@ from sendplan.errors import PlanError
 from sendplan.plan import edit as edit_module
 from sendplan.plan.edit import BatchResult, ItemEdit, Note, update_items
 from sendplan.plan.read import load_plan
-
-
-@pytest.fixture
-def plan_copy(tmp_path: Path, bundled_plan: Path) -> Path:
-    """A copy of the bundled plan to edit."""
-    path = tmp_path / "plan.yaml"
-    shutil.copy(bundled_plan, path)
-    return path
 
 
 def items(path: Path) -> dict[str, Any]:
